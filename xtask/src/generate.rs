@@ -63,7 +63,9 @@ fn settings(module: &str, extra: &[ExtraType]) -> GenerationSettings {
         // The facade signs, retries and observes every request through this inner value; with
         // `Expected`, hwc-api must implement `ClientHooks` for each client or fail to compile.
         .with_inner_type(quote!(crate::SharedTransport))
-        .with_hooks(HooksMode::Expected);
+        .with_hooks(HooksMode::Expected)
+        // Users compare decoded models (tests, change detection); every field type supports it.
+        .with_derive("PartialEq");
     for extra_type in extra {
         settings.with_replacement(
             &extra_type.name,

@@ -88,7 +88,7 @@ value as its compact JSON text.*/
         }
     }
     ///Issue counts of one scan.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CheckRecordDataInfo {
         /**Checks the task execution end time. Observed as `YYYY-MM-DD HH:MM:SS` with no time zone
 (FACTS.md).
@@ -103,6 +103,7 @@ value as its compact JSON text.*/
         pub check_time: ::std::option::Option<
             crate::codearts_check::types::LenientString,
         >,
+        ///Severity
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issue_counts: ::std::option::Option<CheckRecordIssueCountsInfo>,
     }
@@ -112,7 +113,7 @@ value as its compact JSON text.*/
         }
     }
     ///Severity
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CheckRecordIssueCountsInfo {
         ///Critical Issues
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -187,7 +188,7 @@ value as its compact JSON text.*/
         }
     }
     ///Response body of CheckRecord (status code 200).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CheckRecordResponse {
         ///Historical data
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -259,7 +260,7 @@ value as its compact JSON text.*/
 `error_msg` for 400 and 401; FACTS.md, "Errors from the gateway and the services", adds
 `request_id`). The official SDKs also accept `errorCode`/`errorMsg` and `code`/`message`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorBody {
         ///Error Codes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -254,7 +254,7 @@ these and keep a string as-is and any other value as its compact JSON text.*/
     /**Error body of the API gateway and the service (FACTS.md, "Errors from the gateway and the
 services"). The official SDKs also accept `errorCode`/`errorMsg` and `code`/`message`.
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorBody {
         ///Error code, such as `APIGW.0301`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -274,7 +274,7 @@ FACTS.md documents it in gateway error bodies.
         }
     }
     ///One handling record of an image vulnerability.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GeneralImageVulOperationsResponseInfo {
         /**Definition: Agent ID.
 Range: The value can contain 0 to 512 characters.
@@ -883,7 +883,7 @@ to the whitelist.
         }
     }
     ///Response body of ListGeneralImageVulOperations (status code 200).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListGeneralImageVulOperationsResponse {
         ///Vulnerability Handling Record Details
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]

@@ -1,0 +1,5 @@
+//! Helpers shared by hwc-api's integration tests.
+#![allow(dead_code)]
+
+pub mod api_page;
+pub mod spec;
