@@ -14,15 +14,14 @@ use crate::spec::Spec;
 
 /// The generated source of one service module, ready to be written to `crates/hwc-api/src/`.
 pub fn service_module(spec: &Spec) -> Result<String> {
+    generate(spec).with_context(|| spec.relative_path.clone())
+}
+
+fn generate(spec: &Spec) -> Result<String> {
     check_supported(spec)?;
     let extra = extra_types::collect(&spec.document)?;
     let settings = settings(&spec.module, &extra);
-    let tokens = run_progenitor(&settings, spec).with_context(|| {
-        format!(
-            "progenitor could not generate code from {}",
-            spec.relative_path
-        )
-    })?;
+    let tokens = run_progenitor(&settings, spec).context("progenitor could not generate code")?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced unparsable Rust")?;
     if !extra.is_empty() {
         inject_into_types_module(&mut file, &extra)?;
@@ -36,21 +35,43 @@ pub fn service_module(spec: &Spec) -> Result<String> {
 
 /// Rejects what progenitor would panic on, with the place named, before calling it.
 fn check_supported(spec: &Spec) -> Result<()> {
+    let tree = serde_json::to_value(&spec.document).context("re-reading the parsed spec")?;
+    check_references(&tree, &tree, "")?;
     for (path, item) in spec.document.paths.iter() {
         let ReferenceOr::Item(item) = item else {
-            bail!(
-                "{}: paths.{path} is a $ref; path items must be written out",
-                spec.relative_path
-            );
+            bail!("paths.{path} is a $ref; path items must be written out");
         };
         for (method, operation) in item.iter() {
             if operation.operation_id.as_deref().is_none_or(str::is_empty) {
-                bail!(
-                    "{}: paths.{path}.{method} has no operationId",
-                    spec.relative_path
-                );
+                bail!("paths.{path}.{method} has no operationId");
             }
         }
+    }
+    Ok(())
+}
+
+/// Every local `$ref` must name something that exists.
+fn check_references(root: &serde_json::Value, node: &serde_json::Value, at: &str) -> Result<()> {
+    match node {
+        serde_json::Value::Object(map) => {
+            if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
+                let found = reference
+                    .strip_prefix('#')
+                    .and_then(|pointer| root.pointer(pointer));
+                if found.is_none() {
+                    bail!("{at}: `$ref: {reference}` names nothing in this file");
+                }
+            }
+            for (key, value) in map {
+                check_references(root, value, &format!("{at}/{key}"))?;
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (index, value) in items.iter().enumerate() {
+                check_references(root, value, &format!("{at}/{index}"))?;
+            }
+        }
+        _ => {}
     }
     Ok(())
 }
@@ -82,8 +103,13 @@ fn run_progenitor(settings: &GenerationSettings, spec: &Spec) -> Result<proc_mac
     let previous_hook = std::panic::take_hook();
     let sink = Arc::clone(&panic_message);
     std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|text| (*text).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned());
         if let Ok(mut slot) = sink.lock() {
-            *slot = Some(info.to_string());
+            *slot = message;
         }
     }));
     let outcome = catch_unwind(AssertUnwindSafe(|| {
@@ -98,7 +124,7 @@ fn run_progenitor(settings: &GenerationSettings, spec: &Spec) -> Result<proc_mac
                 .ok()
                 .and_then(|mut slot| slot.take())
                 .unwrap_or_else(|| "unknown panic".to_owned());
-            Err(anyhow!("progenitor failed: {message}"))
+            Err(anyhow!("progenitor stopped: {message}"))
         }
     }
 }

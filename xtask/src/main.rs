@@ -16,7 +16,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Repository automation for hwc")]
+#[command(
+    name = "xtask",
+    bin_name = "cargo xtask",
+    about = "Repository automation for hwc"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -24,7 +28,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Generate crates/hwc-api/src/<service>.rs from spec/*.yaml.
+    /// Generate `crates/hwc-api/src/<service>.rs` from `spec/*.yaml`.
     Gen {
         /// Regenerate in memory and fail with a diff if any checked-in file differs.
         #[arg(long)]

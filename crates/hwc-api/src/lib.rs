@@ -8,6 +8,27 @@
 //! `hwc` crate, which builds on these clients. What this file adds is the seam the facade uses:
 //! every request a generated client sends, with all its headers set, goes through a
 //! [`Transport`], which can sign it, retry it and observe it.
+//!
+//! ```no_run
+//! use hwc_api::{DirectTransport, hss};
+//!
+//! # async fn run() -> Result<(), hss::Error<hss::types::ErrorBody>> {
+//! let client = hss::Client::new("https://hss.cn-north-4.myhuaweicloud.com", DirectTransport::shared());
+//! let page = client
+//!     .list_general_image_vul_operations()
+//!     .project_id("0123456789abcdef0123456789abcdef")
+//!     .vul_id("CVE-2021-44228")
+//!     .image_type(hss::types::ImageType::Registry)
+//!     .limit(200)
+//!     .send()
+//!     .await?;
+//! for record in &page.data_list {
+//!     println!("{:?} {:?}", record.image_name, record.status);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! [`DirectTransport`] sends requests unsigned; the real API needs the `hwc` facade's signer.
 
 #![forbid(unsafe_code)]
 

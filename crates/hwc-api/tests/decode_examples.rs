@@ -2,6 +2,8 @@
 //! on the pages, and every deviation FACTS.md lists (numeric ids, values outside the documented
 //! enums, missing arrays, numbers and objects in string fields, integers beyond 32 bits).
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
 mod support;
 
 use hwc_api::codearts_check::types as codearts;

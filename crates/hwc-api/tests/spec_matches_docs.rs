@@ -2,6 +2,8 @@
 //! type, default, lengths, ranges and values, every response field, the examples, and the
 //! authentication header. Expectations are read from the pages (`spec/reference/`), not retyped.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
 mod support;
 
 use serde_json::Value;

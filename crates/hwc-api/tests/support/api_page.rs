@@ -245,12 +245,12 @@ pub fn constraints(doc_type: &str, text: &str) -> Constraints {
     if let Some(caps) = default_inline.captures(text) {
         out.default = Some(caps[1].to_owned());
     }
+    let default_number = Regex::new(r"^(?:The default value is )?(\d+)[.:]?").expect("regex");
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         if line == "Default Value" {
             let value = lines.next().unwrap_or_default();
-            let default_number =
-                Regex::new(r"^(?:The default value is )?(\d+)[.:]?").expect("regex");
+
             if let Some(caps) = default_number.captures(value) {
                 out.default = Some(caps[1].to_owned());
             }

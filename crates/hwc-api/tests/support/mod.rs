@@ -2,4 +2,5 @@
 #![allow(dead_code)]
 
 pub mod api_page;
+pub mod loopback;
 pub mod spec;

@@ -1,0 +1,216 @@
+//! `cargo xtask gen` and `--check`, run as the real binary on a copy of the repository's specs
+//! and generated files.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+const GENERATED: [&str; 2] = ["hss.rs", "codearts_check.rs"];
+
+/// A scratch workspace holding the specs and the checked-in generated files.
+fn scratch_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec_dir = dir.path().join("spec");
+    let out_dir = dir.path().join("crates/hwc-api/src");
+    std::fs::create_dir_all(&spec_dir).expect("spec dir");
+    std::fs::create_dir_all(&out_dir).expect("out dir");
+    for entry in std::fs::read_dir(repo_root().join("spec")).expect("spec/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            std::fs::copy(&path, spec_dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    for file in GENERATED {
+        std::fs::copy(
+            repo_root().join("crates/hwc-api/src").join(file),
+            out_dir.join(file),
+        )
+        .expect("copy generated");
+    }
+    dir
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("xtask runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let original = std::fs::read_to_string(path).expect("read");
+    assert!(original.contains(from), "{} lacks {from:?}", path.display());
+    std::fs::write(path, original.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn check_passes_on_the_checked_in_files() {
+    let dir = scratch_copy();
+    let out = xtask(dir.path(), &["gen", "--check"]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(text(&out.stdout).contains("crates/hwc-api/src/hss.rs is up to date"));
+}
+
+#[test]
+fn check_fails_with_a_diff_after_a_hand_edit() {
+    let dir = scratch_copy();
+    let file = dir.path().join("crates/hwc-api/src/hss.rs");
+    edit(
+        &file,
+        "pub fn is_known(&self) -> bool {",
+        "pub fn is_known(&self) -> bool { // tweak",
+    );
+    let out = xtask(dir.path(), &["gen", "--check"]);
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("--- a/crates/hwc-api/src/hss.rs (checked in)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+++ b/crates/hwc-api/src/hss.rs (from spec/hss-v5.yaml)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("-        pub fn is_known(&self) -> bool { // tweak"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+        pub fn is_known(&self) -> bool {"),
+        "{stdout}"
+    );
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("crates/hwc-api/src/hss.rs") && stderr.contains("cargo xtask gen"),
+        "{stderr}"
+    );
+    // The untouched service is still reported clean.
+    assert!(stdout.contains("codearts_check.rs is up to date"));
+}
+
+#[test]
+fn check_fails_after_a_spec_change_until_regenerated() {
+    let dir = scratch_copy();
+    let spec = dir.path().join("spec/codearts-check-v2.yaml");
+    edit(
+        &spec,
+        "description: Task ID",
+        "description: Task ID, as shown in the task URL",
+    );
+    let out = xtask(dir.path(), &["gen", "--check"]);
+    assert!(!out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("+- `task_id`: Task ID, as shown in the task URL"),
+        "{stdout}"
+    );
+
+    let regenerate = xtask(dir.path(), &["gen"]);
+    assert!(regenerate.status.success(), "{}", text(&regenerate.stderr));
+    assert!(text(&regenerate.stdout).contains("wrote crates/hwc-api/src/codearts_check.rs"));
+    let again = xtask(dir.path(), &["gen", "--check"]);
+    assert!(again.status.success(), "{}", text(&again.stdout));
+}
+
+#[test]
+fn generation_is_byte_for_byte_deterministic() {
+    let first = scratch_copy();
+    let second = scratch_copy();
+    for dir in [&first, &second] {
+        for file in GENERATED {
+            std::fs::remove_file(dir.path().join("crates/hwc-api/src").join(file)).expect("remove");
+        }
+        let out = xtask(dir.path(), &["gen"]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    for file in GENERATED {
+        let a = std::fs::read(first.path().join("crates/hwc-api/src").join(file)).expect("a");
+        let b = std::fs::read(second.path().join("crates/hwc-api/src").join(file)).expect("b");
+        let checked_in =
+            std::fs::read(repo_root().join("crates/hwc-api/src").join(file)).expect("c");
+        assert!(a == b, "{file} differs between two runs");
+        assert!(a == checked_in, "{file} differs from the checked-in copy");
+        assert!(
+            text(&a).starts_with("// Generated by `cargo xtask gen` from spec/"),
+            "{file} lacks its header"
+        );
+    }
+}
+
+/// Breaks a copy of the HSS spec and returns what `gen --check` printed on stderr.
+fn error_for(from: &str, to: &str) -> String {
+    let dir = scratch_copy();
+    edit(&dir.path().join("spec/hss-v5.yaml"), from, to);
+    let out = xtask(dir.path(), &["gen", "--check"]);
+    assert!(!out.status.success(), "a broken spec must fail");
+    let stderr = text(&out.stderr);
+    assert!(
+        !stderr.contains("panicked"),
+        "a panic instead of an error: {stderr}"
+    );
+    assert!(!stderr.contains("RUST_BACKTRACE"), "{stderr}");
+    assert!(
+        stderr.contains("spec/hss-v5.yaml"),
+        "the file is not named: {stderr}"
+    );
+    stderr
+}
+
+#[test]
+fn a_broken_spec_is_a_readable_error_naming_file_and_place() {
+    let yaml = error_for("openapi: 3.0.3\ninfo:", "openapi: 3.0.3\ninfo: [\n");
+    assert!(yaml.contains("line"), "{yaml}");
+
+    let wrong_type = error_for("            minimum: 10\n", "            minimum: ten\n");
+    assert!(wrong_type.contains("paths"), "{wrong_type}");
+
+    let version = error_for("openapi: 3.0.3", "openapi: 3.1.0");
+    assert!(
+        version.contains("3.1.0") && version.contains("3.0"),
+        "{version}"
+    );
+
+    let no_operation_id = error_for("      operationId: ListGeneralImageVulOperations\n", "");
+    assert!(no_operation_id.contains("operationId"), "{no_operation_id}");
+
+    let bad_open_enum = error_for(
+        "      x-extensible-enum:\n        - vul_status_unfix",
+        "      x-extensible-enum:\n        - 5",
+    );
+    assert!(
+        bad_open_enum.contains("ReportedVulStatus"),
+        "{bad_open_enum}"
+    );
+
+    let dangling = error_for(
+        "$ref: '#/components/schemas/ImageType'",
+        "$ref: '#/components/schemas/NoSuchType'",
+    );
+    assert!(
+        dangling.contains("NoSuchType") && dangling.contains("/parameters/"),
+        "{dangling}"
+    );
+
+    // Found only by progenitor: a response body that is not an object where one is needed.
+    let progenitor = error_for(
+        "      operationId: ListGeneralImageVulOperations\n",
+        "      operationId: ListGeneralImageVulOperations\n      requestBody:\n        content:\n          application/json: {}\n",
+    );
+    assert!(progenitor.contains("progenitor"), "{progenitor}");
+}
