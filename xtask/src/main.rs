@@ -5,6 +5,7 @@
 
 #![forbid(unsafe_code)]
 
+mod descriptor;
 mod extra_types;
 mod gen_command;
 mod generate;

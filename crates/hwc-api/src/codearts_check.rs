@@ -993,3 +993,145 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// What `spec/` says about this service, as data: endpoints, parameters, constraints
+/// and paging. Validation and paging read it from here.
+pub mod spec {
+    use crate::descriptor::{
+        Endpoint, Location, Operation, Paging, Parameter, ParameterSchema, Service,
+    };
+    /// The service, its regional endpoints and its operations.
+    pub const SERVICE: Service = Service {
+        module: "codearts_check",
+        sdk_name: "CODECHECK",
+        version: "v2",
+        endpoints: &[
+            Endpoint {
+                region: "cn-north-4",
+                url: "https://codecheck-ext.cn-north-4.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-1",
+                url: "https://codecheck-ext.cn-north-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-east-2",
+                url: "https://codecheck-ext.cn-east-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-south-1",
+                url: "https://codecheck-ext.cn-south-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-east-3",
+                url: "https://codecheck-ext.cn-east-3.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "la-north-2",
+                url: "https://codecheck-ext.la-north-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "sa-brazil-1",
+                url: "https://codecheck-ext.sa-brazil-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ap-southeast-3",
+                url: "https://codecheck-ext.ap-southeast-3.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-4",
+                url: "https://codecheck-ext.cn-north-4.myhuaweicloud.cn",
+            },
+            Endpoint {
+                region: "cn-north-1",
+                url: "https://codecheck-ext.cn-north-1.myhuaweicloud.cn",
+            },
+            Endpoint {
+                region: "cn-east-2",
+                url: "https://codecheck-ext.cn-east-2.myhuaweicloud.cn",
+            },
+            Endpoint {
+                region: "cn-south-1",
+                url: "https://codecheck-ext.cn-south-1.myhuaweicloud.cn",
+            },
+            Endpoint {
+                region: "cn-east-3",
+                url: "https://codecheck-ext.cn-east-3.myhuaweicloud.cn",
+            },
+        ],
+        operations: &[&CHECK_RECORD],
+    };
+    ///`CheckRecord`: `GET /v2/{project_id}/tasks/{task_id}/checkrecord`.
+    pub const CHECK_RECORD: Operation = Operation {
+        id: "CheckRecord",
+        method: "GET",
+        path: "/v2/{project_id}/tasks/{task_id}/checkrecord",
+        parameters: &[
+            Parameter {
+                name: "project_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: None,
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "task_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: None,
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "offset",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    minimum: Some(0i64),
+                    maximum: None,
+                    default: Some(0i64),
+                },
+            },
+            Parameter {
+                name: "limit",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    minimum: Some(1i64),
+                    maximum: Some(1000i64),
+                    default: Some(10i64),
+                },
+            },
+            Parameter {
+                name: "start_time",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "end_time",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                },
+            },
+        ],
+        paging: Some(Paging {
+            offset_parameter: "offset",
+            limit_parameter: "limit",
+            total_field: "total",
+            items_field: "data",
+        }),
+    };
+}

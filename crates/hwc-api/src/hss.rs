@@ -2111,3 +2111,295 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/// What `spec/` says about this service, as data: endpoints, parameters, constraints
+/// and paging. Validation and paging read it from here.
+pub mod spec {
+    use crate::descriptor::{
+        Endpoint, Location, Operation, Paging, Parameter, ParameterSchema, Service,
+    };
+    /// The service, its regional endpoints and its operations.
+    pub const SERVICE: Service = Service {
+        module: "hss",
+        sdk_name: "HSS",
+        version: "v5",
+        endpoints: &[
+            Endpoint {
+                region: "af-north-1",
+                url: "https://hss.af-north-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "af-south-1",
+                url: "https://hss.af-south-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ae-ad-1",
+                url: "https://hss.ae-ad-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ap-southeast-1",
+                url: "https://hss.ap-southeast-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ap-southeast-2",
+                url: "https://hss.ap-southeast-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ap-southeast-3",
+                url: "https://hss.ap-southeast-3.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ap-southeast-4",
+                url: "https://hss.ap-southeast-4.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ap-southeast-5",
+                url: "https://hss.ap-southeast-5.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-east-2",
+                url: "https://hss.cn-east-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-east-3",
+                url: "https://hss.cn-east-3.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-east-4",
+                url: "https://hss.cn-east-4.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-east-5",
+                url: "https://hss.cn-east-5.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-1",
+                url: "https://hss.cn-north-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-2",
+                url: "https://hss.cn-north-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-4",
+                url: "https://hss.cn-north-4.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-9",
+                url: "https://hss.cn-north-9.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-11",
+                url: "https://hss.cn-north-11.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-north-12",
+                url: "https://hss.cn-north-12.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-south-1",
+                url: "https://hss.cn-south-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-south-2",
+                url: "https://hss.cn-south-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-south-4",
+                url: "https://hss.cn-south-4.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-southwest-2",
+                url: "https://hss.cn-southwest-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "cn-southwest-3",
+                url: "https://hss.cn-southwest-3.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "la-north-2",
+                url: "https://hss.la-north-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "la-south-2",
+                url: "https://hss.la-south-2.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "me-east-1",
+                url: "https://hss.me-east-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "my-kualalumpur-1",
+                url: "https://hss.my-kualalumpur-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "na-mexico-1",
+                url: "https://hss.na-mexico-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "ru-moscow-1",
+                url: "https://hss.ru-moscow-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "sa-brazil-1",
+                url: "https://hss.sa-brazil-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "tr-west-1",
+                url: "https://hss.tr-west-1.myhuaweicloud.com",
+            },
+            Endpoint {
+                region: "eu-west-101",
+                url: "https://hss.eu-west-101.myhuaweicloud.eu",
+            },
+        ],
+        operations: &[&LIST_GENERAL_IMAGE_VUL_OPERATIONS],
+    };
+    ///`ListGeneralImageVulOperations`: `GET /v5/{project_id}/image/vulnerability/handle-history`.
+    pub const LIST_GENERAL_IMAGE_VUL_OPERATIONS: Operation = Operation {
+        id: "ListGeneralImageVulOperations",
+        method: "GET",
+        path: "/v5/{project_id}/image/vulnerability/handle-history",
+        parameters: &[
+            Parameter {
+                name: "project_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "enterprise_project_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(256u64),
+                    default: Some("0"),
+                },
+            },
+            Parameter {
+                name: "offset",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    minimum: Some(0i64),
+                    maximum: Some(2000000i64),
+                    default: Some(0i64),
+                },
+            },
+            Parameter {
+                name: "limit",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    minimum: Some(10i64),
+                    maximum: Some(200i64),
+                    default: Some(10i64),
+                },
+            },
+            Parameter {
+                name: "vul_id",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "image_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "image_type",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Choice {
+                    values: &["local_image", "registry"],
+                },
+            },
+            Parameter {
+                name: "image_name",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "status",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["vul_status_unfix", "vul_status_ignored"],
+                },
+            },
+            Parameter {
+                name: "user_name",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "handle_type",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["ignore", "not_ignore", "add_to_whitelist"],
+                },
+            },
+            Parameter {
+                name: "app_name",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "app_version",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+            Parameter {
+                name: "remark",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                },
+            },
+        ],
+        paging: Some(Paging {
+            offset_parameter: "offset",
+            limit_parameter: "limit",
+            total_field: "total_num",
+            items_field: "data_list",
+        }),
+    };
+}

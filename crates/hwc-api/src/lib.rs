@@ -37,6 +37,8 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
+pub mod descriptor;
+
 #[allow(missing_docs, unused_comparisons, clippy::all, clippy::unwrap_used, clippy::expect_used)]
 #[rustfmt::skip]
 pub mod codearts_check;

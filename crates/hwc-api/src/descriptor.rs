@@ -1,0 +1,118 @@
+//! What a spec says about a service and its operations, as plain data.
+//!
+//! `cargo xtask gen` writes one [`Service`] per spec into the generated module (for example
+//! `hwc_api::hss::spec::SERVICE`), so that validation, paging and region tables elsewhere read the
+//! spec instead of repeating it. These are only the shapes of that data; nothing here decides.
+
+/// A service as its spec describes it.
+#[derive(Debug)]
+pub struct Service {
+    /// Rust module of the generated client, such as `hss`.
+    pub module: &'static str,
+    /// Name the official SDKs use in region overrides (`HUAWEICLOUD_SDK_REGION_<NAME>_<REGION>`).
+    pub sdk_name: &'static str,
+    /// API version, from the spec's `info.version`.
+    pub version: &'static str,
+    /// Every regional endpoint of the spec's `servers`, in spec order; a region may appear twice
+    /// (an alternative domain), the first entry being the primary one.
+    pub endpoints: &'static [Endpoint],
+    /// The operations of the service.
+    pub operations: &'static [&'static Operation],
+}
+
+/// One regional base URL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Endpoint {
+    /// Region id, such as `cn-north-4`.
+    pub region: &'static str,
+    /// Base URL, such as `https://hss.cn-north-4.myhuaweicloud.com`.
+    pub url: &'static str,
+}
+
+/// One operation: its route, its parameters and, when it pages, how.
+#[derive(Debug)]
+pub struct Operation {
+    /// The spec's `operationId`, as in the official SDKs (`CheckRecord`).
+    pub id: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// Path template with `{name}` placeholders.
+    pub path: &'static str,
+    /// Path and query parameters, in spec order.
+    pub parameters: &'static [Parameter],
+    /// Offset paging, from the operation's `x-hwc-paging` extension.
+    pub paging: Option<Paging>,
+}
+
+impl Operation {
+    /// The parameter called `name`, if the operation has one.
+    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameters
+            .iter()
+            .find(|parameter| parameter.name == name)
+    }
+}
+
+/// One path or query parameter and its documented constraints.
+#[derive(Debug)]
+pub struct Parameter {
+    /// Name on the wire.
+    pub name: &'static str,
+    /// Where the value goes.
+    pub location: Location,
+    /// Whether a call must give it.
+    pub required: bool,
+    /// What values it accepts.
+    pub schema: ParameterSchema,
+}
+
+/// Where a parameter's value goes in the request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A `{name}` segment of the path.
+    Path,
+    /// A `name=value` pair of the query string.
+    Query,
+}
+
+/// The accepted values of a parameter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterSchema {
+    /// Free text, with lengths counted in characters.
+    Text {
+        /// Fewest characters allowed.
+        min_length: Option<u64>,
+        /// Most characters allowed.
+        max_length: Option<u64>,
+        /// Value the server assumes when the parameter is absent.
+        default: Option<&'static str>,
+    },
+    /// One of a closed list of values.
+    Choice {
+        /// The allowed values, in spec order.
+        values: &'static [&'static str],
+    },
+    /// A whole number.
+    Integer {
+        /// Smallest value allowed.
+        minimum: Option<i64>,
+        /// Largest value allowed.
+        maximum: Option<i64>,
+        /// Value the server assumes when the parameter is absent.
+        default: Option<i64>,
+    },
+}
+
+/// How an operation pages: the parameters that move through the result and the response
+/// fields that carry the total and the items.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// Query parameter giving the index of the first item.
+    pub offset_parameter: &'static str,
+    /// Query parameter giving the page size.
+    pub limit_parameter: &'static str,
+    /// Response field with the number of items in the whole result.
+    pub total_field: &'static str,
+    /// Response field with the items of the page.
+    pub items_field: &'static str,
+}

@@ -1,0 +1,144 @@
+//! The generated `spec` modules say what the YAML says: every endpoint, parameter, constraint
+//! and paging field, so code reading them reads the spec.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+mod support;
+
+use hwc_api::descriptor::{Location, ParameterSchema, Service};
+use support::api_page::Constraints;
+use support::spec::{Spec, constraints_of};
+
+const SERVICES: [(&str, &Service); 2] = [
+    ("hss-v5.yaml", &hwc_api::hss::spec::SERVICE),
+    (
+        "codearts-check-v2.yaml",
+        &hwc_api::codearts_check::spec::SERVICE,
+    ),
+];
+
+fn constraints_of_descriptor(schema: &ParameterSchema) -> Constraints {
+    match *schema {
+        ParameterSchema::Text {
+            min_length,
+            max_length,
+            default,
+        } => Constraints {
+            min_length,
+            max_length,
+            default: default.map(str::to_owned),
+            ..Constraints::default()
+        },
+        ParameterSchema::Choice { values } => Constraints {
+            values: values.iter().map(|v| (*v).to_owned()).collect(),
+            ..Constraints::default()
+        },
+        ParameterSchema::Integer {
+            minimum,
+            maximum,
+            default,
+        } => Constraints {
+            minimum,
+            maximum,
+            default: default.map(|d| d.to_string()),
+            ..Constraints::default()
+        },
+    }
+}
+
+#[test]
+fn descriptors_repeat_the_spec_exactly() {
+    for (file, service) in SERVICES {
+        let spec = Spec::load(file);
+        assert_eq!(service.version, spec.document["info"]["version"], "{file}");
+        assert_eq!(
+            service.sdk_name, spec.document["info"]["x-hwc-sdk-service"],
+            "{file}"
+        );
+        let endpoints: Vec<(String, String)> = service
+            .endpoints
+            .iter()
+            .map(|e| (e.region.to_owned(), e.url.to_owned()))
+            .collect();
+        assert_eq!(endpoints, spec.server_regions(), "{file}: endpoints");
+
+        assert_eq!(service.operations.len(), 1, "{file}");
+        let operation = service.operations[0];
+        assert_eq!(operation.id, spec.operation["operationId"], "{file}");
+        assert_eq!(operation.path, spec.path, "{file}");
+        assert_eq!(operation.method, "GET");
+
+        let declared: Vec<_> = spec.parameters().collect();
+        assert_eq!(
+            operation.parameters.len(),
+            declared.len(),
+            "{file}: parameter count"
+        );
+        for (generated, yaml) in operation.parameters.iter().zip(&declared) {
+            let context = format!("{file}: {}", generated.name);
+            assert_eq!(generated.name, yaml["name"], "{context}");
+            let location = match generated.location {
+                Location::Path => "path",
+                Location::Query => "query",
+            };
+            assert_eq!(location, yaml["in"], "{context}");
+            assert_eq!(
+                generated.required,
+                yaml["required"].as_bool().unwrap_or(false),
+                "{context}"
+            );
+            let schema = spec.resolve(&yaml["schema"]);
+            assert_eq!(
+                constraints_of_descriptor(&generated.schema),
+                constraints_of(&schema),
+                "{context}"
+            );
+        }
+
+        let paging = operation.paging.expect("both operations page");
+        let extension = &spec.operation["x-hwc-paging"];
+        assert_eq!(paging.offset_parameter, extension["offset"], "{file}");
+        assert_eq!(paging.limit_parameter, extension["limit"], "{file}");
+        assert_eq!(paging.total_field, extension["total"], "{file}");
+        assert_eq!(paging.items_field, extension["items"], "{file}");
+    }
+}
+
+#[test]
+fn descriptors_state_the_documented_ranges() {
+    // The figures FACTS.md calls out, read through the generated tables.
+    let hss = hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+    assert_eq!(
+        hss.parameter("limit").map(|p| p.schema),
+        Some(ParameterSchema::Integer {
+            minimum: Some(10),
+            maximum: Some(200),
+            default: Some(10)
+        })
+    );
+    assert_eq!(
+        hss.parameter("offset").map(|p| p.schema),
+        Some(ParameterSchema::Integer {
+            minimum: Some(0),
+            maximum: Some(2_000_000),
+            default: Some(0)
+        })
+    );
+    let codearts = hwc_api::codearts_check::spec::CHECK_RECORD;
+    assert_eq!(
+        codearts.parameter("limit").map(|p| p.schema),
+        Some(ParameterSchema::Integer {
+            minimum: Some(1),
+            maximum: Some(1000),
+            default: Some(10)
+        })
+    );
+    assert_eq!(
+        codearts.parameter("offset").map(|p| p.schema),
+        Some(ParameterSchema::Integer {
+            minimum: Some(0),
+            maximum: None,
+            default: Some(0)
+        })
+    );
+}

@@ -1,0 +1,307 @@
+//! The `spec` module of each generated file: the service, its regional endpoints, and each
+//! operation's parameters, constraints and paging, as `hwc_api::descriptor` values.
+//!
+//! This is how validation, paging and region tables elsewhere read the spec instead of repeating
+//! it. Only what those can express is accepted; anything else is an error naming the place.
+
+use anyhow::{Context, Result, bail};
+use heck::ToShoutySnakeCase;
+use openapiv3::{
+    IntegerType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
+    SchemaKind, StringType, Type,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+const SDK_SERVICE_EXTENSION: &str = "x-hwc-sdk-service";
+const PAGING_EXTENSION: &str = "x-hwc-paging";
+
+/// The `pub mod spec { .. }` item for one spec.
+pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
+    let sdk_name = document
+        .info
+        .extensions
+        .get(SDK_SERVICE_EXTENSION)
+        .and_then(Value::as_str)
+        .with_context(|| {
+            format!("info.{SDK_SERVICE_EXTENSION} (the official SDKs' service name) is missing")
+        })?;
+    let version = &document.info.version;
+    let endpoints = endpoints(document)?;
+
+    let mut operation_items = Vec::new();
+    let mut operation_idents = Vec::new();
+    for (path, method, operation) in document.operations() {
+        let id = operation.operation_id.as_deref().unwrap_or_default();
+        let ident = format_ident!("{}", id.to_shouty_snake_case());
+        let tokens = operation_tokens(document, path, method, operation)
+            .with_context(|| format!("paths.{path}.{method}"))?;
+        let doc = format!("`{id}`: `{} {path}`.", method.to_uppercase());
+        operation_items.push(quote! {
+            #[doc = #doc]
+            pub const #ident: Operation = #tokens;
+        });
+        operation_idents.push(ident);
+    }
+    let regions = endpoints.iter().map(|(region, _)| region);
+    let urls = endpoints.iter().map(|(_, url)| url);
+    Ok(quote! {
+        /// What `spec/` says about this service, as data: endpoints, parameters, constraints
+        /// and paging. Validation and paging read it from here.
+        pub mod spec {
+            use crate::descriptor::{Endpoint, Location, Operation, Paging, Parameter, ParameterSchema, Service};
+
+            /// The service, its regional endpoints and its operations.
+            pub const SERVICE: Service = Service {
+                module: #module,
+                sdk_name: #sdk_name,
+                version: #version,
+                endpoints: &[#(Endpoint { region: #regions, url: #urls }),*],
+                operations: &[#(&#operation_idents),*],
+            };
+
+            #(#operation_items)*
+        }
+    })
+}
+
+fn endpoints(document: &OpenAPI) -> Result<Vec<(String, String)>> {
+    let mut out = Vec::new();
+    for (index, server) in document.servers.iter().enumerate() {
+        let context = || format!("servers[{index}]");
+        let variables = server.variables.as_ref();
+        let regions = match variables.and_then(|v| v.get("region")) {
+            Some(region) if !region.enumeration.is_empty() => region.enumeration.clone(),
+            Some(_) => bail!("{}: the `region` variable must list its values", context()),
+            None => bail!("{}: the url must have a `{{region}}` variable", context()),
+        };
+        if variables.is_some_and(|v| v.len() != 1) {
+            bail!("{}: only the `region` variable is supported", context());
+        }
+        for region in regions {
+            out.push((region.clone(), server.url.replace("{region}", &region)));
+        }
+    }
+    if out.is_empty() {
+        bail!("servers: no regional endpoint is listed");
+    }
+    Ok(out)
+}
+
+fn operation_tokens(
+    document: &OpenAPI,
+    path: &str,
+    method: &str,
+    operation: &Operation,
+) -> Result<TokenStream> {
+    let id = operation.operation_id.as_deref().unwrap_or_default();
+    let method = method.to_uppercase();
+    let mut parameters = Vec::new();
+    let mut names = Vec::new();
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        let parameter = resolve_parameter(document, parameter)
+            .with_context(|| format!("parameters[{index}]"))?;
+        let (location, data) = match parameter {
+            Parameter::Path { parameter_data, .. } => (quote!(Location::Path), parameter_data),
+            Parameter::Query { parameter_data, .. } => (quote!(Location::Query), parameter_data),
+            _ => bail!(
+                "parameters[{index}]: only path and query parameters are supported (authentication is a security scheme)"
+            ),
+        };
+        let name = &data.name;
+        let required = data.required;
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            bail!("parameter {name}: `content` parameters are not supported");
+        };
+        let schema =
+            resolve_schema(document, schema).with_context(|| format!("parameter {name}"))?;
+        let schema = parameter_schema(schema).with_context(|| format!("parameter {name}"))?;
+        parameters.push(quote! {
+            Parameter { name: #name, location: #location, required: #required, schema: #schema }
+        });
+        names.push(name.clone());
+    }
+    let paging = match operation.extensions.get(PAGING_EXTENSION) {
+        None => quote!(None),
+        Some(paging) => paging_tokens(document, operation, paging, &names)
+            .with_context(|| PAGING_EXTENSION.to_owned())?,
+    };
+    Ok(quote! {
+        Operation {
+            id: #id,
+            method: #method,
+            path: #path,
+            parameters: &[#(#parameters),*],
+            paging: #paging,
+        }
+    })
+}
+
+fn resolve_parameter<'a>(
+    document: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Result<&'a Parameter> {
+    match parameter {
+        ReferenceOr::Item(item) => Ok(item),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/parameters/")
+                .with_context(|| format!("unsupported $ref {reference}"))?;
+            let found = document
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
+                .with_context(|| format!("$ref {reference} names nothing"))?;
+            resolve_parameter(document, found)
+        }
+    }
+}
+
+fn resolve_schema<'a>(
+    document: &'a OpenAPI,
+    schema: &'a ReferenceOr<Schema>,
+) -> Result<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(item) => Ok(item),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/schemas/")
+                .with_context(|| format!("unsupported $ref {reference}"))?;
+            let found = document
+                .components
+                .as_ref()
+                .and_then(|c| c.schemas.get(name))
+                .with_context(|| format!("$ref {reference} names nothing"))?;
+            resolve_schema(document, found)
+        }
+    }
+}
+
+fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
+    let default = schema.schema_data.default.as_ref();
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(StringType {
+            enumeration,
+            min_length,
+            max_length,
+            pattern,
+            ..
+        })) => {
+            if pattern.is_some() {
+                bail!("`pattern` is not supported on parameters yet");
+            }
+            if !enumeration.is_empty() {
+                let values: Vec<&str> = enumeration.iter().flatten().map(String::as_str).collect();
+                return Ok(quote!(ParameterSchema::Choice { values: &[#(#values),*] }));
+            }
+            let min_length = option(min_length.map(|n| n as u64));
+            let max_length = option(max_length.map(|n| n as u64));
+            let default = match default {
+                None => quote!(None),
+                Some(Value::String(text)) => quote!(Some(#text)),
+                Some(other) => bail!("default {other} of a string parameter is not a string"),
+            };
+            Ok(
+                quote!(ParameterSchema::Text { min_length: #min_length, max_length: #max_length, default: #default }),
+            )
+        }
+        SchemaKind::Type(Type::Integer(IntegerType {
+            minimum,
+            maximum,
+            exclusive_minimum,
+            exclusive_maximum,
+            enumeration,
+            multiple_of,
+            ..
+        })) => {
+            if *exclusive_minimum
+                || *exclusive_maximum
+                || !enumeration.is_empty()
+                || multiple_of.is_some()
+            {
+                bail!(
+                    "only `minimum`, `maximum` and `default` are supported on integer parameters"
+                );
+            }
+            let default = match default {
+                None => quote!(None),
+                Some(value) => {
+                    let number = value
+                        .as_i64()
+                        .with_context(|| format!("default {value} is not an integer"))?;
+                    quote!(Some(#number))
+                }
+            };
+            let minimum = option(*minimum);
+            let maximum = option(*maximum);
+            Ok(
+                quote!(ParameterSchema::Integer { minimum: #minimum, maximum: #maximum, default: #default }),
+            )
+        }
+        _ => bail!("only string, string-enum and integer parameters are supported"),
+    }
+}
+
+fn option<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+    match value {
+        Some(value) => quote!(Some(#value)),
+        None => quote!(None),
+    }
+}
+
+fn paging_tokens(
+    document: &OpenAPI,
+    operation: &Operation,
+    paging: &Value,
+    parameters: &[String],
+) -> Result<TokenStream> {
+    let field = |key: &str| -> Result<String> {
+        paging
+            .get(key)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .with_context(|| format!("`{key}` must name a field"))
+    };
+    let (offset, limit, total, items) = (
+        field("offset")?,
+        field("limit")?,
+        field("total")?,
+        field("items")?,
+    );
+    for name in [&offset, &limit] {
+        if !parameters.contains(name) {
+            bail!("`{name}` is not a parameter of the operation");
+        }
+    }
+    let ok = operation
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+        .context("paging needs a 200 response")?;
+    let ReferenceOr::Item(ok) = ok else {
+        bail!("paging needs the 200 response written out, not a $ref");
+    };
+    let body = ok
+        .content
+        .get("application/json")
+        .and_then(|media| media.schema.as_ref())
+        .context("the 200 response has no JSON schema")?;
+    let body = resolve_schema(document, body)?;
+    let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
+        bail!("the 200 response body is not an object");
+    };
+    for name in [&total, &items] {
+        if !object.properties.contains_key(name) {
+            bail!("`{name}` is not a field of the 200 response");
+        }
+    }
+    Ok(quote! {
+        Some(Paging {
+            offset_parameter: #offset,
+            limit_parameter: #limit,
+            total_field: #total,
+            items_field: #items,
+        })
+    })
+}
