@@ -1,0 +1,189 @@
+//! Checking parameters against the spec before anything is sent.
+//!
+//! The constraints come from the generated descriptors (`hwc_api::<service>::spec`), so they are
+//! the spec's own; nothing here repeats a limit. The simulator checks incoming requests with the
+//! same functions.
+
+use hwc_api::descriptor::{Operation, Parameter, ParameterSchema};
+
+use crate::error::Error;
+
+/// Checks the `(name, value)` pairs of one call, values as they go on the wire: each name is a
+/// parameter of `operation` given once, each value keeps its constraints, and every required
+/// parameter is present. The first problem is returned.
+pub fn check(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error> {
+    for (index, (name, value)) in values.iter().enumerate() {
+        let Some(parameter) = operation.parameter(name) else {
+            let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
+            return Err(invalid(
+                name,
+                value,
+                format!(
+                    "not a parameter of {}; it takes {}",
+                    operation.id,
+                    known.join(", ")
+                ),
+            ));
+        };
+        if values[..index].iter().any(|(earlier, _)| earlier == name) {
+            return Err(invalid(name, value, "given more than once".to_owned()));
+        }
+        check_value(parameter, value)?;
+    }
+    for parameter in operation.parameters.iter().filter(|p| p.required) {
+        if !values.iter().any(|(name, _)| *name == parameter.name) {
+            return Err(invalid(
+                parameter.name,
+                "",
+                format!("required: {}", describe(&parameter.schema)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks one value against its parameter's constraints.
+pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
+    let fits = match parameter.schema {
+        ParameterSchema::Text {
+            min_length,
+            max_length,
+            ..
+        } => {
+            let length = value.chars().count() as u64;
+            min_length.is_none_or(|min| length >= min) && max_length.is_none_or(|max| length <= max)
+        }
+        ParameterSchema::Choice { values } => values.contains(&value),
+        ParameterSchema::Integer {
+            minimum, maximum, ..
+        } => value.parse::<i64>().is_ok_and(|number| {
+            minimum.is_none_or(|min| number >= min) && maximum.is_none_or(|max| number <= max)
+        }),
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(invalid(parameter.name, value, describe(&parameter.schema)))
+    }
+}
+
+/// What a parameter accepts, in words: `1 to 256 characters`, `one of: a, b`,
+/// `an integer from 10 to 200`.
+pub fn describe(schema: &ParameterSchema) -> String {
+    match *schema {
+        ParameterSchema::Text {
+            min_length,
+            max_length,
+            ..
+        } => match (min_length.filter(|&min| min > 0), max_length) {
+            (Some(min), Some(max)) => format!("{min} to {max} characters"),
+            (Some(min), None) => format!("at least {min} character{}", plural(min)),
+            (None, Some(max)) => format!("at most {max} characters"),
+            (None, None) => "any text".to_owned(),
+        },
+        ParameterSchema::Choice { values } => format!("one of: {}", values.join(", ")),
+        ParameterSchema::Integer {
+            minimum, maximum, ..
+        } => match (minimum, maximum) {
+            (Some(min), Some(max)) => format!("an integer from {min} to {max}"),
+            (Some(min), None) => format!("an integer of at least {min}"),
+            (None, Some(max)) => format!("an integer of at most {max}"),
+            (None, None) => "an integer".to_owned(),
+        },
+    }
+}
+
+fn plural(count: u64) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+fn invalid(parameter: &str, value: &str, allowed: String) -> Error {
+    Error::InvalidInput {
+        parameter: parameter.to_owned(),
+        value: value.to_owned(),
+        allowed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hwc_api::codearts_check::spec::CHECK_RECORD;
+    use hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS as HSS;
+
+    fn message(result: Result<(), Error>) -> String {
+        result.err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    const VALID: [(&str, &str); 3] = [
+        ("project_id", "p"),
+        ("vul_id", "CVE-2021-44228"),
+        ("image_type", "registry"),
+    ];
+
+    #[test]
+    fn a_valid_call_passes() {
+        assert!(check(&HSS, &VALID).is_ok());
+        let mut all = VALID.to_vec();
+        all.extend([("limit", "200"), ("offset", "2000000"), ("image_name", "")]);
+        assert!(check(&HSS, &all).is_ok());
+    }
+
+    #[test]
+    fn errors_name_the_parameter_the_value_and_what_is_allowed() {
+        let mut call = VALID.to_vec();
+        call.push(("limit", "5"));
+        assert_eq!(
+            message(check(&HSS, &call)),
+            r#"invalid limit "5": an integer from 10 to 200"#
+        );
+        call[3] = ("status", "vul_status_fixed");
+        assert_eq!(
+            message(check(&HSS, &call)),
+            r#"invalid status "vul_status_fixed": one of: vul_status_unfix, vul_status_ignored"#
+        );
+        call[3] = ("offset", "ten");
+        assert_eq!(
+            message(check(&HSS, &call)),
+            r#"invalid offset "ten": an integer from 0 to 2000000"#
+        );
+        assert_eq!(
+            message(check(&HSS, &VALID[..2])),
+            r#"invalid image_type "": required: one of: local_image, registry"#
+        );
+        assert_eq!(
+            message(check(
+                &CHECK_RECORD,
+                &[("project_id", ""), ("task_id", "t")]
+            )),
+            r#"invalid project_id "": at least 1 character"#
+        );
+        let long = "x".repeat(257);
+        let call = [
+            ("project_id", "p"),
+            ("vul_id", long.as_str()),
+            ("image_type", "registry"),
+        ];
+        assert!(message(check(&HSS, &call)).ends_with(": 1 to 256 characters"));
+    }
+
+    #[test]
+    fn unknown_and_repeated_parameters_are_refused() {
+        let mut call = VALID.to_vec();
+        call.push(("page", "2"));
+        assert!(
+            message(check(&HSS, &call))
+                .contains("not a parameter of ListGeneralImageVulOperations")
+        );
+        call[3] = ("vul_id", "again");
+        assert!(message(check(&HSS, &call)).ends_with("given more than once"));
+    }
+
+    #[test]
+    fn lengths_count_characters_not_bytes() {
+        let name = "漢".repeat(256);
+        let mut call = VALID.to_vec();
+        call.push(("image_name", &name));
+        assert!(check(&HSS, &call).is_ok());
+    }
+}
