@@ -1,0 +1,199 @@
+//! CodeArts Check scan histories: projects with tasks, each task with its past scans, newest
+//! first. Time filters are binary searches, so any page is a slice.
+
+use std::collections::HashMap;
+
+use jiff::civil::DateTime;
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::{hex_id, reference_time_ms};
+
+/// The CodeArts project docs, tests and examples name; it exists whatever the seed.
+pub const DEMO_PROJECT: &str = "0123456789abcdef0123456789abcdef";
+/// Its task with a long scan history.
+pub const DEMO_TASK: &str = "demo-task";
+/// The shortest history the demo task gets.
+pub const DEMO_MIN_SCANS: usize = 2_000;
+
+/// `YYYY-MM-DD HH:MM:SS`, the format of `check_time` (no zone; read as UTC+08:00 by clients).
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// One scan. Times are seconds of the civil (zone-less) clock the API reports.
+struct Scan {
+    check_time: i64,
+    check_end_time: i64,
+    counts: [u32; 4],
+    /// Scans whose `issue_counts` lacks `prompt`: the API's fields are all optional.
+    partial_counts: bool,
+}
+
+/// The generated data of all projects.
+pub struct CodeArtsData {
+    /// Scans per (project, task), newest first.
+    tasks: HashMap<(String, String), Vec<Scan>>,
+}
+
+/// A page of scans and the number of scans matching the filters.
+pub struct Page {
+    /// Results matching the query, on all pages.
+    pub total: usize,
+    /// The results of this page.
+    pub items: Vec<CheckItem>,
+}
+
+impl CodeArtsData {
+    /// The demo task gets `demo_scans` scans (at least [`DEMO_MIN_SCANS`]) spread over the years
+    /// before the reference time; a few other projects get a few tasks each.
+    pub fn generate(demo_scans: usize, rng: &mut ChaCha8Rng) -> Self {
+        let mut tasks = HashMap::new();
+        let demo_scans = demo_scans.max(DEMO_MIN_SCANS);
+        tasks.insert(
+            (DEMO_PROJECT.to_owned(), DEMO_TASK.to_owned()),
+            history(demo_scans, rng),
+        );
+        for _ in 0..4 {
+            let project = hex_id(rng, 32);
+            for _ in 0..rng.random_range(2..5) {
+                let task = hex_id(rng, 32);
+                let scans = rng.random_range(10..300);
+                tasks.insert((project.clone(), task), history(scans, rng));
+            }
+        }
+        Self { tasks }
+    }
+
+    /// The `(project, task)` pairs that have scans, sorted.
+    pub fn tasks(&self) -> Vec<(&str, &str)> {
+        let mut out: Vec<(&str, &str)> = self
+            .tasks
+            .keys()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// Scans of the task that started at or after `start` and ended at or before `end`, newest
+    /// first, from `offset`. An unknown project or task has no scans.
+    pub fn query(
+        &self,
+        project: &str,
+        task: &str,
+        start: Option<i64>,
+        end: Option<i64>,
+        offset: usize,
+        limit: usize,
+    ) -> Page {
+        let Some(scans) = self.tasks.get(&(project.to_owned(), task.to_owned())) else {
+            return Page {
+                total: 0,
+                items: Vec::new(),
+            };
+        };
+        // Newest first: both times decrease along the list, so each bound cuts one end.
+        let first = end.map_or(0, |end| {
+            scans.partition_point(|scan| scan.check_end_time > end)
+        });
+        let last = start.map_or(scans.len(), |start| {
+            scans.partition_point(|scan| scan.check_time >= start)
+        });
+        let matching = if first < last {
+            &scans[first..last]
+        } else {
+            &[][..]
+        };
+        Page {
+            total: matching.len(),
+            items: matching.iter().skip(offset).take(limit).map(item).collect(),
+        }
+    }
+}
+
+/// Parses a `start_time`/`end_time` query value in the format of `check_time`.
+pub fn parse_time(text: &str) -> Option<i64> {
+    let civil = DateTime::strptime(TIME_FORMAT, text).ok()?;
+    civil
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|zoned| zoned.timestamp().as_second())
+}
+
+fn format_time(seconds: i64) -> String {
+    jiff::Timestamp::from_second(seconds)
+        .map(|time| {
+            time.to_zoned(jiff::tz::TimeZone::UTC)
+                .strftime(TIME_FORMAT)
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// `count` scans going back from the reference time, at least an hour apart and each shorter
+/// than half an hour (so both times are ordered), with issue counts that drift as code changes.
+fn history(count: usize, rng: &mut ChaCha8Rng) -> Vec<Scan> {
+    // Beijing civil time of the reference instant.
+    let mut time = reference_time_ms() / 1_000 + 8 * 3_600;
+    // Spread the history over about five years whatever its length, keeping gaps above an hour.
+    let mean_gap = (5 * 365 * 24 * 3_600 / count.max(1) as i64).max(2 * 3_600);
+    let mut counts = [2u32, 14, 120, 300];
+    let mut scans = Vec::with_capacity(count);
+    for _ in 0..count {
+        let duration = rng.random_range(60..1_800);
+        for (index, count) in counts.iter_mut().enumerate() {
+            let spread = [1, 3, 12, 25][index];
+            let change = rng.random_range(-spread..=spread);
+            *count = count
+                .saturating_add_signed(change)
+                .min([12, 80, 900, 2_000][index]);
+        }
+        scans.push(Scan {
+            check_time: time - duration,
+            check_end_time: time,
+            counts,
+            partial_counts: rng.random_bool(0.01),
+        });
+        time -= rng.random_range(3_600..(2 * mean_gap - 3_600).max(3_601));
+    }
+    scans
+}
+
+fn item(scan: &Scan) -> CheckItem {
+    let [critical, serious, normal, prompt] = scan.counts;
+    CheckItem {
+        check_time: format_time(scan.check_time),
+        check_end_time: format_time(scan.check_end_time),
+        issue_counts: IssueCounts {
+            critical,
+            serious,
+            normal,
+            prompt: (!scan.partial_counts).then_some(prompt),
+        },
+    }
+}
+
+/// One scan as it goes on the wire.
+#[derive(Serialize)]
+pub struct CheckItem {
+    /// The response field of this name, as the real API sends it.
+    pub check_time: String,
+    /// The response field of this name, as the real API sends it.
+    pub check_end_time: String,
+    /// The response field of this name, as the real API sends it.
+    pub issue_counts: IssueCounts,
+}
+
+/// Issue counts by severity.
+#[derive(Serialize)]
+pub struct IssueCounts {
+    /// Issues of this severity found by the scan.
+    pub critical: u32,
+    /// Issues of this severity found by the scan.
+    pub serious: u32,
+    /// Issues of this severity found by the scan.
+    pub normal: u32,
+    /// Issues of this severity found by the scan.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt: Option<u32>,
+}

@@ -1,0 +1,612 @@
+//! HSS handling records: generated from a seed, stored compactly (values interned in pools), and
+//! served from indexes so that a page costs the same at offset 0 and at offset 1,000,000.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use rand::Rng;
+use rand::seq::IndexedRandom;
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::{hex_id, reference_time_ms};
+
+/// The vulnerability every data set features (at least 10% of the records, both image types).
+pub const DEMO_VUL_ID: &str = "CVE-2021-44228";
+/// The enterprise project a request without `enterprise_project_id` sees.
+pub const DEFAULT_ENTERPRISE_PROJECT: &str = "0";
+/// The `enterprise_project_id` value that selects every enterprise project.
+pub const ALL_ENTERPRISE_PROJECTS: &str = "all_granted_eps";
+
+const IMAGE_NAMES: [&str; 20] = [
+    "nginx",
+    "redis",
+    "mysql",
+    "postgres",
+    "alpine",
+    "ubuntu",
+    "busybox",
+    "node",
+    "python",
+    "openjdk",
+    "golang",
+    "httpd",
+    "tomcat",
+    "mongo",
+    "elasticsearch",
+    "kafka",
+    "zookeeper",
+    "rabbitmq",
+    "grafana",
+    "prometheus",
+];
+const IMAGE_TAGS: [&str; 10] = [
+    "latest",
+    "1.25",
+    "1.25.3-alpine",
+    "7.2",
+    "8.0.36",
+    "16-bookworm",
+    "3.19",
+    "22.04",
+    "v2.48.1",
+    "11-jre",
+];
+const USERS: [&str; 8] = [
+    "scc_hss_g00840938_01",
+    "devops_li",
+    "sec_wang",
+    "ops_zhang",
+    "audit_chen",
+    "sre_liu",
+    "platform_zhao",
+    "secops_huang",
+];
+const APPS: [(&str, &str, &str); 10] = [
+    ("log4j-core", "2.14.1", "/app/lib/log4j-core-2.14.1.jar"),
+    (
+        "log4j-core",
+        "2.12.1",
+        "/opt/service/lib/log4j-core-2.12.1.jar",
+    ),
+    ("async-http-client", "1.7.17", "/usr/local/bin/mysqld"),
+    (
+        "openssl",
+        "1.1.1k",
+        "/usr/lib/x86_64-linux-gnu/libssl.so.1.1",
+    ),
+    ("glibc", "2.31", "/lib/x86_64-linux-gnu/libc.so.6"),
+    (
+        "spring-core",
+        "5.3.17",
+        "/app/BOOT-INF/lib/spring-core-5.3.17.jar",
+    ),
+    (
+        "jackson-databind",
+        "2.9.10",
+        "/app/lib/jackson-databind-2.9.10.jar",
+    ),
+    ("curl", "7.68.0", "/usr/bin/curl"),
+    ("zlib", "1.2.11", "/lib/x86_64-linux-gnu/libz.so.1"),
+    (
+        "netty-codec",
+        "4.1.42",
+        "/app/lib/netty-codec-4.1.42.Final.jar",
+    ),
+];
+const REMARKS: [&str; 6] = [
+    "accepted risk: internal only",
+    "false positive",
+    "fixed in the next release",
+    "waiting for the vendor patch",
+    "One application vulnerability has been fixed.",
+    "",
+];
+
+/// Handling types: the documented three plus `manual_repair`, which the real API also sends.
+const HANDLE_TYPES: [&str; 4] = ["ignore", "not_ignore", "add_to_whitelist", "manual_repair"];
+/// Statuses: the documented two plus `vul_status_fixed`, which the real API also sends.
+const STATUSES: [&str; 3] = ["vul_status_unfix", "vul_status_ignored", "vul_status_fixed"];
+
+/// Optional fields a record may lack, as bits of [`Record::missing`].
+mod missing {
+    pub const APP_PATH: u8 = 1;
+    pub const REMARK: u8 = 2;
+    pub const AGENT_ID: u8 = 4;
+    pub const IMAGE_VERSION: u8 = 8;
+}
+
+/// One image of the pool.
+struct Image {
+    local: bool,
+    id: String,
+    /// The real API has sent `image_id` as a JSON number; these ids are all digits and go out as
+    /// numbers.
+    numeric_id: bool,
+    name: String,
+    version: &'static str,
+    digest: String,
+    agent_id: String,
+}
+
+/// One handling record, with every text interned.
+struct Record {
+    vul: u32,
+    image: u32,
+    enterprise_project: u8,
+    user: u8,
+    app: u8,
+    remark: u8,
+    handle_type: u8,
+    missing: u8,
+    handle_time_ms: i64,
+}
+
+/// The documented filters of a query, besides the required `vul_id` and `image_type`.
+#[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
+pub struct Filters {
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub enterprise_project_id: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub image_id: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub image_name: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub status: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub user_name: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub handle_type: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub app_name: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub app_version: Option<String>,
+    /// The documented filter of this name; `None` when the request lacks it.
+    pub remark: Option<String>,
+}
+
+/// Identifies a cached result: the required parameters and the filters.
+#[derive(Clone, Debug, Hash, PartialEq, Eq)]
+struct QueryKey {
+    vul: u32,
+    local: bool,
+    filters: Filters,
+}
+
+/// How many filtered results stay cached; paging through one query needs only the one.
+const CACHE_ENTRIES: usize = 64;
+
+/// The generated HSS data set.
+pub struct HssData {
+    vul_ids: Vec<String>,
+    vul_index: HashMap<String, u32>,
+    images: Vec<Image>,
+    enterprise_projects: Vec<String>,
+    records: Vec<Record>,
+    /// Record ids per (vulnerability, local image?, enterprise project or `None` for all),
+    /// newest first.
+    index: HashMap<(u32, bool, Option<u8>), Vec<u32>>,
+    cache: Mutex<HashMap<QueryKey, Arc<Vec<u32>>>>,
+}
+
+/// A page of results: the ids to show and the total.
+pub struct Page {
+    /// Results matching the query, on all pages.
+    pub total: usize,
+    /// The results of this page.
+    pub items: Vec<HssItem>,
+}
+
+impl HssData {
+    /// Generates `count` records from `rng`: about 12% are [`DEMO_VUL_ID`] (both image types),
+    /// and a share of them carries what the real API sends beyond its tables.
+    pub fn generate(count: usize, rng: &mut ChaCha8Rng) -> Self {
+        let mut vul_ids = vec![DEMO_VUL_ID.to_owned()];
+        let other_vuls = (count / 2_000).clamp(40, 2_000);
+        while vul_ids.len() <= other_vuls {
+            let id = format!(
+                "CVE-{}-{}",
+                rng.random_range(2015..=2025),
+                rng.random_range(1_000..50_000)
+            );
+            if !vul_ids.contains(&id) {
+                vul_ids.push(id);
+            }
+        }
+        let vul_index = vul_ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (id.clone(), i as u32))
+            .collect();
+
+        let image_count = (count / 400).clamp(40, 5_000);
+        let images: Vec<Image> = (0..image_count)
+            .map(|index| {
+                // The first two are one of each type, so that both types always exist.
+                let local = if index < 2 {
+                    index == 0
+                } else {
+                    rng.random_bool(0.5)
+                };
+                let numeric_id = !local && rng.random_bool(0.1);
+                let id = if numeric_id {
+                    rng.random_range(100_000u64..10_000_000).to_string()
+                } else {
+                    hex_id(rng, 12)
+                };
+                let base = *IMAGE_NAMES.choose(rng).unwrap_or(&"nginx");
+                let name = if local {
+                    base.to_owned()
+                } else {
+                    format!("swr.cn-north-4.myhuaweicloud.com/team-{}/{base}", index % 7)
+                };
+                Image {
+                    local,
+                    id,
+                    numeric_id,
+                    name,
+                    version: IMAGE_TAGS.choose(rng).copied().unwrap_or("latest"),
+                    digest: format!("sha256:{}", hex_id(rng, 64)),
+                    agent_id: if local {
+                        hex_id(rng, 64)
+                    } else {
+                        String::new()
+                    },
+                }
+            })
+            .collect();
+        let enterprise_projects = vec![
+            DEFAULT_ENTERPRISE_PROJECT.to_owned(),
+            uuid_like(rng),
+            uuid_like(rng),
+        ];
+
+        let now = reference_time_ms();
+        let three_years_ms = 3 * 365 * 24 * 3_600 * 1_000;
+        let mut records = Vec::with_capacity(count);
+        for index in 0..count {
+            // Exactly every eighth record is the demo vulnerability (12.5%), alternating types.
+            let demo = index % 8 == 0;
+            let vul = if demo {
+                0
+            } else {
+                rng.random_range(1..vul_ids.len()) as u32
+            };
+            let image = if demo {
+                // Alternate local and registry images for the demo vulnerability.
+                let want_local = (index / 8) % 2 == 0;
+                pick_image(&images, rng, Some(want_local))
+            } else {
+                pick_image(&images, rng, None)
+            };
+            let handle_type = match rng.random_range(0..100) {
+                0..45 => 0,
+                45..65 => 1,
+                65..95 => 2,
+                _ => 3,
+            };
+            let app = if vul == 0 {
+                rng.random_range(0..2)
+            } else {
+                rng.random_range(2..APPS.len()) as u8
+            };
+            let mut missing = 0;
+            for (bit, share) in [
+                (missing::APP_PATH, 0.05),
+                (missing::REMARK, 0.05),
+                (missing::AGENT_ID, 0.03),
+                (missing::IMAGE_VERSION, 0.02),
+            ] {
+                if rng.random_bool(share) {
+                    missing |= bit;
+                }
+            }
+            records.push(Record {
+                vul,
+                image,
+                enterprise_project: match rng.random_range(0..10) {
+                    0..8 => 0,
+                    8 => 1,
+                    _ => 2,
+                },
+                user: rng.random_range(0..USERS.len()) as u8,
+                app,
+                remark: rng.random_range(0..REMARKS.len()) as u8,
+                handle_type,
+                missing,
+                handle_time_ms: now - rng.random_range(0..three_years_ms),
+            });
+        }
+
+        let mut index: HashMap<(u32, bool, Option<u8>), Vec<u32>> = HashMap::new();
+        for (id, record) in records.iter().enumerate() {
+            let local = images[record.image as usize].local;
+            index
+                .entry((record.vul, local, None))
+                .or_default()
+                .push(id as u32);
+            index
+                .entry((record.vul, local, Some(record.enterprise_project)))
+                .or_default()
+                .push(id as u32);
+        }
+        for ids in index.values_mut() {
+            ids.sort_by_key(|&id| (std::cmp::Reverse(records[id as usize].handle_time_ms), id));
+        }
+        Self {
+            vul_ids,
+            vul_index,
+            images,
+            enterprise_projects,
+            records,
+            index,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Every record, in any enterprise project.
+    pub fn len(&self) -> usize {
+        self.records.len()
+    }
+
+    /// Whether there are no records at all.
+    pub fn is_empty(&self) -> bool {
+        self.records.is_empty()
+    }
+
+    /// The enterprise projects records belong to (`0` is the default one).
+    pub fn enterprise_projects(&self) -> &[String] {
+        &self.enterprise_projects
+    }
+
+    /// The page at `offset`/`limit` of the records of `vul_id` on images of the given type that
+    /// pass `filters`, newest first. Without optional filters this is a slice of an index; with
+    /// them the matching ids are computed once and cached, so later pages are slices too.
+    pub fn query(
+        &self,
+        vul_id: &str,
+        local: bool,
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+    ) -> Page {
+        let Some(&vul) = self.vul_index.get(vul_id) else {
+            return Page {
+                total: 0,
+                items: Vec::new(),
+            };
+        };
+        let project = match filters.enterprise_project_id.as_deref() {
+            None => Some(0),
+            Some(ALL_ENTERPRISE_PROJECTS) => None,
+            Some(wanted) => match self.enterprise_projects.iter().position(|p| p == wanted) {
+                Some(position) => Some(position as u8),
+                None => {
+                    return Page {
+                        total: 0,
+                        items: Vec::new(),
+                    };
+                }
+            },
+        };
+        let empty = Vec::new();
+        let base = self.index.get(&(vul, local, project)).unwrap_or(&empty);
+        let matching: Arc<Vec<u32>>;
+        let ids: &[u32] = if filters.has_no_record_filter() {
+            base
+        } else {
+            let key = QueryKey {
+                vul,
+                local,
+                filters: filters.clone(),
+            };
+            matching = self.matching(&key, base);
+            &matching
+        };
+        let items = ids
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(|&id| self.item(id))
+            .collect();
+        Page {
+            total: ids.len(),
+            items,
+        }
+    }
+
+    fn matching(&self, key: &QueryKey, base: &[u32]) -> Arc<Vec<u32>> {
+        if let Some(found) = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|cache| cache.get(key).cloned())
+        {
+            return found;
+        }
+        let ids: Vec<u32> = base
+            .iter()
+            .copied()
+            .filter(|&id| self.passes(id, &key.filters))
+            .collect();
+        let ids = Arc::new(ids);
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= CACHE_ENTRIES {
+                cache.clear();
+            }
+            cache.insert(key.clone(), Arc::clone(&ids));
+        }
+        ids
+    }
+
+    fn passes(&self, id: u32, filters: &Filters) -> bool {
+        let record = &self.records[id as usize];
+        let image = &self.images[record.image as usize];
+        let (app_name, app_version, _) = APPS[record.app as usize];
+        let remark = if record.missing & missing::REMARK != 0 {
+            ""
+        } else {
+            REMARKS[record.remark as usize]
+        };
+        exact(&filters.image_id, &image.id)
+            && exact(&filters.status, self.status(record))
+            && exact(
+                &filters.handle_type,
+                HANDLE_TYPES[record.handle_type as usize],
+            )
+            && contains(&filters.image_name, &image.name)
+            && contains(&filters.user_name, USERS[record.user as usize])
+            && contains(&filters.app_name, app_name)
+            && contains(&filters.app_version, app_version)
+            && contains(&filters.remark, remark)
+    }
+
+    fn status(&self, record: &Record) -> &'static str {
+        match HANDLE_TYPES[record.handle_type as usize] {
+            "not_ignore" => STATUSES[0],
+            "manual_repair" => STATUSES[2],
+            _ => STATUSES[1],
+        }
+    }
+
+    fn item(&self, id: u32) -> HssItem {
+        let record = &self.records[id as usize];
+        let image = &self.images[record.image as usize];
+        let (app_name, app_version, app_path) = APPS[record.app as usize];
+        let has = |bit: u8| record.missing & bit == 0;
+        HssItem {
+            image_id: if image.numeric_id {
+                image
+                    .id
+                    .parse()
+                    .map(ImageId::Number)
+                    .unwrap_or_else(|_| ImageId::Text(image.id.clone()))
+            } else {
+                ImageId::Text(image.id.clone())
+            },
+            image_name: image.name.clone(),
+            image_digest: image.digest.clone(),
+            image_version: has(missing::IMAGE_VERSION).then(|| image.version.to_owned()),
+            agent_id: (has(missing::AGENT_ID) && image.local).then(|| image.agent_id.clone()),
+            user_name: USERS[record.user as usize],
+            handle_time: record.handle_time_ms,
+            handle_type: HANDLE_TYPES[record.handle_type as usize],
+            status: self.status(record),
+            app_name,
+            app_version,
+            app_path: has(missing::APP_PATH).then_some(app_path),
+            remark: has(missing::REMARK).then_some(REMARKS[record.remark as usize]),
+        }
+    }
+
+    /// The vulnerability ids in the data set, the demo one first.
+    pub fn vul_ids(&self) -> &[String] {
+        &self.vul_ids
+    }
+}
+
+impl Filters {
+    /// Whether only the enterprise project narrows the result, so an index answers it directly.
+    fn has_no_record_filter(&self) -> bool {
+        let Filters {
+            enterprise_project_id: _,
+            image_id,
+            image_name,
+            status,
+            user_name,
+            handle_type,
+            app_name,
+            app_version,
+            remark,
+        } = self;
+        [
+            image_id,
+            image_name,
+            status,
+            user_name,
+            handle_type,
+            app_name,
+            app_version,
+            remark,
+        ]
+        .iter()
+        .all(|filter| filter.is_none())
+    }
+}
+
+fn exact(filter: &Option<String>, value: &str) -> bool {
+    filter.as_deref().is_none_or(|wanted| wanted == value)
+}
+
+/// Name-like filters match a part of the value (an empty filter matches everything).
+fn contains(filter: &Option<String>, value: &str) -> bool {
+    filter
+        .as_deref()
+        .is_none_or(|wanted| value.contains(wanted))
+}
+
+fn pick_image(images: &[Image], rng: &mut ChaCha8Rng, local: Option<bool>) -> u32 {
+    loop {
+        let index = rng.random_range(0..images.len());
+        if local.is_none_or(|want| images[index].local == want) {
+            return index as u32;
+        }
+    }
+}
+
+fn uuid_like(rng: &mut ChaCha8Rng) -> String {
+    let hex = hex_id(rng, 32);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    )
+}
+
+/// `image_id` as the real API sends it: text, or sometimes a number.
+#[derive(Serialize)]
+#[serde(untagged)]
+pub enum ImageId {
+    /// Sent as a JSON string, as documented.
+    Text(String),
+    /// Sent as a JSON number, as the real API sometimes does.
+    Number(u64),
+}
+
+/// One record as it goes on the wire, in the field order of the API page's example.
+#[derive(Serialize)]
+pub struct HssItem {
+    /// The response field of this name, as the real API sends it.
+    pub image_id: ImageId,
+    /// The response field of this name, as the real API sends it.
+    pub image_name: String,
+    /// The response field of this name, as the real API sends it.
+    pub image_digest: String,
+    /// The response field of this name, as the real API sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_version: Option<String>,
+    /// The response field of this name, as the real API sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// The response field of this name, as the real API sends it.
+    pub user_name: &'static str,
+    /// The response field of this name, as the real API sends it.
+    pub handle_time: i64,
+    /// The response field of this name, as the real API sends it.
+    pub handle_type: &'static str,
+    /// The response field of this name, as the real API sends it.
+    pub status: &'static str,
+    /// The response field of this name, as the real API sends it.
+    pub app_name: &'static str,
+    /// The response field of this name, as the real API sends it.
+    pub app_version: &'static str,
+    /// The response field of this name, as the real API sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub app_path: Option<&'static str>,
+    /// The response field of this name, as the real API sends it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub remark: Option<&'static str>,
+}

@@ -1,0 +1,416 @@
+//! The two APIs behind the simulated gateway. Each request goes through, in order: fault
+//! injection, authentication, validation against the spec, the query, and the response (which
+//! some faults then damage).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use hwc_api::descriptor::{Operation, ParameterSchema};
+use jiff::{SignedDuration, Timestamp};
+use serde::Serialize;
+use tokio::sync::Notify;
+
+use crate::auth::{self, Authenticator};
+use crate::data::Dataset;
+use crate::data::{codearts, hss};
+use crate::faults::{Api, Fault, FaultInjector};
+use crate::gateway_error::GatewayError;
+
+const HSS: &Operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+const CHECK_RECORD: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
+/// Largest request body read; these APIs take none.
+const MAX_BODY: usize = 64 * 1024;
+
+/// Everything the handlers share.
+pub struct Shared {
+    pub data: Dataset,
+    pub auth: Authenticator,
+    pub faults: FaultInjector,
+    /// Added to the real clock to give the server's clock.
+    pub clock_offset: SignedDuration,
+    /// Base URL the redirect fault sends clients to.
+    pub redirect_target: String,
+    /// Requests that reached each API (after routing, before faults and auth).
+    pub served: [AtomicU64; 2],
+}
+
+impl Shared {
+    fn server_now(&self) -> Timestamp {
+        Timestamp::now()
+            .checked_add(self.clock_offset)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+}
+
+/// Closes the current connection without a response when notified.
+#[derive(Clone)]
+pub struct ConnectionKill(pub Arc<Notify>);
+
+/// The id of the current request, also in the `X-Request-Id` header and in error bodies.
+#[derive(Clone)]
+struct RequestId(String);
+
+impl RequestId {
+    fn next() -> Self {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        static PREFIX: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        let prefix = *PREFIX.get_or_init(rand::random);
+        Self(format!(
+            "{prefix:016x}{:016x}",
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ))
+    }
+}
+
+/// The routes, from the spec's paths (axum and OpenAPI both write parameters as `{name}`).
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(HSS.path, get(hss_handler))
+        .route(CHECK_RECORD.path, get(check_record_handler))
+        .fallback(not_found)
+        .method_not_allowed_fallback(not_found)
+        .layer(middleware::from_fn(request_id_and_log))
+        .with_state(shared)
+}
+
+async fn not_found(request: Request) -> Response {
+    let id = request_id(&request);
+    GatewayError::not_found().into_response_with(&id)
+}
+
+fn request_id(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<RequestId>()
+        .map(|id| id.0.clone())
+        .unwrap_or_default()
+}
+
+/// Gives each request an id, puts it in `X-Request-Id`, and logs one line per request.
+async fn request_id_and_log(mut request: Request, next: Next) -> Response {
+    let id = RequestId::next();
+    request.extensions_mut().insert(id.clone());
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let started = Instant::now();
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id.0) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(
+        %method,
+        path,
+        status = response.status().as_u16(),
+        request_id = id.0,
+        latency_us = started.elapsed().as_micros() as u64,
+        "request"
+    );
+    response
+}
+
+async fn hss_handler(
+    State(shared): State<Arc<Shared>>,
+    Path(path): Path<HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    serve(shared, Api::Hss, path, request).await
+}
+
+async fn check_record_handler(
+    State(shared): State<Arc<Shared>>,
+    Path(path): Path<HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    serve(shared, Api::CodeArtsCheck, path, request).await
+}
+
+async fn serve(
+    shared: Arc<Shared>,
+    api: Api,
+    path: HashMap<String, String>,
+    request: Request,
+) -> Response {
+    shared.served[api as usize].fetch_add(1, Ordering::Relaxed);
+    let id = request_id(&request);
+    let kill = request.extensions().get::<ConnectionKill>().cloned();
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {
+        return GatewayError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "APIGW.0201",
+            "Request entity too large",
+        )
+        .into_response_with(&id);
+    };
+
+    let fault = shared.faults.next(api);
+    if let Some(fault) = &fault {
+        tracing::debug!(request_id = id, %fault, "injecting fault");
+        if let Some(response) = answer_before_service(fault, &shared, &parts, &id, kill).await {
+            return response;
+        }
+    }
+
+    if let Err(error) = shared.auth.check(&parts, &body, shared.server_now()) {
+        return error.into_response_with(&id);
+    }
+
+    let query = hwc::canonical::parse_query(parts.uri.query().unwrap_or_default());
+    let result = match api {
+        Api::Hss => hss_page(&shared.data.hss, &path, &query),
+        Api::CodeArtsCheck => check_record_page(&shared.data.codearts, &path, &query),
+    };
+    match result {
+        Ok(json) => ok_response(json, fault.as_ref()),
+        Err(error) => error.into_response_with(&id),
+    }
+}
+
+/// Faults that answer instead of the service; `None` to go on (after a delay, for `Slow`).
+async fn answer_before_service(
+    fault: &Fault,
+    shared: &Shared,
+    parts: &axum::http::request::Parts,
+    id: &str,
+    kill: Option<ConnectionKill>,
+) -> Option<Response> {
+    let error = match fault {
+        Fault::Throttle { retry_after } => GatewayError {
+            retry_after: *retry_after,
+            ..GatewayError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "APIGW.0308",
+                "The throttling threshold has been reached: policy user over ratelimit, limit:200, time:1 second",
+            )
+        },
+        Fault::ServerError(status) => {
+            let status = StatusCode::from_u16(*status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            GatewayError::new(
+                status,
+                "APIGW.0103",
+                format!("The backend is unavailable ({status})"),
+            )
+        }
+        Fault::TransientBusy => GatewayError::new(
+            StatusCode::BAD_REQUEST,
+            "CC.00000000",
+            "The network is busy. Please try again later.",
+        ),
+        Fault::ClockSkew => {
+            let sent = parts
+                .headers
+                .get(hwc::signing::SDK_DATE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            auth::expired(&sent, shared.server_now())
+        }
+        Fault::Slow(delay) => {
+            tokio::time::sleep(*delay).await;
+            return None;
+        }
+        Fault::DropConnection => {
+            if let Some(ConnectionKill(notify)) = kill {
+                notify.notify_one();
+            }
+            // The connection task drops this future with the connection.
+            std::future::pending::<()>().await;
+            return None;
+        }
+        Fault::HtmlErrorPage => {
+            let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n";
+            return Some(
+                (
+                    StatusCode::BAD_GATEWAY,
+                    [(header::CONTENT_TYPE, "text/html")],
+                    page,
+                )
+                    .into_response(),
+            );
+        }
+        Fault::Redirect => {
+            let query = parts
+                .uri
+                .query()
+                .map(|q| format!("?{q}"))
+                .unwrap_or_default();
+            let location = format!(
+                "{}{}{query}",
+                shared.redirect_target.trim_end_matches('/'),
+                parts.uri.path()
+            );
+            return Some(
+                (
+                    StatusCode::TEMPORARY_REDIRECT,
+                    [(header::LOCATION, location)],
+                )
+                    .into_response(),
+            );
+        }
+        Fault::TruncatedBody | Fault::MalformedJson => return None,
+    };
+    Some(error.into_response_with(id))
+}
+
+fn ok_response(json: Vec<u8>, fault: Option<&Fault>) -> Response {
+    match fault {
+        Some(Fault::TruncatedBody) => {
+            let full_length = json.len();
+            let half = Bytes::from(json).slice(..full_length / 2);
+            let stream = futures::stream::iter([
+                Ok::<Bytes, std::io::Error>(half),
+                Err(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionReset,
+                    "truncated on purpose",
+                )),
+            ]);
+            let mut response = Response::new(Body::from_stream(stream));
+            let headers = response.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full_length));
+            response
+        }
+        Some(Fault::MalformedJson) => {
+            let mut broken = json;
+            broken.truncate(broken.len() / 2);
+            broken.extend_from_slice(b"\"}]");
+            json_response(broken)
+        }
+        _ => json_response(json),
+    }
+}
+
+fn json_response(json: Vec<u8>) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], json).into_response()
+}
+
+/// Checks the call against the spec; returns the query parameters by name.
+fn validated<'a>(
+    operation: &Operation,
+    path: &'a HashMap<String, String>,
+    query: &'a [(String, String)],
+) -> Result<HashMap<&'a str, &'a str>, GatewayError> {
+    let pairs: Vec<(&str, &str)> = path
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .chain(
+            query
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str())),
+        )
+        .collect();
+    hwc::validate::check(operation, &pairs)
+        .map_err(|error| GatewayError::bad_request(error.to_string()))?;
+    Ok(pairs.into_iter().collect())
+}
+
+/// The integer parameter `name`, or its default from the spec.
+fn integer(operation: &Operation, values: &HashMap<&str, &str>, name: &str) -> usize {
+    let default = match operation.parameter(name).map(|p| p.schema) {
+        Some(ParameterSchema::Integer { default, .. }) => default.unwrap_or(0),
+        _ => 0,
+    };
+    values
+        .get(name)
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(default)
+        .max(0) as usize
+}
+
+fn owned(values: &HashMap<&str, &str>, name: &str) -> Option<String> {
+    values.get(name).map(|v| (*v).to_owned())
+}
+
+fn hss_page(
+    data: &hss::HssData,
+    path: &HashMap<String, String>,
+    query: &[(String, String)],
+) -> Result<Vec<u8>, GatewayError> {
+    let values = validated(HSS, path, query)?;
+    let filters = hss::Filters {
+        enterprise_project_id: owned(&values, "enterprise_project_id"),
+        image_id: owned(&values, "image_id"),
+        image_name: owned(&values, "image_name"),
+        status: owned(&values, "status"),
+        user_name: owned(&values, "user_name"),
+        handle_type: owned(&values, "handle_type"),
+        app_name: owned(&values, "app_name"),
+        app_version: owned(&values, "app_version"),
+        remark: owned(&values, "remark"),
+    };
+    let local = values.get("image_type") == Some(&"local_image");
+    let vul_id = values.get("vul_id").copied().unwrap_or_default();
+    let page = data.query(
+        vul_id,
+        local,
+        &filters,
+        integer(HSS, &values, "offset"),
+        integer(HSS, &values, "limit"),
+    );
+    #[derive(Serialize)]
+    struct Body {
+        total_num: usize,
+        data_list: Vec<hss::HssItem>,
+    }
+    to_json(&Body {
+        total_num: page.total,
+        data_list: page.items,
+    })
+}
+
+fn check_record_page(
+    data: &codearts::CodeArtsData,
+    path: &HashMap<String, String>,
+    query: &[(String, String)],
+) -> Result<Vec<u8>, GatewayError> {
+    let values = validated(CHECK_RECORD, path, query)?;
+    let time = |name: &str| -> Result<Option<i64>, GatewayError> {
+        match values.get(name) {
+            None => Ok(None),
+            Some(text) => codearts::parse_time(text).map(Some).ok_or_else(|| {
+                GatewayError::bad_request(format!(
+                    "invalid {name} {text:?}: expected YYYY-MM-DD HH:MM:SS"
+                ))
+            }),
+        }
+    };
+    let page = data.query(
+        values.get("project_id").copied().unwrap_or_default(),
+        values.get("task_id").copied().unwrap_or_default(),
+        time("start_time")?,
+        time("end_time")?,
+        integer(CHECK_RECORD, &values, "offset"),
+        integer(CHECK_RECORD, &values, "limit"),
+    );
+    #[derive(Serialize)]
+    struct Body {
+        total: usize,
+        data: Vec<codearts::CheckItem>,
+    }
+    to_json(&Body {
+        total: page.total,
+        data: page.items,
+    })
+}
+
+fn to_json(body: &impl Serialize) -> Result<Vec<u8>, GatewayError> {
+    serde_json::to_vec(body).map_err(|error| {
+        GatewayError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "APIGW.0103",
+            format!("encoding failed: {error}"),
+        )
+    })
+}

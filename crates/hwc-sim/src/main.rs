@@ -1,0 +1,152 @@
+//! `hwc-sim`: run the simulator of HSS and CodeArts Check on a local port.
+
+#![forbid(unsafe_code)]
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use hwc_sim::{
+    Api, DEMO_AK, DEMO_PROJECT, DEMO_SK, DEMO_TASK, DEMO_TOKEN, DEMO_VUL_ID, Fault, Simulator,
+};
+use tracing_subscriber::EnvFilter;
+
+/// A local simulator of Huawei Cloud HSS and CodeArts Check behind their API gateway.
+///
+/// Without credential flags it accepts the demo AK/SK and token it prints.
+#[derive(Parser)]
+#[command(name = "hwc-sim", version)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// HSS handling records to generate (12.5% are CVE-2021-44228).
+    #[arg(long, default_value_t = hwc_sim::DEFAULT_RECORDS)]
+    records: usize,
+    /// Scans in the demo task's history (default: max(2000, records / 50)).
+    #[arg(long)]
+    check_records: Option<usize>,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Accepted access key (repeatable; paired in order with --sk).
+    #[arg(long)]
+    ak: Vec<String>,
+    /// Accepted secret key (repeatable; paired in order with --ak).
+    #[arg(long)]
+    sk: Vec<String>,
+    /// Accepted IAM token (repeatable).
+    #[arg(long)]
+    token: Vec<String>,
+    /// Share of requests (0 to 1) that get a random fault from --fault-kinds.
+    #[arg(long, default_value_t = 0.0)]
+    fault_rate: f64,
+    /// Faults to draw from at --fault-rate, comma-separated: 429, 429-retry-after=N, 500, 502,
+    /// 503, 504, busy, slow=2s, drop, truncate, malformed, html, redirect, clock-skew.
+    #[arg(long, value_delimiter = ',', default_value = "429,500,503")]
+    fault_kinds: Vec<Fault>,
+    /// Seed of the random faults.
+    #[arg(long, default_value_t = 0)]
+    fault_seed: u64,
+    /// Faults for the next requests to one API, e.g. `hss:503,503,429` (repeatable).
+    #[arg(long, value_name = "API:FAULT,..")]
+    fault_script: Vec<String>,
+    /// Seconds the server's clock runs ahead of (or, negative, behind) the real one.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    clock_offset_secs: i64,
+    /// Turn off locking an AK after 5 failed authentications.
+    #[arg(long)]
+    no_lockout: bool,
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    match run(Args::parse()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("hwc-sim: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> anyhow::Result<()> {
+    if args.ak.len() != args.sk.len() {
+        anyhow::bail!(
+            "give as many --sk as --ak ({} and {})",
+            args.sk.len(),
+            args.ak.len()
+        );
+    }
+    let mut builder = Simulator::builder()
+        .listen(args.listen)
+        .records(args.records)
+        .seed(args.seed)
+        .random_faults(args.fault_rate, args.fault_kinds, args.fault_seed)
+        .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs));
+    if let Some(scans) = args.check_records {
+        builder = builder.check_records(scans);
+    }
+    for (ak, sk) in args.ak.iter().zip(&args.sk) {
+        builder = builder.access_key(ak, sk);
+    }
+    for token in &args.token {
+        builder = builder.token(token);
+    }
+    if args.no_lockout {
+        builder = builder.lockout(None);
+    }
+    for script in &args.fault_script {
+        let (api, faults) = script
+            .split_once(':')
+            .ok_or_else(|| anyhow::anyhow!("--fault-script {script:?}: expected API:FAULT,.."))?;
+        let api: Api = api.parse().map_err(anyhow::Error::msg)?;
+        for fault in faults.split(',') {
+            builder = builder.script(api, fault.parse().map_err(anyhow::Error::msg)?);
+        }
+    }
+    println!(
+        "generating {} HSS records (seed {})...",
+        args.records, args.seed
+    );
+    let sim = builder.start().await?;
+    let url = sim.base_url();
+    println!("hwc-sim listening on {url}");
+    println!();
+    for (ak, sk, _) in &sim.credentials().access_keys {
+        let note = if ak == DEMO_AK && sk == DEMO_SK {
+            " (demo)"
+        } else {
+            ""
+        };
+        println!("  AK/SK{note}: HUAWEICLOUD_SDK_AK={ak} HUAWEICLOUD_SDK_SK={sk}");
+    }
+    for token in &sim.credentials().tokens {
+        let note = if token == DEMO_TOKEN { " (demo)" } else { "" };
+        println!("  IAM token{note}: X-Auth-Token: {token}");
+    }
+    println!();
+    println!("Try:");
+    println!(
+        "  curl -H 'X-Auth-Token: {}' '{url}/v5/my-project/image/vulnerability/handle-history?vul_id={DEMO_VUL_ID}&image_type=registry&limit=10'",
+        sim.credentials().tokens[0]
+    );
+    println!(
+        "  curl -H 'X-Auth-Token: {}' '{url}/v2/{DEMO_PROJECT}/tasks/{DEMO_TASK}/checkrecord?limit=5'",
+        sim.credentials().tokens[0]
+    );
+    println!();
+    println!("Ctrl-C stops it.");
+    tokio::signal::ctrl_c().await?;
+    println!("stopping...");
+    sim.shutdown().await;
+    Ok(())
+}
