@@ -207,6 +207,7 @@ fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
             )
         }
         SchemaKind::Type(Type::Integer(IntegerType {
+            format,
             minimum,
             maximum,
             exclusive_minimum,
@@ -233,11 +234,19 @@ fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
                     quote!(Some(#number))
                 }
             };
+            let bits: u32 = match format {
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => 32,
+                openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64)
+                | openapiv3::VariantOrUnknownOrEmpty::Empty => 64,
+                openapiv3::VariantOrUnknownOrEmpty::Unknown(other) => {
+                    bail!("integer format {other:?} is not supported (int32 or int64)")
+                }
+            };
             let minimum = option(*minimum);
             let maximum = option(*maximum);
-            Ok(
-                quote!(ParameterSchema::Integer { minimum: #minimum, maximum: #maximum, default: #default }),
-            )
+            Ok(quote!(ParameterSchema::Integer {
+                bits: #bits, minimum: #minimum, maximum: #maximum, default: #default
+            }))
         }
         _ => bail!("only string, string-enum and integer parameters are supported"),
     }

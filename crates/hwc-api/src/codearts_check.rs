@@ -1091,6 +1091,7 @@ pub mod spec {
                 location: Location::Query,
                 required: false,
                 schema: ParameterSchema::Integer {
+                    bits: 32u32,
                     minimum: Some(0i64),
                     maximum: None,
                     default: Some(0i64),
@@ -1101,6 +1102,7 @@ pub mod spec {
                 location: Location::Query,
                 required: false,
                 schema: ParameterSchema::Integer {
+                    bits: 32u32,
                     minimum: Some(1i64),
                     maximum: Some(1000i64),
                     default: Some(10i64),

@@ -94,6 +94,8 @@ pub enum ParameterSchema {
     },
     /// A whole number.
     Integer {
+        /// Width of the spec's `format`: 32 for `int32`, 64 for `int64` or no format.
+        bits: u32,
         /// Smallest value allowed.
         minimum: Option<i64>,
         /// Largest value allowed.

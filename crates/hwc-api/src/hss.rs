@@ -2285,6 +2285,7 @@ pub mod spec {
                 location: Location::Query,
                 required: false,
                 schema: ParameterSchema::Integer {
+                    bits: 32u32,
                     minimum: Some(0i64),
                     maximum: Some(2000000i64),
                     default: Some(0i64),
@@ -2295,6 +2296,7 @@ pub mod spec {
                 location: Location::Query,
                 required: false,
                 schema: ParameterSchema::Integer {
+                    bits: 32u32,
                     minimum: Some(10i64),
                     maximum: Some(200i64),
                     default: Some(10i64),

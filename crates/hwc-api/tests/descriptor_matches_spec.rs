@@ -37,6 +37,7 @@ fn constraints_of_descriptor(schema: &ParameterSchema) -> Constraints {
             minimum,
             maximum,
             default,
+            ..
         } => Constraints {
             minimum,
             maximum,
@@ -93,6 +94,10 @@ fn descriptors_repeat_the_spec_exactly() {
                 constraints_of(&schema),
                 "{context}"
             );
+            if let ParameterSchema::Integer { bits, .. } = generated.schema {
+                let expected = if schema["format"] == "int32" { 32 } else { 64 };
+                assert_eq!(bits, expected, "{context}: format");
+            }
         }
 
         let paging = operation.paging.expect("both operations page");
@@ -111,6 +116,7 @@ fn descriptors_state_the_documented_ranges() {
     assert_eq!(
         hss.parameter("limit").map(|p| p.schema),
         Some(ParameterSchema::Integer {
+            bits: 32,
             minimum: Some(10),
             maximum: Some(200),
             default: Some(10)
@@ -119,6 +125,7 @@ fn descriptors_state_the_documented_ranges() {
     assert_eq!(
         hss.parameter("offset").map(|p| p.schema),
         Some(ParameterSchema::Integer {
+            bits: 32,
             minimum: Some(0),
             maximum: Some(2_000_000),
             default: Some(0)
@@ -128,6 +135,7 @@ fn descriptors_state_the_documented_ranges() {
     assert_eq!(
         codearts.parameter("limit").map(|p| p.schema),
         Some(ParameterSchema::Integer {
+            bits: 32,
             minimum: Some(1),
             maximum: Some(1000),
             default: Some(10)
@@ -136,6 +144,7 @@ fn descriptors_state_the_documented_ranges() {
     assert_eq!(
         codearts.parameter("offset").map(|p| p.schema),
         Some(ParameterSchema::Integer {
+            bits: 32,
             minimum: Some(0),
             maximum: None,
             default: Some(0)

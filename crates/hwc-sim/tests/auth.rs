@@ -55,6 +55,9 @@ async fn tokens_and_signatures_are_accepted_and_wrong_ones_refused() {
     }
 }
 
+/// Prepares a request in some broken way.
+type Tamper = Box<dyn FnOnce(&mut reqwest::Request)>;
+
 /// Sends a request whose headers and signature the test controls.
 async fn send(base: &str, build: impl FnOnce(&mut reqwest::Request)) -> support::Reply {
     let client = support::client();
@@ -83,7 +86,7 @@ async fn malformed_signatures_are_refused_with_the_reason() {
         .unwrap();
     let base = sim.base_url();
     let now = jiff::Timestamp::now();
-    let cases: Vec<(&str, Box<dyn FnOnce(&mut reqwest::Request)>)> = vec![
+    let cases: Vec<(&str, Tamper)> = vec![
         (
             "not an SDK-HMAC-SHA256 signature",
             Box::new(|r| {

@@ -8,9 +8,23 @@ use std::time::Duration;
 
 #[test]
 fn help_lists_the_flags() {
-    let out = Command::new(env!("CARGO_BIN_EXE_hwc-sim")).arg("--help").output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_hwc-sim"))
+        .arg("--help")
+        .output()
+        .unwrap();
     let help = String::from_utf8_lossy(&out.stdout);
-    for flag in ["--listen", "--records", "--seed", "--ak", "--sk", "--token", "--fault-rate", "--fault-kinds", "--fault-script", "--clock-offset-secs"] {
+    for flag in [
+        "--listen",
+        "--records",
+        "--seed",
+        "--ak",
+        "--sk",
+        "--token",
+        "--fault-rate",
+        "--fault-kinds",
+        "--fault-script",
+        "--clock-offset-secs",
+    ] {
         assert!(help.contains(flag), "{flag} missing from --help");
     }
 }
@@ -35,8 +49,20 @@ fn bad_flags_are_refused_with_a_reason() {
 async fn it_serves_what_it_prints_and_stops_cleanly_on_ctrl_c() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_hwc-sim"))
         .args([
-            "--listen", "127.0.0.1:0", "--records", "1000", "--ak", "MYAK", "--sk", "MYSK", "--token", "t1",
-            "--token", "t2", "--fault-script", "hss:503",
+            "--listen",
+            "127.0.0.1:0",
+            "--records",
+            "1000",
+            "--ak",
+            "MYAK",
+            "--sk",
+            "MYSK",
+            "--token",
+            "t1",
+            "--token",
+            "t2",
+            "--fault-script",
+            "hss:503",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -51,20 +77,47 @@ async fn it_serves_what_it_prints_and_stops_cleanly_on_ctrl_c() {
     };
     let printed: Vec<String> = lines.by_ref().take(9).map(Result::unwrap).collect();
     let printed = printed.join("\n");
-    assert!(printed.contains("HUAWEICLOUD_SDK_AK=MYAK HUAWEICLOUD_SDK_SK=MYSK"), "{printed}");
+    assert!(
+        printed.contains("HUAWEICLOUD_SDK_AK=MYAK HUAWEICLOUD_SDK_SK=MYSK"),
+        "{printed}"
+    );
     assert!(printed.contains("X-Auth-Token: t1") && printed.contains("X-Auth-Token: t2"));
     assert!(printed.contains("curl"));
 
-    let hss = format!("{url}/v5/p/image/vulnerability/handle-history?vul_id=CVE-2021-44228&image_type=registry");
+    let hss = format!(
+        "{url}/v5/p/image/vulnerability/handle-history?vul_id=CVE-2021-44228&image_type=registry"
+    );
     let client = reqwest::Client::new();
-    let first = client.get(&hss).header("x-auth-token", "t2").send().await.unwrap();
+    let first = client
+        .get(&hss)
+        .header("x-auth-token", "t2")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(first.status(), 503, "the scripted fault");
-    let second = client.get(&hss).header("x-auth-token", "t2").send().await.unwrap();
+    let second = client
+        .get(&hss)
+        .header("x-auth-token", "t2")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(second.status(), 200);
-    let demo = client.get(&hss).header("x-auth-token", hwc_sim::DEMO_TOKEN).send().await.unwrap();
-    assert_eq!(demo.status(), 401, "the demo token is off once tokens are given");
+    let demo = client
+        .get(&hss)
+        .header("x-auth-token", hwc_sim::DEMO_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        demo.status(),
+        401,
+        "the demo token is off once tokens are given"
+    );
 
-    let status = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(status.success());
     let mut waited = Duration::ZERO;
     let exit = loop {
@@ -80,5 +133,8 @@ async fn it_serves_what_it_prints_and_stops_cleanly_on_ctrl_c() {
     assert!(rest.iter().any(|l| l == "stopping..."), "{rest:?}");
     let mut log = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
-    assert!(log.contains("status=503") && log.contains("request_id="), "one log line per request: {log}");
+    assert!(
+        log.contains("status=503") && log.contains("request_id="),
+        "one log line per request: {log}"
+    );
 }

@@ -47,15 +47,11 @@ fn violations(schema: &ParameterSchema) -> Vec<(String, &'static str)> {
             out.push((format!("{}-not", values[0]), "not in enum"));
             out.push((values[0].to_uppercase(), "case differs"));
         }
-        ParameterSchema::Integer {
-            minimum, maximum, ..
-        } => {
-            if let Some(min) = minimum {
-                out.push(((min - 1).to_string(), "below minimum"));
-            }
-            if let Some(max) = maximum {
-                out.push(((max + 1).to_string(), "above maximum"));
-            }
+        ParameterSchema::Integer { .. } => {
+            // Documented bounds, or the bounds of the integer format (int32) where none are.
+            let (min, max) = hwc::validate::integer_bounds(schema);
+            out.push((format!("{}", i128::from(min) - 1), "below the minimum"));
+            out.push((format!("{}", i128::from(max) + 1), "above the maximum"));
             out.push(("ten".to_owned(), "not an integer"));
             out.push(("1.5".to_owned(), "not an integer"));
         }

@@ -54,11 +54,12 @@ pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
             min_length.is_none_or(|min| length >= min) && max_length.is_none_or(|max| length <= max)
         }
         ParameterSchema::Choice { values } => values.contains(&value),
-        ParameterSchema::Integer {
-            minimum, maximum, ..
-        } => value.parse::<i64>().is_ok_and(|number| {
-            minimum.is_none_or(|min| number >= min) && maximum.is_none_or(|max| number <= max)
-        }),
+        ParameterSchema::Integer { .. } => {
+            let (min, max) = integer_bounds(&parameter.schema);
+            value
+                .parse::<i64>()
+                .is_ok_and(|number| (min..=max).contains(&number))
+        }
     };
     if fits {
         Ok(())
@@ -82,15 +83,33 @@ pub fn describe(schema: &ParameterSchema) -> String {
             (None, None) => "any text".to_owned(),
         },
         ParameterSchema::Choice { values } => format!("one of: {}", values.join(", ")),
-        ParameterSchema::Integer {
-            minimum, maximum, ..
-        } => match (minimum, maximum) {
-            (Some(min), Some(max)) => format!("an integer from {min} to {max}"),
-            (Some(min), None) => format!("an integer of at least {min}"),
-            (None, Some(max)) => format!("an integer of at most {max}"),
-            (None, None) => "an integer".to_owned(),
-        },
+        ParameterSchema::Integer { .. } => {
+            let (min, max) = integer_bounds(schema);
+            format!("an integer from {min} to {max}")
+        }
     }
+}
+
+/// The allowed range of an integer parameter: its documented bounds within its format's width.
+pub fn integer_bounds(schema: &ParameterSchema) -> (i64, i64) {
+    let ParameterSchema::Integer {
+        bits,
+        minimum,
+        maximum,
+        ..
+    } = *schema
+    else {
+        return (i64::MIN, i64::MAX);
+    };
+    let (format_min, format_max) = if bits == 32 {
+        (i64::from(i32::MIN), i64::from(i32::MAX))
+    } else {
+        (i64::MIN, i64::MAX)
+    };
+    (
+        minimum.map_or(format_min, |min| min.max(format_min)),
+        maximum.map_or(format_max, |max| max.min(format_max)),
+    )
 }
 
 fn plural(count: u64) -> &'static str {

@@ -111,13 +111,24 @@ impl CodeArtsData {
     }
 }
 
-/// Parses a `start_time`/`end_time` query value in the format of `check_time`.
+/// Reads a `start_time`/`end_time` query value as civil seconds. Their format is undocumented,
+/// so this takes the format of `check_time` (`YYYY-MM-DD HH:MM:SS`), a date (`YYYY-MM-DD`,
+/// midnight), or epoch milliseconds (read as UTC+08:00, like the other times).
 pub fn parse_time(text: &str) -> Option<i64> {
-    let civil = DateTime::strptime(TIME_FORMAT, text).ok()?;
-    civil
-        .to_zoned(jiff::tz::TimeZone::UTC)
-        .ok()
-        .map(|zoned| zoned.timestamp().as_second())
+    let text = text.trim();
+    let civil = DateTime::strptime(TIME_FORMAT, text).ok().or_else(|| {
+        jiff::civil::Date::strptime("%Y-%m-%d", text)
+            .ok()
+            .map(|date| date.to_datetime(jiff::civil::Time::midnight()))
+    });
+    if let Some(civil) = civil {
+        return civil
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .ok()
+            .map(|zoned| zoned.timestamp().as_second());
+    }
+    let millis: i64 = text.parse().ok()?;
+    millis.checked_div(1_000)?.checked_add(8 * 3_600)
 }
 
 fn format_time(seconds: i64) -> String {
