@@ -37,7 +37,12 @@ fn venv() -> &'static Path {
             return venv;
         }
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        run(std::process::Command::new(&python).args(["-m", "venv", "--clear"]).arg(&venv), "create the venv");
+        run(
+            std::process::Command::new(&python)
+                .args(["-m", "venv", "--clear"])
+                .arg(&venv),
+            "create the venv",
+        );
         run(
             std::process::Command::new(venv.join("bin/pip"))
                 .args(["install", "--quiet", "--disable-pip-version-check", "-r"])
@@ -87,15 +92,25 @@ async fn the_official_signer_agrees_with_the_committed_known_answers() {
     let data_dir = repo_root().join("crates/hwc/tests/data");
     let output = python(&data_dir.join("official_signatures.py"), &[]).await;
     let fresh = stdout_json(&output);
-    let committed: Value =
-        serde_json::from_str(&std::fs::read_to_string(data_dir.join("official-signatures.json")).unwrap()).unwrap();
+    let committed: Value = serde_json::from_str(
+        &std::fs::read_to_string(data_dir.join("official-signatures.json")).unwrap(),
+    )
+    .unwrap();
     // crates/hwc/tests/signing.rs checks hwc::Signer against the committed file.
-    assert_eq!(fresh, committed, "the official signer now signs differently");
+    assert_eq!(
+        fresh, committed,
+        "the official signer now signs differently"
+    );
 }
 
 #[tokio::test]
 async fn the_official_sdk_pages_both_operations_and_is_refused_with_a_wrong_sk() {
-    let sim = Simulator::builder().records(4_000).check_records(2_500).start().await.unwrap();
+    let sim = Simulator::builder()
+        .records(4_000)
+        .check_records(2_500)
+        .start()
+        .await
+        .unwrap();
     let output = python(
         &interop_dir().join("official_sdk.py"),
         &[
@@ -111,8 +126,14 @@ async fn the_official_sdk_pages_both_operations_and_is_refused_with_a_wrong_sk()
     assert!(hss["pages"].as_u64().unwrap() >= 2, "{hss}");
     assert_eq!(hss["records"], hss["total"], "{hss}");
     assert_eq!(hss["distinct"], hss["total"], "no record twice: {hss}");
-    assert!(hss["numeric_ids_seen"].as_u64().unwrap() > 0, "pages with numeric image_id decoded: {hss}");
-    assert_eq!(hss["statuses"], serde_json::json!(["vul_status_fixed", "vul_status_ignored", "vul_status_unfix"]));
+    assert!(
+        hss["numeric_ids_seen"].as_u64().unwrap() > 0,
+        "pages with numeric image_id decoded: {hss}"
+    );
+    assert_eq!(
+        hss["statuses"],
+        serde_json::json!(["vul_status_fixed", "vul_status_ignored", "vul_status_unfix"])
+    );
 
     let codecheck = &result["codecheck"];
     assert_eq!(codecheck["pages"], 3, "{codecheck}");
@@ -122,12 +143,21 @@ async fn the_official_sdk_pages_both_operations_and_is_refused_with_a_wrong_sk()
     let refused = &result["wrong_sk"];
     assert_eq!(refused["status"], 401, "{refused}");
     assert_eq!(refused["code"], "APIGW.0301", "{refused}");
-    assert_eq!(refused["request_id"].as_str().unwrap().len(), 32, "{refused}");
+    assert_eq!(
+        refused["request_id"].as_str().unwrap().len(),
+        32,
+        "{refused}"
+    );
 }
 
 #[tokio::test]
 async fn schemathesis_finds_the_simulator_conforming_to_the_specs() {
-    let sim = Simulator::builder().records(3_000).lockout(None).start().await.unwrap();
+    let sim = Simulator::builder()
+        .records(3_000)
+        .lockout(None)
+        .start()
+        .await
+        .unwrap();
     let work_dir = tempfile_dir();
     for spec in ["hss-v5.yaml", "codearts-check-v2.yaml"] {
         let output = tokio::process::Command::new(venv().join("bin/schemathesis"))
@@ -135,7 +165,10 @@ async fn schemathesis_finds_the_simulator_conforming_to_the_specs() {
             .arg("run")
             .arg(repo_root().join("spec").join(spec))
             .args(["--url", &sim.base_url()])
-            .args(["--header", &format!("X-Auth-Token: {}", hwc_sim::DEMO_TOKEN)])
+            .args([
+                "--header",
+                &format!("X-Auth-Token: {}", hwc_sim::DEMO_TOKEN),
+            ])
             .args(["--checks", "all"])
             // The spec offers AK/SK *or* a token; schemathesis adds a bad Authorization next to
             // our good token and expects a refusal, which contradicts that "or".
@@ -145,7 +178,11 @@ async fn schemathesis_finds_the_simulator_conforming_to_the_specs() {
             .await
             .unwrap();
         let report = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{spec}:\n{report}\n{}", String::from_utf8_lossy(&output.stderr));
+        assert!(
+            output.status.success(),
+            "{spec}:\n{report}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         assert!(report.contains("passed"), "{spec}: {report}");
     }
 }
