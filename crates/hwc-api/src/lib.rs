@@ -56,6 +56,17 @@ pub type TransportFuture<'a> =
 /// here instead of sending it, so an implementation sees exactly what would go on the wire and
 /// may change it (add a signature) or send it several times (retries).
 pub trait Transport: Send + Sync + fmt::Debug {
+    /// Runs once per call before anything is sent: may add headers, and refuses a request it
+    /// could not send (the message becomes the generated client's `Error::Custom`).
+    fn prepare(
+        &self,
+        request: &mut reqwest::Request,
+        operation_id: &'static str,
+    ) -> Result<(), String> {
+        let _ = (request, operation_id);
+        Ok(())
+    }
+
     /// Sends `request` with `client` and returns the response to decode.
     ///
     /// `operation_id` is the operation's name in snake case, such as `check_record`.
@@ -98,6 +109,17 @@ impl Transport for DirectTransport {
 macro_rules! route_through_transport {
     ($($service:ident),+ $(,)?) => {$(
         impl progenitor_client::ClientHooks<SharedTransport> for $service::Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> Result<(), progenitor_client::Error<E>> {
+                use progenitor_client::ClientInfo as _;
+                self.inner()
+                    .prepare(request, info.operation_id)
+                    .map_err(progenitor_client::Error::Custom)
+            }
+
             async fn exec(
                 &self,
                 request: reqwest::Request,

@@ -6,12 +6,26 @@
 
 #![forbid(unsafe_code)]
 
+mod call;
 pub mod canonical;
+mod client;
+pub mod codearts_check;
+mod credentials;
 mod error;
+pub mod hss;
+mod paginate;
+mod region;
+mod retry;
 pub mod signing;
+mod transport;
 pub mod validate;
 
-pub use error::Error;
+pub use client::{Client, ClientBuilder};
+pub use credentials::{Credentials, Profile};
+pub use error::{ApiError, Error, PagingProblem};
+pub use paginate::{Page, PagedRequest, Paginator};
+pub use region::Service;
+pub use retry::RetryPolicy;
 pub use signing::Signer;
 
 /// Re-exported so that users name secrets with the same type the crate takes.

@@ -1,0 +1,168 @@
+//! Running one generated call: the operation's time limit, its tracing span, and turning every
+//! outcome into a model or a typed [`Error`].
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use hwc_api::descriptor::Operation;
+use progenitor_client::ResponseValue;
+use serde::de::DeserializeOwned;
+use tracing::Instrument;
+
+use crate::client::Client;
+use crate::error::{ApiError, Error, excerpt};
+use crate::transport::{CALL, CallRecord};
+
+/// The decoded body and what the transport saw of the answer.
+pub(crate) struct Answered<T> {
+    pub body: T,
+    pub request_id: Option<String>,
+}
+
+/// Runs `send` (a generated builder's `send()`) within the client's operation timeout.
+pub(crate) async fn call<T, E, F>(
+    client: &Client,
+    operation: &'static Operation,
+    send: F,
+) -> Result<Answered<T>, Error>
+where
+    T: DeserializeOwned,
+    F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    let slot = Arc::new(Mutex::new(CallRecord::default()));
+    let started = Instant::now();
+    let span = tracing::info_span!(
+        "hwc",
+        operation = operation.id,
+        status = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        attempts = tracing::field::Empty,
+    );
+    let outcome = tokio::time::timeout(
+        client.inner.operation_timeout,
+        CALL.scope(Arc::clone(&slot), send),
+    )
+    .instrument(span.clone())
+    .await;
+    let record = slot.lock().map(|r| r.clone()).unwrap_or_default();
+    if let Some(status) = record.status {
+        span.record("status", status);
+    }
+    if let Some(id) = &record.request_id {
+        span.record("request_id", id.as_str());
+    }
+    span.record("attempts", record.attempts);
+    match outcome {
+        Err(_) => Err(Error::Timeout {
+            operation: operation.id,
+            elapsed: started.elapsed(),
+            what: "the operation, retries included",
+        }),
+        Ok(Ok(value)) => Ok(Answered {
+            request_id: record.request_id,
+            body: value.into_inner(),
+        }),
+        Ok(Err(error)) => Err(to_error::<T, E>(operation.id, error, record)),
+    }
+}
+
+fn to_error<T: DeserializeOwned, E>(
+    operation: &'static str,
+    error: progenitor_client::Error<E>,
+    record: CallRecord,
+) -> Error {
+    use progenitor_client::Error as Generated;
+    if let Some(message) = record.local_error {
+        return Error::Signing(message);
+    }
+    let api = |status: u16| {
+        let body = record.error_body.clone().unwrap_or_default();
+        let mut api = ApiError::from_body(
+            operation,
+            status,
+            &body,
+            record.request_id.clone(),
+            record.retry_after,
+        );
+        if (300..400).contains(&status) {
+            api.message = format!(
+                "redirected to {}; not followed, so credentials never leave the configured endpoint",
+                record.location.as_deref().unwrap_or("another location")
+            );
+        }
+        Error::Api(api)
+    };
+    match error {
+        Generated::Custom(message) => Error::Signing(message),
+        Generated::InvalidRequest(message) => Error::InvalidInput {
+            parameter: "request".into(),
+            value: String::new(),
+            allowed: message,
+        },
+        Generated::ErrorResponse(response) => api(response.status().as_u16()),
+        Generated::UnexpectedResponse(response) => api(response.status().as_u16()),
+        Generated::InvalidResponsePayload(bytes, serde_error) => match record.status {
+            // An error status whose body is not the documented JSON (an HTML page): still an
+            // API error, with the status and request id.
+            Some(status) if !(200..300).contains(&status) => api(status),
+            status => {
+                let (path, message) =
+                    locate::<T>(&bytes).unwrap_or_else(|| (String::new(), serde_error.to_string()));
+                Error::Decode {
+                    operation,
+                    status: status.unwrap_or(200),
+                    request_id: record.request_id,
+                    path: if path.is_empty() {
+                        "(top)".into()
+                    } else {
+                        path
+                    },
+                    message,
+                    excerpt: excerpt(&bytes, 120),
+                }
+            }
+        },
+        Generated::CommunicationError(source)
+        | Generated::ResponseBodyError(source)
+        | Generated::InvalidUpgrade(source) => {
+            if source.is_timeout() {
+                Error::Timeout {
+                    operation,
+                    elapsed: std::time::Duration::ZERO,
+                    what: "one attempt",
+                }
+            } else {
+                Error::Transport {
+                    operation,
+                    message: chain(&source),
+                    source,
+                }
+            }
+        }
+    }
+}
+
+/// Decodes again with `serde_path_to_error`, only on failure, to name where the body broke.
+fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
+    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Ok(_) => None,
+        Err(error) => Some((error.path().to_string(), error.inner().to_string())),
+    }
+}
+
+/// An error and its causes on one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}

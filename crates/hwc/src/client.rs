@@ -1,0 +1,346 @@
+//! `Client` and `ClientBuilder`: configuration (credentials, project, region or endpoints,
+//! timeouts, retries, proxy, CA certificates, user agent) and the generated clients it drives.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::credentials::{self, Credentials, Profile};
+use crate::error::Error;
+use crate::region::{self, Overrides, Service};
+use crate::retry::RetryPolicy;
+use crate::transport::{Clock, HwcTransport};
+
+/// Default connect timeout.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default limit of one attempt, body included.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Default limit of a whole call, retries included.
+pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
+/// Pages fetched at once by paginators, once the total is known.
+pub const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+
+/// A client of both APIs. Cheap to clone: clones share one connection pool and one clock.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub hss: Result<hwc_api::hss::Client, String>,
+    pub codearts_check: Result<hwc_api::codearts_check::Client, String>,
+    pub project_id: Option<String>,
+    pub operation_timeout: Duration,
+    pub page_concurrency: usize,
+    pub clock: Arc<Clock>,
+    pub endpoints: BTreeMap<Service, Result<String, String>>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoints", &self.inner.endpoints)
+            .field("project_id", &self.inner.project_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder; see [`ClientBuilder`] for what it reads from the environment.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// The base URL used for `service`, or why there is none.
+    pub fn endpoint(&self, service: Service) -> Result<&str, Error> {
+        match &self.inner.endpoints[&service] {
+            Ok(url) => Ok(url),
+            Err(why) => Err(Error::Config(why.clone())),
+        }
+    }
+
+    /// The IAM project HSS calls use, if known.
+    pub fn project_id(&self) -> Option<&str> {
+        self.inner.project_id.as_deref()
+    }
+
+    /// How far the server's clock is from ours, as learned from expired-signature answers.
+    pub fn clock_offset(&self) -> jiff::SignedDuration {
+        self.inner.clock.offset()
+    }
+
+    pub(crate) fn hss_client(&self) -> Result<&hwc_api::hss::Client, Error> {
+        self.inner
+            .hss
+            .as_ref()
+            .map_err(|why| Error::Config(why.clone()))
+    }
+
+    pub(crate) fn codearts_check_client(&self) -> Result<&hwc_api::codearts_check::Client, Error> {
+        self.inner
+            .codearts_check
+            .as_ref()
+            .map_err(|why| Error::Config(why.clone()))
+    }
+}
+
+/// Builds a [`Client`]. What is not set comes from where the official SDKs look:
+/// credentials from `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN` or `~/.huaweicloud/credentials`,
+/// the project from `HUAWEICLOUD_SDK_PROJECT_ID` or the profile, endpoint overrides from
+/// `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` or `~/.huaweicloud/regions.yaml`.
+#[derive(Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    endpoints: BTreeMap<Service, String>,
+    credentials: Option<Credentials>,
+    project_id: Option<String>,
+    connect_timeout: Option<Duration>,
+    attempt_timeout: Option<Duration>,
+    operation_timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    proxy: Option<String>,
+    root_certificates: Vec<reqwest::Certificate>,
+    user_agent: Option<String>,
+    allow_insecure_http: bool,
+    page_concurrency: Option<usize>,
+    ignore_environment: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("endpoints", &self.endpoints)
+            .field("credentials", &self.credentials)
+            .field("project_id", &self.project_id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// The region whose endpoints to use, such as `cn-north-4`. Refused when neither service
+    /// has an endpoint there (nor an override for it).
+    pub fn region(mut self, region: impl Into<String>) -> Result<Self, Error> {
+        let region = region.into();
+        let overrides = self.overrides();
+        let known = Service::ALL
+            .iter()
+            .any(|service| region::resolve(*service, &region, &overrides).is_ok());
+        if !known {
+            let mut all: Vec<&str> = Service::ALL.iter().flat_map(|s| s.regions()).collect();
+            all.sort_unstable();
+            all.dedup();
+            return Err(Error::Config(format!(
+                "unknown region {region:?}; known regions: {}",
+                all.join(", ")
+            )));
+        }
+        self.region = Some(region);
+        Ok(self)
+    }
+
+    /// Uses `url` for `service` whatever the region (a simulator, a private endpoint).
+    /// Plain `http` to a host other than loopback is refused at [`build`](Self::build) unless
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
+    pub fn endpoint(mut self, service: Service, url: impl AsRef<str>) -> Result<Self, Error> {
+        let url = region::check_endpoint(url.as_ref(), true)?;
+        self.endpoints.insert(service, url);
+        Ok(self)
+    }
+
+    /// Uses `url` for both services.
+    pub fn endpoint_for_all(self, url: impl AsRef<str>) -> Result<Self, Error> {
+        let url = url.as_ref().to_owned();
+        self.endpoint(Service::Hss, &url)?
+            .endpoint(Service::CodeArtsCheck, &url)
+    }
+
+    /// How requests authenticate.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The IAM project of HSS calls (not used by CodeArts Check, whose project is its own).
+    pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
+        self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// Connect timeout (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit of one attempt, body included (default 60 s).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Limit of a whole call, retries included (default 300 s).
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
+    }
+
+    /// The retry policy (default [`RetryPolicy::default`]); [`RetryPolicy::disabled`] turns
+    /// retries off.
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Sends everything through this proxy (`http://`, `https://` or `socks5://` URL).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy = Some(url.into());
+        self
+    }
+
+    /// Trusts this extra CA certificate (PEM), besides the system's.
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
+        let certificate = reqwest::Certificate::from_pem(pem)
+            .map_err(|e| Error::Config(format!("not a PEM certificate: {e}")))?;
+        self.root_certificates.push(certificate);
+        Ok(self)
+    }
+
+    /// The `User-Agent` (default `hwc/<version>`).
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+
+    /// Allows plain `http://` endpoints on hosts other than loopback (refused by default: the
+    /// signature and tokens would cross the network in clear).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// How many pages paginators fetch at once once the total is known (default 4).
+    pub fn page_concurrency(mut self, pages: usize) -> Self {
+        self.page_concurrency = Some(pages.max(1));
+        self
+    }
+
+    /// Reads nothing from the environment or `~/.huaweicloud`: only what is set here counts.
+    pub fn ignore_environment(mut self) -> Self {
+        self.ignore_environment = true;
+        self
+    }
+
+    fn overrides(&self) -> Overrides {
+        if self.ignore_environment {
+            Overrides::none()
+        } else {
+            Overrides::from_environment()
+        }
+    }
+
+    /// Checks the configuration and builds the client. A service without an endpoint (no
+    /// region given, or none in that region) is reported when it is called.
+    pub fn build(self) -> Result<Client, Error> {
+        let profile = if self.ignore_environment {
+            None
+        } else {
+            credentials::default_profile_path()
+                .filter(|path| path.exists())
+                .map(|path| Profile::load(&path))
+                .transpose()?
+        };
+        let credentials = match self.credentials.clone() {
+            Some(credentials) => credentials,
+            None if self.ignore_environment => {
+                return Err(Error::Config("no credentials were given".into()));
+            }
+            None => Credentials::from_default_chain()?,
+        };
+        let project_id = self
+            .project_id
+            .clone()
+            .or_else(|| {
+                (!self.ignore_environment)
+                    .then(|| std::env::var(credentials::ENV_PROJECT_ID).ok())
+                    .flatten()
+                    .filter(|p| !p.is_empty())
+            })
+            .or_else(|| profile.as_ref().and_then(|p| p.project_id.clone()));
+
+        let overrides = self.overrides();
+        let mut endpoints = BTreeMap::new();
+        for service in Service::ALL {
+            let endpoint = match (self.endpoints.get(&service), &self.region) {
+                (Some(url), _) => {
+                    region::check_endpoint(url, self.allow_insecure_http).map_err(|e| e.to_string())
+                }
+                (None, Some(region)) => region::resolve(service, region, &overrides)
+                    .and_then(|url| region::check_endpoint(&url, self.allow_insecure_http))
+                    .map_err(|e| e.to_string()),
+                (None, None) => Err(format!(
+                    "no endpoint for {}: set a region or an endpoint",
+                    service.display_name()
+                )),
+            };
+            endpoints.insert(service, endpoint);
+        }
+
+        let mut http = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_nodelay(true)
+            // Credentials must never reach another host, so redirects are never followed.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(
+                self.user_agent
+                    .clone()
+                    .unwrap_or_else(|| format!("hwc/{}", env!("CARGO_PKG_VERSION"))),
+            );
+        if let Some(proxy) = &self.proxy {
+            let proxy = reqwest::Proxy::all(proxy)
+                .map_err(|e| Error::Config(format!("proxy {proxy:?}: {e}")))?;
+            http = http.proxy(proxy);
+        }
+        for certificate in self.root_certificates {
+            http = http.add_root_certificate(certificate);
+        }
+        let http = http
+            .build()
+            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+
+        let clock = Arc::new(Clock::default());
+        let transport = |service: Service| -> hwc_api::SharedTransport {
+            Arc::new(HwcTransport {
+                service,
+                credentials: credentials.clone(),
+                project_id: project_id.clone(),
+                clock: Arc::clone(&clock),
+                retry: self.retry.unwrap_or_default(),
+                attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+            })
+        };
+        let hss = endpoints[&Service::Hss].clone().map(|url| {
+            hwc_api::hss::Client::new_with_client(&url, http.clone(), transport(Service::Hss))
+        });
+        let codearts_check = endpoints[&Service::CodeArtsCheck].clone().map(|url| {
+            hwc_api::codearts_check::Client::new_with_client(
+                &url,
+                http.clone(),
+                transport(Service::CodeArtsCheck),
+            )
+        });
+        Ok(Client {
+            inner: Arc::new(Inner {
+                hss,
+                codearts_check,
+                project_id,
+                operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
+                page_concurrency: self.page_concurrency.unwrap_or(DEFAULT_PAGE_CONCURRENCY),
+                clock,
+                endpoints,
+            }),
+        })
+    }
+}

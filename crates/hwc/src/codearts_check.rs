@@ -1,0 +1,277 @@
+//! CodeArts Check: the issue counts of each past scan of a task (`CheckRecord`).
+//!
+//! ```no_run
+//! # async fn run(client: hwc::Client) -> Result<(), hwc::Error> {
+//! use futures::TryStreamExt;
+//!
+//! let scans: Vec<_> = client
+//!     .codearts_check()
+//!     .check_records("0123456789abcdef0123456789abcdef", "demo-task")
+//!     .into_paginator()
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! if let Some(last) = scans.first() {
+//!     println!("last scan {:?}: {:?}", last.check_time.as_ref().map(|t| &t.raw), last.issue_counts);
+//! }
+//! # Ok(()) }
+//! ```
+
+use hwc_api::codearts_check::types as generated;
+use hwc_api::descriptor::Operation;
+use jiff::Timestamp;
+use jiff::civil::DateTime;
+use jiff::tz::{Offset, TimeZone};
+use serde::Serialize;
+
+use crate::call::call;
+use crate::client::Client;
+use crate::error::Error;
+use crate::paginate::{Page, PagedRequest, Paginator};
+
+/// The operation as the spec describes it.
+pub const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
+
+/// `check_time` and `check_end_time` carry no zone. They are read as UTC+08:00 (China Standard
+/// Time), the zone of Huawei Cloud's consoles and of the CodeArts service.
+pub const ASSUMED_OFFSET_HOURS: i8 = 8;
+const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+/// CodeArts Check calls of a [`Client`].
+#[derive(Clone, Debug)]
+pub struct CodeArtsCheck {
+    client: Client,
+}
+
+impl Client {
+    /// CodeArts Check calls.
+    pub fn codearts_check(&self) -> CodeArtsCheck {
+        CodeArtsCheck {
+            client: self.clone(),
+        }
+    }
+}
+
+impl CodeArtsCheck {
+    /// The scans of task `task_id` in CodeArts project `codearts_project_id` (the 32-character
+    /// CodeArts project id, not the IAM project), newest first.
+    pub fn check_records(
+        &self,
+        codearts_project_id: impl Into<String>,
+        task_id: impl Into<String>,
+    ) -> CheckRecords {
+        CheckRecords {
+            client: self.client.clone(),
+            project_id: codearts_project_id.into(),
+            task_id: task_id.into(),
+            start_time: None,
+            end_time: None,
+            offset: None,
+            limit: None,
+        }
+    }
+}
+
+/// A zone-less time as the API sends it, and the instant it means under
+/// [`ASSUMED_OFFSET_HOURS`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct ScanTime {
+    /// The text as sent, such as `2020-02-20 11:37:46`.
+    pub raw: String,
+    /// The instant, when the text has the documented shape.
+    pub instant: Option<Timestamp>,
+}
+
+impl ScanTime {
+    /// Reads `raw`; a text of another shape is kept with no instant.
+    pub fn parse(raw: String) -> Self {
+        let instant = DateTime::strptime(TIME_FORMAT, raw.trim())
+            .ok()
+            .and_then(|civil| civil.to_zoned(assumed_zone()).ok())
+            .map(|zoned| zoned.timestamp());
+        Self { raw, instant }
+    }
+}
+
+fn assumed_zone() -> TimeZone {
+    TimeZone::fixed(Offset::constant(ASSUMED_OFFSET_HOURS))
+}
+
+/// Issues found by one scan, by severity. A count the API leaves out is `None`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+pub struct IssueCounts {
+    /// Critical issues.
+    pub critical: Option<i64>,
+    /// Major issues.
+    pub serious: Option<i64>,
+    /// Common problems.
+    pub normal: Option<i64>,
+    /// Suggestions.
+    pub prompt: Option<i64>,
+}
+
+/// One scan of a task.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct CheckRecord {
+    /// When the scan started.
+    pub check_time: Option<ScanTime>,
+    /// When the scan ended.
+    pub check_end_time: Option<ScanTime>,
+    /// Issues found, by severity.
+    pub issue_counts: IssueCounts,
+}
+
+impl From<generated::CheckRecordDataInfo> for CheckRecord {
+    fn from(record: generated::CheckRecordDataInfo) -> Self {
+        let time = |value: Option<generated::LenientString>| {
+            value.map(|v| ScanTime::parse(v.into_string()))
+        };
+        let counts = record.issue_counts.unwrap_or_default();
+        Self {
+            check_time: time(record.check_time),
+            check_end_time: time(record.check_end_time),
+            issue_counts: IssueCounts {
+                critical: counts.critical,
+                serious: counts.serious,
+                normal: counts.normal,
+                prompt: counts.prompt,
+            },
+        }
+    }
+}
+
+/// A `CheckRecord` call being built. Every parameter is checked against the spec before
+/// anything is sent.
+#[derive(Clone, Debug)]
+pub struct CheckRecords {
+    client: Client,
+    project_id: String,
+    task_id: String,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    offset: Option<u64>,
+    limit: Option<u64>,
+}
+
+impl CheckRecords {
+    /// Only scans that started at or after this instant (sent as `YYYY-MM-DD HH:MM:SS` in
+    /// UTC+08:00, the format of `check_time`; the API does not document the format).
+    pub fn start_time(mut self, instant: Timestamp) -> Self {
+        self.start_time = Some(format_time(instant));
+        self
+    }
+
+    /// Only scans that ended at or before this instant (same format as `start_time`).
+    pub fn end_time(mut self, instant: Timestamp) -> Self {
+        self.end_time = Some(format_time(instant));
+        self
+    }
+
+    /// Index of the first scan (the API's default is 0).
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Scans per page (the API's default is 10; it allows 1 to 1000).
+    pub fn limit(mut self, limit: u64) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+
+    /// Sends the call: one page of scans and the total.
+    pub async fn send(&self) -> Result<Page<CheckRecord>, Error> {
+        self.fetch(self.offset, self.limit).await
+    }
+
+    /// Every page or every scan, as streams; see [`Paginator`].
+    pub fn into_paginator(self) -> Paginator<Self> {
+        Paginator::new(self)
+    }
+
+    async fn fetch(
+        &self,
+        offset: Option<u64>,
+        limit: Option<u64>,
+    ) -> Result<Page<CheckRecord>, Error> {
+        let mut wire: Vec<(&'static str, String)> = vec![
+            ("project_id", self.project_id.clone()),
+            ("task_id", self.task_id.clone()),
+        ];
+        let optional = [
+            ("start_time", self.start_time.clone()),
+            ("end_time", self.end_time.clone()),
+            ("offset", offset.map(|o| o.to_string())),
+            ("limit", limit.map(|l| l.to_string())),
+        ];
+        wire.extend(
+            optional
+                .into_iter()
+                .filter_map(|(name, value)| value.map(|v| (name, v))),
+        );
+        let pairs: Vec<(&str, &str)> = wire.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        crate::validate::check(OPERATION, &pairs)?;
+
+        let mut builder = self
+            .client
+            .codearts_check_client()?
+            .check_record()
+            .project_id(self.project_id.as_str())
+            .task_id(self.task_id.as_str());
+        if let Some(value) = &self.start_time {
+            builder = builder.start_time(value.clone());
+        }
+        if let Some(value) = &self.end_time {
+            builder = builder.end_time(value.clone());
+        }
+        // Validated above, so these fit the generated integer types.
+        if let Some(value) = offset {
+            builder = builder.offset(i32::try_from(value).unwrap_or(i32::MAX));
+        }
+        if let Some(value) = limit
+            .and_then(|l| u32::try_from(l).ok())
+            .and_then(std::num::NonZeroU32::new)
+        {
+            builder = builder.limit(value);
+        }
+        let answered = call(&self.client, OPERATION, builder.send()).await?;
+        let body = answered.body;
+        Ok(Page {
+            total: body.total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0),
+            offset: offset.unwrap_or(0),
+            items: body.data.into_iter().map(CheckRecord::from).collect(),
+            request_id: answered.request_id,
+        })
+    }
+}
+
+fn format_time(instant: Timestamp) -> String {
+    instant
+        .to_zoned(assumed_zone())
+        .strftime(TIME_FORMAT)
+        .to_string()
+}
+
+impl PagedRequest for CheckRecords {
+    type Item = CheckRecord;
+
+    fn operation(&self) -> &'static Operation {
+        OPERATION
+    }
+
+    fn paging(&self) -> (Option<u64>, Option<u64>) {
+        (self.offset, self.limit)
+    }
+
+    fn default_concurrency(&self) -> usize {
+        self.client.inner.page_concurrency
+    }
+
+    fn fetch_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> impl std::future::Future<Output = Result<Page<CheckRecord>, Error>> + Send {
+        self.fetch(Some(offset), Some(limit))
+    }
+}

@@ -1,0 +1,273 @@
+//! Credentials, found where the official SDKs look for them: `HUAWEICLOUD_SDK_*` environment
+//! variables and the `[basic]` section of `~/.huaweicloud/credentials`.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::error::Error;
+use crate::signing::Signer;
+
+/// Environment variable holding the access key.
+pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
+/// Environment variable holding the secret key.
+pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
+/// Environment variable holding the security token of temporary credentials.
+pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
+/// Environment variable holding the IAM project id.
+pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// Environment variable naming the credentials file.
+pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
+
+/// How requests authenticate. `Debug` never shows a secret.
+#[derive(Clone)]
+pub enum Credentials {
+    /// AK/SK (and the security token of temporary credentials): every request is signed.
+    AccessKey(Signer),
+    /// An IAM token sent as `X-Auth-Token`.
+    Token(SecretString),
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credentials::AccessKey(signer) => f.debug_tuple("AccessKey").field(signer).finish(),
+            Credentials::Token(_) => f.write_str("Token([redacted])"),
+        }
+    }
+}
+
+impl Credentials {
+    /// AK/SK credentials; both are checked to be usable in a header.
+    pub fn access_key(ak: impl Into<String>, sk: impl Into<String>) -> Result<Self, Error> {
+        Ok(Self::AccessKey(Signer::new(
+            ak,
+            SecretString::from(sk.into()),
+        )?))
+    }
+
+    /// Temporary AK/SK credentials with their security token.
+    pub fn temporary(
+        ak: impl Into<String>,
+        sk: impl Into<String>,
+        security_token: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let signer = Signer::new(ak, SecretString::from(sk.into()))?
+            .with_security_token(SecretString::from(security_token.into()))?;
+        Ok(Self::AccessKey(signer))
+    }
+
+    /// An IAM token (the `X-Subject-Token` IAM returned).
+    pub fn token(token: impl Into<String>) -> Result<Self, Error> {
+        let token = token.into();
+        if token.trim().is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(Error::Config(
+                "the IAM token is empty or has characters outside printable ASCII".into(),
+            ));
+        }
+        Ok(Self::Token(SecretString::from(token)))
+    }
+
+    /// `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (plus `HUAWEICLOUD_SDK_SECURITY_TOKEN`).
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok()).and_then(|found| {
+            found.ok_or_else(|| Error::Config(format!("{ENV_AK} and {ENV_SK} are not set")))
+        })
+    }
+
+    /// The environment first, then the credentials file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
+    /// `~/.huaweicloud/credentials`), as the official SDKs' default chain does.
+    pub fn from_default_chain() -> Result<Self, Error> {
+        if let Some(found) = Self::from_lookup(|name| std::env::var(name).ok())? {
+            return Ok(found);
+        }
+        match default_profile_path() {
+            Some(path) if path.exists() => Profile::load(&path)?.credentials(),
+            Some(path) => Err(Error::Config(format!(
+                "no credentials: set {ENV_AK} and {ENV_SK}, or write ak and sk under [basic] in {}",
+                path.display()
+            ))),
+            None => Err(Error::Config(format!(
+                "no credentials: set {ENV_AK} and {ENV_SK}"
+            ))),
+        }
+    }
+
+    /// Reads AK/SK from `lookup` (an environment); `None` when neither is set.
+    fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
+        let ak = lookup(ENV_AK).filter(|v| !v.is_empty());
+        let sk = lookup(ENV_SK).filter(|v| !v.is_empty());
+        match (ak, sk) {
+            (None, None) => Ok(None),
+            (Some(_), None) => Err(Error::Config(format!(
+                "{ENV_AK} is set but {ENV_SK} is not"
+            ))),
+            (None, Some(_)) => Err(Error::Config(format!(
+                "{ENV_SK} is set but {ENV_AK} is not"
+            ))),
+            (Some(ak), Some(sk)) => {
+                let credentials = match lookup(ENV_SECURITY_TOKEN).filter(|v| !v.is_empty()) {
+                    Some(token) => Self::temporary(ak, sk, token)?,
+                    None => Self::access_key(ak, sk)?,
+                };
+                Ok(Some(credentials))
+            }
+        }
+    }
+
+    /// The header value to send for token credentials.
+    pub(crate) fn token_value(&self) -> Option<&str> {
+        match self {
+            Credentials::Token(token) => Some(token.expose_secret()),
+            Credentials::AccessKey(_) => None,
+        }
+    }
+}
+
+/// `HUAWEICLOUD_SDK_CREDENTIALS_FILE`, or `~/.huaweicloud/credentials`.
+pub fn default_profile_path() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os(ENV_CREDENTIALS_FILE).filter(|p| !p.is_empty()) {
+        return Some(PathBuf::from(path));
+    }
+    std::env::var_os("HOME").map(|home| Path::new(&home).join(".huaweicloud").join("credentials"))
+}
+
+/// The `[basic]` section of an official-SDK credentials file.
+#[derive(Clone, Default)]
+pub struct Profile {
+    ak: Option<String>,
+    sk: Option<SecretString>,
+    security_token: Option<SecretString>,
+    /// `project_id`, the IAM project HSS calls default to.
+    pub project_id: Option<String>,
+    /// `iam_endpoint`, kept for completeness; this crate does not call IAM.
+    pub iam_endpoint: Option<String>,
+}
+
+impl fmt::Debug for Profile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Profile")
+            .field("ak", &self.ak)
+            .field("sk", &self.sk.as_ref().map(|_| "[redacted]"))
+            .field(
+                "security_token",
+                &self.security_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("project_id", &self.project_id)
+            .field("iam_endpoint", &self.iam_endpoint)
+            .finish()
+    }
+}
+
+impl Profile {
+    /// Reads the file; a syntax error names the file and the line.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        Self::parse(&text)
+            .map_err(|message| Error::Config(format!("{}: {message}", path.display())))
+    }
+
+    /// Parses INI text (as Python's configparser writes it); errors give line and column.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let ini = ini::Ini::load_from_str(text).map_err(|e| e.to_string())?;
+        let Some(basic) = ini.section(Some("basic")) else {
+            return Ok(Profile::default());
+        };
+        let value = |key: &str| {
+            basic
+                .get(key)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
+        Ok(Profile {
+            ak: value("ak"),
+            sk: value("sk").map(SecretString::from),
+            security_token: value("security_token").map(SecretString::from),
+            project_id: value("project_id"),
+            iam_endpoint: value("iam_endpoint"),
+        })
+    }
+
+    /// The AK/SK credentials of the profile.
+    pub fn credentials(&self) -> Result<Credentials, Error> {
+        let (Some(ak), Some(sk)) = (&self.ak, &self.sk) else {
+            return Err(Error::Config(
+                "the [basic] section needs both ak and sk".into(),
+            ));
+        };
+        let signer = Signer::new(ak.clone(), sk.clone())?;
+        let signer = match &self.security_token {
+            Some(token) => signer.with_security_token(token.clone())?,
+            None => signer,
+        };
+        Ok(Credentials::AccessKey(signer))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_gives_ak_sk_and_temporary_credentials() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| (*v).to_owned())
+            }
+        };
+        assert!(Credentials::from_lookup(env(&[])).unwrap().is_none());
+        let found = Credentials::from_lookup(env(&[(ENV_AK, "AK1"), (ENV_SK, "SK1")])).unwrap();
+        assert!(matches!(found, Some(Credentials::AccessKey(s)) if s.access_key() == "AK1"));
+        let only_ak = Credentials::from_lookup(env(&[(ENV_AK, "AK1")])).unwrap_err();
+        assert!(only_ak.to_string().contains(ENV_SK));
+        let blank = Credentials::from_lookup(env(&[(ENV_AK, " "), (ENV_SK, "x")])).unwrap_err();
+        assert!(blank.to_string().contains("access key"), "{blank}");
+        let temporary = Credentials::from_lookup(env(&[
+            (ENV_AK, "A"),
+            (ENV_SK, "S"),
+            (ENV_SECURITY_TOKEN, "T"),
+        ]))
+        .unwrap()
+        .unwrap();
+        assert!(format!("{temporary:?}").contains("security_token: Some(\"[redacted]\")"));
+    }
+
+    #[test]
+    fn profiles_read_the_basic_section() {
+        let profile = Profile::parse(
+            "# comment\n[other]\nak = NO\n[basic]\nak = MYAK\nsk = MYSK\nproject_id = p1\n; x\n",
+        )
+        .unwrap();
+        assert_eq!(profile.project_id.as_deref(), Some("p1"));
+        let shown = format!("{profile:?}");
+        assert!(shown.contains("MYAK") && !shown.contains("MYSK"), "{shown}");
+        assert!(
+            matches!(profile.credentials().unwrap(), Credentials::AccessKey(s) if s.access_key() == "MYAK")
+        );
+        let broken = Profile::parse("[basic\nak=1").unwrap_err();
+        assert!(
+            broken.contains("expecting"),
+            "line and column of the problem: {broken}"
+        );
+        assert!(
+            Profile::parse("[basic]\nak = A\n")
+                .unwrap()
+                .credentials()
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn secrets_never_show() {
+        let token = Credentials::token("tok-secret").unwrap();
+        assert_eq!(format!("{token:?}"), "Token([redacted])");
+        let keys = Credentials::access_key("AK", "sk-secret").unwrap();
+        assert!(!format!("{keys:?}").contains("sk-secret"));
+        assert!(Credentials::token(" ").is_err());
+    }
+}

@@ -1,0 +1,293 @@
+//! Which URL serves a service in a region: the official SDKs' overrides first
+//! (`HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>`, then `regions.yaml`), then the spec's `servers`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use reqwest::Url;
+use serde::Deserialize;
+
+use crate::error::Error;
+
+/// Environment variable naming the regions file.
+pub const ENV_REGIONS_FILE: &str = "HUAWEICLOUD_SDK_REGIONS_FILE";
+
+/// One of the two APIs this crate calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Service {
+    /// Host Security Service.
+    Hss,
+    /// CodeArts Check.
+    CodeArtsCheck,
+}
+
+impl Service {
+    /// Both services.
+    pub const ALL: [Service; 2] = [Service::Hss, Service::CodeArtsCheck];
+
+    /// What the spec says about the service.
+    pub fn descriptor(self) -> &'static hwc_api::descriptor::Service {
+        match self {
+            Service::Hss => &hwc_api::hss::spec::SERVICE,
+            Service::CodeArtsCheck => &hwc_api::codearts_check::spec::SERVICE,
+        }
+    }
+
+    /// A name for people: `HSS`, `CodeArts Check`.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Service::Hss => "HSS",
+            Service::CodeArtsCheck => "CodeArts Check",
+        }
+    }
+
+    /// The regions the spec lists for the service, in its order, without repeats.
+    pub fn regions(self) -> Vec<&'static str> {
+        let mut regions: Vec<&'static str> = Vec::new();
+        for endpoint in self.descriptor().endpoints {
+            if !regions.contains(&endpoint.region) {
+                regions.push(endpoint.region);
+            }
+        }
+        regions
+    }
+}
+
+/// Looks a variable up in an environment.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Where overrides are read from; tests replace the environment and the file.
+pub(crate) struct Overrides {
+    env: EnvLookup,
+    regions_file: Option<PathBuf>,
+}
+
+impl Overrides {
+    /// The process environment and `HUAWEICLOUD_SDK_REGIONS_FILE` or `~/.huaweicloud/regions.yaml`.
+    pub(crate) fn from_environment() -> Self {
+        let regions_file = std::env::var_os(ENV_REGIONS_FILE)
+            .filter(|p| !p.is_empty())
+            .map(PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|home| Path::new(&home).join(".huaweicloud").join("regions.yaml"))
+            });
+        Self {
+            env: Box::new(|name| std::env::var(name).ok()),
+            regions_file,
+        }
+    }
+
+    /// No overrides at all: only the spec's endpoints.
+    pub(crate) fn none() -> Self {
+        Self {
+            env: Box::new(|_| None),
+            regions_file: None,
+        }
+    }
+
+    #[cfg(test)]
+    pub(crate) fn custom(
+        env: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+        regions_file: Option<PathBuf>,
+    ) -> Self {
+        Self {
+            env: Box::new(env),
+            regions_file,
+        }
+    }
+}
+
+/// The entries of a `regions.yaml`: service name to `{id, endpoint}` (or `endpoints`).
+#[derive(Deserialize)]
+struct RegionEntry {
+    id: String,
+    #[serde(default)]
+    endpoint: Option<String>,
+    #[serde(default)]
+    endpoints: Vec<String>,
+}
+
+/// The base URL of `service` in `region`.
+pub(crate) fn resolve(
+    service: Service,
+    region: &str,
+    overrides: &Overrides,
+) -> Result<String, Error> {
+    let sdk_name = service.descriptor().sdk_name;
+    let variable = format!(
+        "HUAWEICLOUD_SDK_REGION_{sdk_name}_{}",
+        region.to_ascii_uppercase().replace('-', "_")
+    );
+    if let Some(list) = (overrides.env)(&variable)
+        && let Some(first) = list.split(',').map(str::trim).find(|e| !e.is_empty())
+    {
+        return Ok(first.to_owned());
+    }
+    if let Some(path) = overrides.regions_file.as_deref().filter(|p| p.exists()) {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        let file: BTreeMap<String, Vec<RegionEntry>> =
+            serde_yaml_ng::from_str(&text).map_err(|e| {
+                Error::Config(format!(
+                    "{} is not a valid regions file: {e}",
+                    path.display()
+                ))
+            })?;
+        let entries = file
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case(sdk_name))
+            .map(|(_, entries)| entries);
+        if let Some(entry) = entries.and_then(|e| e.iter().find(|entry| entry.id == region))
+            && let Some(endpoint) = entry.endpoint.iter().chain(&entry.endpoints).next()
+        {
+            return Ok(endpoint.clone());
+        }
+    }
+    service
+        .descriptor()
+        .endpoints
+        .iter()
+        .find(|endpoint| endpoint.region == region)
+        .map(|endpoint| endpoint.url.to_owned())
+        .ok_or_else(|| {
+            Error::Config(format!(
+                "{} has no endpoint in region {region:?}; its regions are {} (or set {variable})",
+                service.display_name(),
+                service.regions().join(", ")
+            ))
+        })
+}
+
+/// Checks an endpoint URL: http(s), a host, no path beyond `/`, no query or fragment; plain
+/// `http` only on loopback unless `allow_insecure_http`. Returns it without a trailing `/`.
+pub(crate) fn check_endpoint(text: &str, allow_insecure_http: bool) -> Result<String, Error> {
+    let bad = |why: &str| Error::Config(format!("endpoint {text:?} {why}"));
+    let url = Url::parse(text.trim()).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if allow_insecure_http || is_loopback(&url) => {}
+        "http" => {
+            return Err(bad(
+                "is plain http to a host other than loopback; use https, or allow insecure http explicitly",
+            ));
+        }
+        other => return Err(bad(&format!("has scheme {other:?}; use https"))),
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(bad("has no host"));
+    }
+    if url.path() != "/" && !url.path().is_empty() {
+        return Err(bad("has a path; give only scheme, host and port"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(bad("has a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(bad("carries user information"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_spec_gives_the_real_endpoints() {
+        let none = Overrides::none();
+        assert_eq!(
+            resolve(Service::Hss, "cn-north-4", &none).unwrap(),
+            "https://hss.cn-north-4.myhuaweicloud.com"
+        );
+        assert_eq!(
+            resolve(Service::Hss, "eu-west-101", &none).unwrap(),
+            "https://hss.eu-west-101.myhuaweicloud.eu"
+        );
+        assert_eq!(
+            resolve(Service::CodeArtsCheck, "ap-southeast-3", &none).unwrap(),
+            "https://codecheck-ext.ap-southeast-3.myhuaweicloud.com"
+        );
+        let unknown = resolve(Service::CodeArtsCheck, "cn-north-9", &none)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.contains("cn-north-9") && unknown.contains("cn-north-4"),
+            "{unknown}"
+        );
+        assert!(
+            unknown.contains("HUAWEICLOUD_SDK_REGION_CODECHECK_CN_NORTH_9"),
+            "{unknown}"
+        );
+    }
+
+    #[test]
+    fn environment_overrides_come_first_then_the_regions_file() {
+        let dir = std::env::temp_dir().join(format!("hwc-regions-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("regions.yaml");
+        std::fs::write(&file, "HSS:\n  - id: my-region-1\n    endpoint: https://hss.example.internal\nCodeCheck: []\n").unwrap();
+        let overrides = Overrides::custom(
+            |name| {
+                (name == "HUAWEICLOUD_SDK_REGION_HSS_CN_NORTH_4")
+                    .then(|| " https://a.example, https://b.example".into())
+            },
+            Some(file.clone()),
+        );
+        assert_eq!(
+            resolve(Service::Hss, "cn-north-4", &overrides).unwrap(),
+            "https://a.example"
+        );
+        assert_eq!(
+            resolve(Service::Hss, "my-region-1", &overrides).unwrap(),
+            "https://hss.example.internal"
+        );
+        assert_eq!(
+            resolve(Service::Hss, "cn-east-3", &overrides).unwrap(),
+            "https://hss.cn-east-3.myhuaweicloud.com"
+        );
+        std::fs::write(&file, "HSS: [not, a, list of entries").unwrap();
+        let broken = resolve(Service::Hss, "my-region-1", &overrides)
+            .unwrap_err()
+            .to_string();
+        assert!(broken.contains("regions.yaml"), "{broken}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn endpoints_are_checked() {
+        assert_eq!(
+            check_endpoint("https://hss.example.com/", false).unwrap(),
+            "https://hss.example.com"
+        );
+        assert_eq!(
+            check_endpoint("http://127.0.0.1:8080", false).unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            check_endpoint("http://localhost:1", false).unwrap(),
+            "http://localhost:1"
+        );
+        for (bad, why) in [
+            ("http://hss.example.com", "plain http"),
+            ("https://hss.example.com/v5", "has a path"),
+            ("https://hss.example.com/?a=1", "query"),
+            ("ftp://x", "scheme"),
+            ("not a url", "not a URL"),
+            ("https://user:pw@hss.example.com", "user information"),
+        ] {
+            let error = check_endpoint(bad, false).unwrap_err().to_string();
+            assert!(error.contains(why), "{bad}: {error}");
+        }
+        assert!(check_endpoint("http://hss.example.com", true).is_ok());
+    }
+}

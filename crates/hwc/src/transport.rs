@@ -1,0 +1,382 @@
+//! How each request of the generated clients is sent: authenticated (signed again on every
+//! attempt, with the clock corrected for skew), retried when that is safe and useful, bounded in
+//! time, and observed with tracing. What the last answer was (status, request id, error body) is
+//! recorded for the call, so errors can say it.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use jiff::{SignedDuration, Timestamp};
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::{Request, Response, StatusCode};
+use tracing::Instrument;
+
+use crate::credentials::Credentials;
+use crate::region::Service;
+use crate::retry::RetryPolicy;
+use crate::signing;
+
+/// The header progenitor adds from the spec's `info.version`; not part of these APIs.
+const API_VERSION: &str = "api-version";
+
+/// The difference between the server's clock and ours, learned from expiry rejections and
+/// shared by every request of a client.
+#[derive(Debug, Default)]
+pub(crate) struct Clock {
+    offset_ms: AtomicI64,
+}
+
+impl Clock {
+    /// Our idea of the server's time.
+    pub(crate) fn now(&self) -> Timestamp {
+        let offset = SignedDuration::from_millis(self.offset_ms.load(Ordering::Relaxed));
+        Timestamp::now()
+            .checked_add(offset)
+            .unwrap_or_else(|_| Timestamp::now())
+    }
+
+    /// The current offset.
+    pub(crate) fn offset(&self) -> SignedDuration {
+        SignedDuration::from_millis(self.offset_ms.load(Ordering::Relaxed))
+    }
+
+    fn adjust(&self, by: SignedDuration) {
+        self.offset_ms
+            .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+    }
+}
+
+/// What the last answer of a call was; filled by the transport, read by the operation.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct CallRecord {
+    pub status: Option<u16>,
+    pub request_id: Option<String>,
+    pub retry_after: Option<u64>,
+    pub error_body: Option<Bytes>,
+    pub location: Option<String>,
+    pub attempts: u32,
+    /// A failure before sending (a request that could not be signed).
+    pub local_error: Option<String>,
+}
+
+tokio::task_local! {
+    /// The record of the call running on this task.
+    pub(crate) static CALL: Arc<Mutex<CallRecord>>;
+}
+
+fn record(update: impl FnOnce(&mut CallRecord)) {
+    let _ = CALL.try_with(|slot| {
+        if let Ok(mut record) = slot.lock() {
+            update(&mut record);
+        }
+    });
+}
+
+/// The transport one service's generated client sends through.
+#[derive(Debug)]
+pub(crate) struct HwcTransport {
+    pub service: Service,
+    pub credentials: Credentials,
+    /// Sent as `X-Project-Id` with AK/SK on HSS, as the official SDKs do.
+    pub project_id: Option<String>,
+    pub clock: Arc<Clock>,
+    pub retry: RetryPolicy,
+    pub attempt_timeout: Duration,
+}
+
+impl hwc_api::Transport for HwcTransport {
+    fn prepare(&self, request: &mut Request, _operation_id: &'static str) -> Result<(), String> {
+        request.headers_mut().remove(API_VERSION);
+        if let (Service::Hss, Credentials::AccessKey(_), Some(project)) =
+            (self.service, &self.credentials, &self.project_id)
+        {
+            let value = HeaderValue::from_str(project)
+                .map_err(|_| "the project id is not ASCII".to_owned())?;
+            request.headers_mut().insert("x-project-id", value);
+        }
+        // Signing a copy now finds what could not be signed before anything is sent.
+        if let Some(mut copy) = request.try_clone() {
+            self.authenticate(&mut copy).map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+
+    fn execute<'a>(
+        &'a self,
+        client: &'a reqwest::Client,
+        request: Request,
+        operation_id: &'static str,
+    ) -> hwc_api::TransportFuture<'a> {
+        Box::pin(self.run(client, request, operation_id))
+    }
+}
+
+/// What to do with an answer.
+enum Verdict {
+    /// Hand it to the generated code.
+    Done,
+    /// Try again after the delay (or the policy's backoff when `None`).
+    Retry(Option<Duration>),
+    /// The signature expired: correct the clock by this much and sign again, at once.
+    ClockSkew(SignedDuration),
+}
+
+/// An answer with its body read.
+struct Answer {
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+impl Answer {
+    /// Reads the whole body, so a body cut short is an error here, where it can be retried.
+    async fn read(response: Response) -> reqwest::Result<Self> {
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Self {
+            status,
+            version,
+            headers,
+            body,
+        })
+    }
+
+    fn into_response(self) -> Response {
+        let mut rebuilt = http::Response::new(self.body);
+        *rebuilt.status_mut() = self.status;
+        *rebuilt.version_mut() = self.version;
+        *rebuilt.headers_mut() = self.headers;
+        Response::from(rebuilt)
+    }
+}
+
+impl HwcTransport {
+    fn authenticate(&self, request: &mut Request) -> Result<(), crate::Error> {
+        match &self.credentials {
+            Credentials::AccessKey(signer) => {
+                request.headers_mut().remove(signing::SDK_DATE);
+                signer.sign(request, self.clock.now())
+            }
+            Credentials::Token(_) => {
+                let token = self.credentials.token_value().unwrap_or_default();
+                let mut value = HeaderValue::from_str(token)
+                    .map_err(|_| crate::Error::Config("the IAM token is not ASCII".into()))?;
+                value.set_sensitive(true);
+                request.headers_mut().insert("x-auth-token", value);
+                Ok(())
+            }
+        }
+    }
+
+    async fn run(
+        &self,
+        client: &reqwest::Client,
+        request: Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<Response> {
+        let started = Instant::now();
+        let mut corrected_clock = false;
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let Some(mut this_try) = request.try_clone() else {
+                // Only bodies that cannot be cloned land here; these operations have none.
+                return client.execute(request).await;
+            };
+            if let Err(error) = self.authenticate(&mut this_try) {
+                // `prepare` signed a copy successfully, so this does not happen; never send
+                // unsigned, and say why through a local answer.
+                record(|r| r.local_error = Some(error.to_string()));
+                return Ok(local_failure(&error.to_string()));
+            }
+            *this_try.timeout_mut() = Some(self.attempt_timeout);
+            let span = tracing::debug_span!(
+                "attempt",
+                operation = operation_id,
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let sent = Instant::now();
+            let outcome = async {
+                match client.execute(this_try).await {
+                    Ok(response) => Answer::read(response).await,
+                    Err(error) => Err(error),
+                }
+            }
+            .instrument(span.clone())
+            .await;
+            span.record("latency_ms", sent.elapsed().as_millis() as u64);
+            record(|r| r.attempts = attempt);
+
+            let verdict: Answer = match outcome {
+                Ok(answer) => {
+                    span.record("status", answer.status.as_u16());
+                    if let Some(id) = header_text(&answer.headers, "x-request-id") {
+                        span.record("request_id", id.as_str());
+                    }
+                    answer
+                }
+                Err(error) => {
+                    let retryable = !error.is_builder() && !error.is_redirect();
+                    if retryable && self.may_retry(attempt, started, None) {
+                        let delay = self.retry.backoff(attempt);
+                        tracing::debug!(operation = operation_id, attempt, %error, ?delay, "retrying after a transport error");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(error);
+                }
+            };
+            match classify(&verdict) {
+                Verdict::Done => return Ok(note(verdict)),
+                Verdict::ClockSkew(correction) => {
+                    if corrected_clock || !matches!(self.credentials, Credentials::AccessKey(_)) {
+                        return Ok(note(verdict));
+                    }
+                    corrected_clock = true;
+                    self.clock.adjust(correction);
+                    tracing::warn!(
+                        operation = operation_id,
+                        correction_s = correction.as_secs(),
+                        offset_s = self.clock.offset().as_secs(),
+                        "the gateway says our clock is off; signing again with the corrected time"
+                    );
+                }
+                Verdict::Retry(retry_after) => {
+                    if !self.may_retry(attempt, started, retry_after) {
+                        return Ok(note(verdict));
+                    }
+                    let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt));
+                    tracing::debug!(
+                        operation = operation_id,
+                        attempt,
+                        status = verdict.status.as_u16(),
+                        ?delay,
+                        "retrying"
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+            }
+        }
+    }
+
+    /// Whether another attempt fits the policy: attempts left, and the wait ends before the
+    /// operation's deadline.
+    fn may_retry(&self, attempt: u32, started: Instant, wait: Option<Duration>) -> bool {
+        if !self.retry.enabled || attempt >= self.retry.max_attempts {
+            return false;
+        }
+        let wait = wait.unwrap_or(Duration::ZERO);
+        started.elapsed() + wait < self.retry.max_elapsed
+    }
+}
+
+fn classify(answer: &Answer) -> Verdict {
+    let status = answer.status;
+    if status.is_success() || status.is_redirection() {
+        return Verdict::Done;
+    }
+    let retry_after = retry_after(&answer.headers);
+    match status {
+        StatusCode::TOO_MANY_REQUESTS
+        | StatusCode::INTERNAL_SERVER_ERROR
+        | StatusCode::BAD_GATEWAY
+        | StatusCode::SERVICE_UNAVAILABLE
+        | StatusCode::GATEWAY_TIMEOUT => Verdict::Retry(retry_after),
+        StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED => {
+            let error =
+                crate::error::ApiError::from_body("", status.as_u16(), &answer.body, None, None);
+            if status == StatusCode::BAD_REQUEST && error.code == "CC.00000000" {
+                return Verdict::Retry(retry_after);
+            }
+            if status == StatusCode::UNAUTHORIZED
+                && error.code == "APIGW.0301"
+                && let Some(correction) = skew_correction(&error.message, &answer.headers)
+            {
+                return Verdict::ClockSkew(correction);
+            }
+            Verdict::Done
+        }
+        _ => Verdict::Done,
+    }
+}
+
+/// From `... signature expired, signature time:<t1>, server time:<t2>` (or, lacking a server
+/// time, the `Date` header): how far to move our clock.
+pub(crate) fn skew_correction(message: &str, headers: &HeaderMap) -> Option<SignedDuration> {
+    if !message.contains("signature expired") {
+        return None;
+    }
+    let after = |label: &str| {
+        message
+            .split(label)
+            .nth(1)
+            .map(|rest| {
+                rest.trim_start()
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+            })
+            .and_then(|text| signing::parse_sdk_date(&text))
+    };
+    let signed = after("signature time:")?;
+    let server = after("server time:").or_else(|| {
+        let date = header_text(headers, "date")?;
+        jiff::fmt::rfc2822::parse(&date)
+            .ok()
+            .map(|zoned| zoned.timestamp())
+    })?;
+    Some(server.duration_since(signed))
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let text = header_text(headers, "retry-after")?;
+    if let Ok(seconds) = text.trim().parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let when = jiff::fmt::rfc2822::parse(text.trim()).ok()?.timestamp();
+    let wait = when.duration_since(Timestamp::now());
+    Some(Duration::try_from(wait).unwrap_or(Duration::ZERO))
+}
+
+fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Records what the final answer was, keeping error bodies for the typed error.
+fn note(answer: Answer) -> Response {
+    let error_body = (!answer.status.is_success()).then(|| answer.body.clone());
+    let request_id = header_text(&answer.headers, "x-request-id");
+    let retry_after = retry_after(&answer.headers).map(|d| d.as_secs());
+    let location = header_text(&answer.headers, "location");
+    let status = answer.status.as_u16();
+    record(|r| {
+        r.status = Some(status);
+        r.request_id = request_id;
+        r.retry_after = retry_after;
+        r.error_body = error_body;
+        r.location = location;
+    });
+    answer.into_response()
+}
+
+/// A synthetic answer for a failure that happened before sending.
+fn local_failure(message: &str) -> Response {
+    let mut response = http::Response::new(Bytes::from(message.to_owned()));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response
+        .headers_mut()
+        .insert("x-hwc-local-error", HeaderValue::from_static("1"));
+    Response::from(response)
+}
