@@ -89,11 +89,13 @@ pub(crate) struct HwcTransport {
 impl hwc_api::Transport for HwcTransport {
     fn prepare(&self, request: &mut Request, _operation_id: &'static str) -> Result<(), String> {
         request.headers_mut().remove(API_VERSION);
+        // The official SDKs repeat the project id in a header with AK/SK; it is also in the
+        // path, so an id a header cannot carry (not printable ASCII) is only sent there.
         if let (Service::Hss, Credentials::AccessKey(_), Some(project)) =
             (self.service, &self.credentials, &self.project_id)
+            && project.bytes().all(|b| b.is_ascii_graphic())
+            && let Ok(value) = HeaderValue::from_str(project)
         {
-            let value = HeaderValue::from_str(project)
-                .map_err(|_| "the project id is not ASCII".to_owned())?;
             request.headers_mut().insert("x-project-id", value);
         }
         // Signing a copy now finds what could not be signed before anything is sent.
