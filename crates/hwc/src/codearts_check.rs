@@ -237,7 +237,7 @@ impl CheckRecords {
         let answered = call(&self.client, OPERATION, builder.send()).await?;
         let body = answered.body;
         Ok(Page {
-            total: body.total.and_then(|t| u64::try_from(t).ok()).unwrap_or(0),
+            total: body.total.and_then(|t| u64::try_from(t).ok()),
             offset: offset.unwrap_or(0),
             items: body.data.into_iter().map(CheckRecord::from).collect(),
             request_id: answered.request_id,

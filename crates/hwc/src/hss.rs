@@ -12,7 +12,7 @@
 //!     .limit(200)
 //!     .send()
 //!     .await?;
-//! println!("{} of {} records", page.items.len(), page.total);
+//! println!("{} of {:?} records", page.items.len(), page.total);
 //!
 //! let all: Vec<_> = client
 //!     .hss()
@@ -317,10 +317,7 @@ impl ImageVulHandleHistory {
         let answered = call(&self.client, OPERATION, builder.send()).await?;
         let body = answered.body;
         Ok(Page {
-            total: body
-                .total_num
-                .and_then(|t| u64::try_from(t).ok())
-                .unwrap_or(0),
+            total: body.total_num.and_then(|t| u64::try_from(t).ok()),
             offset: offset.unwrap_or(0),
             items: body.data_list.into_iter().map(HandleRecord::from).collect(),
             request_id: answered.request_id,

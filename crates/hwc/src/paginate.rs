@@ -14,8 +14,8 @@ use crate::error::{Error, PagingProblem};
 pub struct Page<T> {
     /// The items of this page, in the API's order.
     pub items: Vec<T>,
-    /// Items in the whole result, as the API announced with this page.
-    pub total: u64,
+    /// Items in the whole result, as the API announced with this page (`None` when it did not).
+    pub total: Option<u64>,
     /// Index of the first item of this page in the whole result.
     pub offset: u64,
     /// `X-Request-Id` of the answer.
@@ -94,9 +94,26 @@ impl<R: PagedRequest> Paginator<R> {
         let pages = stream::once(first)
             .map(move |first| match first {
                 Err(error) => stream::once(async move { Err(error) }).boxed(),
+                Ok(page) if page.total.is_none() => {
+                    // Without a total, pages are fetched one by one until a short one.
+                    let limit = setup.limit;
+                    let done = (page.items.len() as u64) < limit;
+                    let state = (setup.start + limit, done, request.clone());
+                    let rest = stream::unfold(state, move |(offset, done, request)| async move {
+                        if done {
+                            return None;
+                        }
+                        let result = request.fetch_page(offset, limit).await;
+                        let done = result
+                            .as_ref()
+                            .map_or(true, |p| (p.items.len() as u64) < limit);
+                        Some((result, (offset + limit, done, request)))
+                    });
+                    stream::once(async move { Ok(page) }).chain(rest).boxed()
+                }
                 Ok(page) => {
                     let request = request.clone();
-                    let total = page.total;
+                    let total = page.total.unwrap_or(0);
                     let rest = (setup.start + setup.limit..total)
                         .step_by(usize::try_from(setup.limit).unwrap_or(usize::MAX).max(1))
                         .map(move |offset| (offset, request.clone()));
@@ -191,6 +208,7 @@ enum Step<T> {
 /// Checks each page against the ones before it.
 struct Checker<T> {
     operation: &'static str,
+    start: u64,
     next_offset: u64,
     limit: u64,
     total: Option<u64>,
@@ -204,6 +222,7 @@ impl<T: Clone + PartialEq> Checker<T> {
     fn new(operation: &'static str, start: u64, limit: u64) -> Self {
         Self {
             operation,
+            start,
             next_offset: start,
             limit,
             total: None,
@@ -233,11 +252,14 @@ impl<T: Clone + PartialEq> Checker<T> {
             }
         };
         page.offset = self.next_offset;
-        let total = *self.total.get_or_insert(page.total);
-        if page.total != total {
+        let first_page = self.previous.is_none() && self.received == self.start;
+        if first_page {
+            self.total = page.total;
+        }
+        if page.total != self.total {
             return self.problem(PagingProblem::TotalChanged {
-                first: total,
-                later: page.total,
+                first: self.total.unwrap_or(0),
+                later: page.total.unwrap_or(0),
             });
         }
         let edges = match (page.items.first(), page.items.last()) {
@@ -249,20 +271,240 @@ impl<T: Clone + PartialEq> Checker<T> {
                 offset: self.next_offset,
             });
         }
-        let expected = total.saturating_sub(self.next_offset).min(self.limit);
         let got = page.items.len() as u64;
-        if got < expected {
-            return self.problem(PagingProblem::ShortResult {
-                total,
-                received: self.received + got,
-            });
+        match self.total {
+            Some(total) => {
+                let expected = total.saturating_sub(self.next_offset).min(self.limit);
+                if got < expected {
+                    return self.problem(PagingProblem::ShortResult {
+                        total,
+                        received: self.received - self.start + got,
+                    });
+                }
+                if self.next_offset + self.limit >= total {
+                    self.finished = true;
+                }
+            }
+            // Without a total, a short page is the last one.
+            None if got < self.limit => self.finished = true,
+            None => {}
         }
         self.received += got;
         self.next_offset += self.limit;
-        if self.next_offset >= total {
-            self.finished = true;
-        }
         self.previous = edges;
         Step::Yield(Ok(page))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use futures::TryStreamExt;
+
+    use super::*;
+
+    /// An in-memory result of `len` items numbered from 0, paged like the API (HSS limits),
+    /// with misbehaviours on request.
+    #[derive(Clone, Default)]
+    struct Fake {
+        len: u64,
+        announce_total: bool,
+        ignore_offset: bool,
+        /// From this offset on, the announced total is one more.
+        total_grows_at: Option<u64>,
+        /// From this offset on, pages come back empty.
+        empty_from: Option<u64>,
+        fetches: Arc<AtomicUsize>,
+    }
+
+    impl PagedRequest for Fake {
+        type Item = u64;
+
+        fn operation(&self) -> &'static Operation {
+            &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS
+        }
+
+        fn paging(&self) -> (Option<u64>, Option<u64>) {
+            (None, None)
+        }
+
+        fn default_concurrency(&self) -> usize {
+            3
+        }
+
+        fn fetch_page(
+            &self,
+            offset: u64,
+            limit: u64,
+        ) -> impl Future<Output = Result<Page<u64>, Error>> + Send {
+            self.fetches.fetch_add(1, Ordering::Relaxed);
+            let start = if self.ignore_offset { 0 } else { offset };
+            let empty = self.empty_from.is_some_and(|from| offset >= from);
+            let items: Vec<u64> = if empty {
+                Vec::new()
+            } else {
+                (start..(start + limit).min(self.len)).collect()
+            };
+            let grown = self.total_grows_at.is_some_and(|at| offset >= at);
+            let total = self.announce_total.then_some(self.len + u64::from(grown));
+            std::future::ready(Ok(Page {
+                items,
+                total,
+                offset,
+                request_id: None,
+            }))
+        }
+    }
+
+    fn fake(len: u64) -> Fake {
+        Fake {
+            len,
+            announce_total: true,
+            ..Fake::default()
+        }
+    }
+
+    async fn collect(request: Fake) -> Result<Vec<u64>, Error> {
+        Paginator::new(request).items().try_collect().await
+    }
+
+    fn problem(result: Result<Vec<u64>, Error>) -> PagingProblem {
+        match result {
+            Err(Error::Paging { problem, .. }) => problem,
+            other => panic!("expected a paging error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn every_item_once_in_order_with_the_largest_page_size() {
+        for len in [0, 1, 199, 200, 201, 1_234] {
+            let request = fake(len);
+            let fetches = Arc::clone(&request.fetches);
+            assert_eq!(
+                collect(request).await.unwrap(),
+                (0..len).collect::<Vec<_>>(),
+                "{len}"
+            );
+            assert_eq!(
+                fetches.load(Ordering::Relaxed) as u64,
+                len.div_ceil(200).max(1),
+                "{len}: pages of 200"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn without_a_total_pages_come_one_by_one_until_a_short_one() {
+        for len in [0, 150, 400, 1_001] {
+            let request = Fake {
+                len,
+                ..Fake::default()
+            };
+            assert_eq!(collect(request).await.unwrap().len() as u64, len, "{len}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_server_ignoring_offset_is_caught_not_looped() {
+        let request = Fake {
+            ignore_offset: true,
+            ..fake(1_000)
+        };
+        assert_eq!(
+            problem(collect(request).await),
+            PagingProblem::OffsetIgnored { offset: 200 }
+        );
+        let without_total = Fake {
+            ignore_offset: true,
+            ..Fake {
+                len: 1_000,
+                ..Fake::default()
+            }
+        };
+        assert_eq!(
+            problem(collect(without_total).await),
+            PagingProblem::OffsetIgnored { offset: 200 }
+        );
+    }
+
+    #[tokio::test]
+    async fn a_total_that_changes_while_paging_is_reported() {
+        let request = Fake {
+            total_grows_at: Some(400),
+            ..fake(1_000)
+        };
+        assert_eq!(
+            problem(collect(request).await),
+            PagingProblem::TotalChanged {
+                first: 1_000,
+                later: 1_001
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn pages_ending_before_the_total_are_reported() {
+        let request = Fake {
+            empty_from: Some(600),
+            ..fake(1_000)
+        };
+        assert_eq!(
+            problem(collect(request).await),
+            PagingProblem::ShortResult {
+                total: 1_000,
+                received: 600
+            }
+        );
+    }
+
+    #[tokio::test]
+    async fn results_beyond_the_maximum_offset_are_reported_after_the_reachable_pages() {
+        let request = fake(2_000_500);
+        let mut items = Paginator::new(request).concurrency(8).items();
+        let mut count = 0u64;
+        let error = loop {
+            match items.try_next().await {
+                Ok(Some(_)) => count += 1,
+                Ok(None) => panic!("ended without an error"),
+                Err(error) => break error,
+            }
+        };
+        assert_eq!(
+            count, 2_000_200,
+            "every page up to offset 2,000,000 was yielded"
+        );
+        assert!(matches!(
+            error,
+            Error::Paging {
+                problem: PagingProblem::BeyondMaximumOffset {
+                    total: 2_000_500,
+                    maximum_offset: 2_000_000
+                },
+                ..
+            }
+        ));
+    }
+
+    #[tokio::test]
+    async fn page_sizes_are_checked_against_the_spec() {
+        let error = Paginator::new(fake(10))
+            .page_size(5)
+            .items()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidInput { ref parameter, .. } if parameter == "limit"),
+            "{error}"
+        );
+        let sized: Vec<u64> = Paginator::new(fake(95))
+            .page_size(10)
+            .items()
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(sized.len(), 95);
     }
 }

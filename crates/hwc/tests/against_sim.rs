@@ -59,7 +59,7 @@ async fn both_operations_with_every_credential_mode() {
             .await
             .unwrap_or_else(|e| panic!("{credentials:?}: {e}"));
         assert_eq!(page.items.len(), 20);
-        assert!(page.total > 20);
+        assert!(page.total.unwrap() > 20);
         assert!(
             page.items
                 .iter()
@@ -74,7 +74,7 @@ async fn both_operations_with_every_credential_mode() {
             .send()
             .await
             .unwrap();
-        assert_eq!((scans.items.len(), scans.total), (5, 2_000));
+        assert_eq!((scans.items.len(), scans.total), (5, Some(2_000)));
         let first = &scans.items[0];
         let start = first.check_time.as_ref().unwrap();
         assert!(start.instant.is_some(), "{start:?}");
@@ -99,7 +99,14 @@ async fn paging_returns_exactly_total_items_in_order_without_repeats() {
             .hss()
             .image_vul_handle_history(DEMO_VUL_ID, ImageType::LocalImage)
             .enterprise_project_id("all_granted_eps");
-        let total = request.clone().limit(10).send().await.unwrap().total;
+        let total = request
+            .clone()
+            .limit(10)
+            .send()
+            .await
+            .unwrap()
+            .total
+            .unwrap();
         let items: Vec<_> = request
             .into_paginator()
             .items()
