@@ -510,3 +510,42 @@ async fn configuration_errors_are_clear() {
 fn client_for_debug() -> hwc::ClientBuilder {
     Client::builder().ignore_environment().credentials(aksk())
 }
+
+#[tokio::test]
+async fn credentials_never_follow_a_redirect_to_another_host() {
+    // The redirect target counts every connection it gets.
+    let target = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let target_url = format!("http://{}", target.local_addr().unwrap());
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&connections);
+    tokio::spawn(async move {
+        while target.accept().await.is_ok() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    });
+    let sim = Simulator::builder()
+        .records(500)
+        .redirect_target(&target_url)
+        .token("tok")
+        .start()
+        .await
+        .unwrap();
+    for credentials in [aksk(), Credentials::token("tok").unwrap()] {
+        let client = client_for(&sim, credentials).build().unwrap();
+        sim.script(Api::Hss, [Fault::Redirect]);
+        let error = client
+            .hss()
+            .image_vul_handle_history(DEMO_VUL_ID, ImageType::Registry)
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), Some(307));
+        assert!(error.to_string().contains(&target_url), "{error}");
+    }
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(
+        connections.load(std::sync::atomic::Ordering::Relaxed),
+        0,
+        "nothing reached the other host"
+    );
+}
