@@ -1,0 +1,131 @@
+//! Traced at trace level, a call shows its operation and attempt spans with status and request
+//! id, and no secret (SK, IAM token, security token, signature) appears in any log line, in
+//! `Debug` of any public type holding one, or in an error.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use hwc::hss::ImageType;
+use hwc::{Client, Credentials};
+use hwc_sim::{Api, Fault, Simulator};
+
+const SK: &str = "sk-that-must-never-show-0001";
+const TOKEN: &str = "iam-token-that-must-never-show";
+const SECURITY_TOKEN: &str = "security-token-that-must-never-show";
+
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn trace_output_shows_spans_and_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let sim = Simulator::builder()
+        .records(500)
+        .access_key("AKVISIBLE", SK)
+        .temporary_access_key("TMPVISIBLE", SK, SECURITY_TOKEN)
+        .token(TOKEN)
+        .start()
+        .await
+        .unwrap();
+    let mut shown = Vec::new();
+    let mut signatures = Vec::new();
+    for credentials in [
+        Credentials::access_key("AKVISIBLE", SK).unwrap(),
+        Credentials::temporary("TMPVISIBLE", SK, SECURITY_TOKEN).unwrap(),
+        Credentials::token(TOKEN).unwrap(),
+        Credentials::access_key("AKVISIBLE", "wrong-secret").unwrap(),
+    ] {
+        shown.push(format!("{credentials:?}"));
+        let builder = Client::builder()
+            .ignore_environment()
+            .endpoint_for_all(sim.base_url())
+            .unwrap()
+            .credentials(credentials.clone())
+            .project_id("p");
+        shown.push(format!("{builder:?}"));
+        let client = builder.build().unwrap();
+        shown.push(format!("{client:?}"));
+        sim.script(Api::Hss, [Fault::ServerError(503)]);
+        let result = client
+            .hss()
+            .image_vul_handle_history("CVE-2021-44228", ImageType::Registry)
+            .send()
+            .await;
+        match result {
+            Ok(page) => shown.push(format!("{page:?}")),
+            Err(error) => {
+                shown.push(format!("{error}"));
+                shown.push(format!("{error:?}"));
+            }
+        }
+        // The signature this client sends, to look for in the output.
+        if let Credentials::AccessKey(signer) = &credentials {
+            shown.push(format!("{signer:?}"));
+            let mut request = reqwest::Request::new(
+                reqwest::Method::GET,
+                format!("{}/x", sim.base_url()).parse().unwrap(),
+            );
+            signer.sign(&mut request, jiff::Timestamp::now()).unwrap();
+            let header = request.headers()["authorization"]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            signatures.push(header.rsplit("Signature=").next().unwrap().to_owned());
+        }
+    }
+    let profile = hwc::Profile::parse(&format!(
+        "[basic]\nak = A\nsk = {SK}\nsecurity_token = {SECURITY_TOKEN}\n"
+    ))
+    .unwrap();
+    shown.push(format!("{profile:?}"));
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains(r#"attempt{operation="list_general_image_vul_operations" attempt=1"#),
+        "attempt spans"
+    );
+    assert!(
+        log.contains(r#"hwc{operation="ListGeneralImageVulOperations""#),
+        "operation spans"
+    );
+    assert!(
+        log.contains("status=503") && log.contains("status=200"),
+        "statuses are traced"
+    );
+    assert!(log.contains("request_id="), "request ids are traced");
+    let everything = format!("{log}\n{}", shown.join("\n"));
+    for secret in [SK, TOKEN, SECURITY_TOKEN, "wrong-secret"] {
+        assert!(
+            !everything.contains(secret),
+            "{secret} leaked:\n{everything}"
+        );
+    }
+    for signature in signatures {
+        assert!(!everything.contains(&signature[..16]), "a signature leaked");
+    }
+    assert!(
+        everything.contains("AKVISIBLE"),
+        "the AK is not secret and helps debugging"
+    );
+}
