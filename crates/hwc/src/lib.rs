@@ -1,8 +1,46 @@
 //! A Rust client for two Huawei Cloud security APIs: the handling history of HSS image
 //! vulnerabilities and the scan history of CodeArts Check tasks.
 //!
-//! It wraps the generated `hwc-api` clients and adds what their users otherwise write by hand:
-//! AK/SK signing, validation before sending, and typed errors.
+//! It wraps the generated `hwc-api` clients and adds what users of the official Python and Go
+//! SDKs write by hand: AK/SK signing ([`Signer`], byte-for-byte the official algorithm),
+//! configuration compatible with those SDKs, validation against the spec before sending,
+//! retries with backoff, clock-skew correction, paging as [`futures::Stream`]s, and one typed
+//! [`Error`] carrying the HTTP status, error code and request id.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), hwc::Error> {
+//! use futures::TryStreamExt;
+//! use hwc::hss::{ImageType, VulStatus};
+//!
+//! // Credentials and project from HUAWEICLOUD_SDK_AK/SK/PROJECT_ID or ~/.huaweicloud/credentials.
+//! let client = hwc::Client::builder().region("cn-north-4")?.build()?;
+//!
+//! // One page of HSS handling records.
+//! let page = client
+//!     .hss()
+//!     .image_vul_handle_history("CVE-2021-44228", ImageType::Registry)
+//!     .status(VulStatus::VulStatusIgnored)
+//!     .limit(200)
+//!     .send()
+//!     .await?;
+//! println!("{} of {:?}", page.items.len(), page.total);
+//!
+//! // Every scan of a CodeArts Check task, pages fetched concurrently and yielded in order.
+//! let scans: Vec<_> = client
+//!     .codearts_check()
+//!     .check_records("0123456789abcdef0123456789abcdef", "my-task")
+//!     .into_paginator()
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! - Configuration: [`ClientBuilder`] (region or endpoints, credentials, project, timeouts,
+//!   retries, proxy, CA certificates, user agent).
+//! - Operations: [`hss`] and [`codearts_check`], with their public models.
+//! - Paging: [`Paginator`], driven by each operation's `x-hwc-paging` in the spec.
+//! - Lower level: [`signing`] (sign any `reqwest::Request`), [`canonical`], [`validate`].
 
 #![forbid(unsafe_code)]
 
