@@ -382,3 +382,54 @@ fn local_failure(message: &str) -> Response {
         .insert("x-hwc-local-error", HeaderValue::from_static("1"));
     Response::from(response)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_correction_comes_from_the_message_or_the_date_header() {
+        let headers = HeaderMap::new();
+        let message = "calc aksk signature fail:signature expired, signature time:20211217T064303Z, server time:20211217T065804Z";
+        assert_eq!(
+            skew_correction(message, &headers),
+            Some(SignedDuration::from_secs(15 * 60 + 1))
+        );
+
+        let mut dated = HeaderMap::new();
+        dated.insert(
+            "date",
+            HeaderValue::from_static("Fri, 17 Dec 2021 06:13:03 GMT"),
+        );
+        let without_server_time =
+            "calc aksk signature fail:signature expired, signature time:20211217T064303Z";
+        assert_eq!(
+            skew_correction(without_server_time, &dated),
+            Some(SignedDuration::from_mins(-30))
+        );
+
+        assert_eq!(skew_correction("verify aksk signature fail", &dated), None);
+        assert_eq!(
+            skew_correction("signature expired, signature time:garbage", &headers),
+            None
+        );
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_a_date() {
+        let mut headers = HeaderMap::new();
+        headers.insert("retry-after", HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&headers), Some(Duration::from_secs(3)));
+        headers.insert(
+            "retry-after",
+            HeaderValue::from_static("Fri, 17 Dec 2021 06:13:03 GMT"),
+        );
+        assert_eq!(
+            retry_after(&headers),
+            Some(Duration::ZERO),
+            "a date in the past: no wait"
+        );
+        headers.insert("retry-after", HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&headers), None);
+    }
+}
