@@ -1,0 +1,247 @@
+//! The command line: global flags and commands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The handling history of HSS image vulnerabilities and the scan history of CodeArts Check
+/// tasks, from the terminal.
+///
+/// Credentials come from the official SDKs' environment variables (HUAWEICLOUD_SDK_AK,
+/// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN, HUAWEICLOUD_SDK_PROJECT_ID) or
+/// ~/.huaweicloud/credentials, or an IAM token from HWC_IAM_TOKEN. Exit codes: 0 success, 1 API
+/// or network error, 2 usage or validation error.
+#[derive(Parser, Debug)]
+#[command(name = "hwc", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags of every command.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Region of the endpoints, such as cn-north-4.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Endpoint URL to use instead of the region's (both services).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// IAM project id for HSS (default: HUAWEICLOUD_SDK_PROJECT_ID or the credentials file).
+    #[arg(long, global = true, value_name = "ID")]
+    pub project_id: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Seconds a whole call may take, retries included.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Retries after a failed attempt (0: none).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Pages fetched at once with --all.
+    #[arg(long, global = true, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// More logs on stderr (-v: info, -vv: debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Run against a simulator started in-process instead of the cloud.
+    #[arg(long, global = true)]
+    pub sim: bool,
+}
+
+/// How results are printed.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// A table that fits the terminal.
+    Table,
+    /// One JSON document.
+    Json,
+    /// One JSON record per line, as pages arrive.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// What to do.
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Host Security Service.
+    #[command(subcommand)]
+    Hss(HssCommand),
+    /// CodeArts Check.
+    #[command(subcommand, name = "codearts-check")]
+    CodeArtsCheck(CodeArtsCommand),
+    /// Start a simulator in-process and walk through both APIs against it.
+    Demo {
+        /// Where to write the trend chart.
+        #[arg(long, default_value = "hwc-demo-trend.svg")]
+        chart: PathBuf,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// HSS commands.
+#[derive(Subcommand, Debug)]
+pub enum HssCommand {
+    /// The handling history of an image vulnerability.
+    VulHistory(VulHistory),
+}
+
+/// Image type.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum ImageTypeArg {
+    /// Repository images.
+    Registry,
+    /// Local images.
+    #[value(name = "local_image")]
+    LocalImage,
+}
+
+/// Vulnerability status filter.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum StatusArg {
+    /// Not fixed.
+    #[value(name = "vul_status_unfix")]
+    Unfix,
+    /// Ignored.
+    #[value(name = "vul_status_ignored")]
+    Ignored,
+}
+
+/// Handling type filter.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum HandleTypeArg {
+    /// Ignored.
+    #[value(name = "ignore")]
+    Ignore,
+    /// Unignored.
+    #[value(name = "not_ignore")]
+    NotIgnore,
+    /// Added to the whitelist.
+    #[value(name = "add_to_whitelist")]
+    AddToWhitelist,
+}
+
+/// `hwc hss vul-history`.
+#[derive(Args, Debug)]
+pub struct VulHistory {
+    /// Vulnerability id, such as CVE-2021-44228.
+    #[arg(long)]
+    pub vul_id: String,
+    /// Image type.
+    #[arg(long, value_enum)]
+    pub image_type: ImageTypeArg,
+    /// Only this image id.
+    #[arg(long)]
+    pub image_id: Option<String>,
+    /// Only images with this name.
+    #[arg(long)]
+    pub image_name: Option<String>,
+    /// Only records in this status.
+    #[arg(long, value_enum)]
+    pub status: Option<StatusArg>,
+    /// Only records of this handling type.
+    #[arg(long, value_enum)]
+    pub handle_type: Option<HandleTypeArg>,
+    /// Only records by this user.
+    #[arg(long)]
+    pub user_name: Option<String>,
+    /// Only this application.
+    #[arg(long)]
+    pub app_name: Option<String>,
+    /// Only this application version.
+    #[arg(long)]
+    pub app_version: Option<String>,
+    /// Only records with this remark.
+    #[arg(long)]
+    pub remark: Option<String>,
+    /// Enterprise project (all_granted_eps for all; the API's default is 0).
+    #[arg(long)]
+    pub enterprise_project_id: Option<String>,
+    #[command(flatten)]
+    pub paging: Paging,
+}
+
+/// One page, or all of them.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct Paging {
+    /// Records per page (one page); with --all, the page size.
+    #[arg(long)]
+    pub limit: Option<u64>,
+    /// Index of the first record (one page).
+    #[arg(long, conflicts_with = "all")]
+    pub offset: Option<u64>,
+    /// Every page.
+    #[arg(long)]
+    pub all: bool,
+}
+
+/// CodeArts Check commands.
+#[derive(Subcommand, Debug)]
+pub enum CodeArtsCommand {
+    /// The issue counts of each scan of a task, newest first.
+    Records(Records),
+    /// A chart of issue counts per scan over time, and the last scan against the one before.
+    Trend(Trend),
+}
+
+/// Which task's scans.
+#[derive(Args, Debug, Clone)]
+pub struct TaskSelection {
+    /// The CodeArts project id (32 characters; not the IAM project).
+    #[arg(long)]
+    pub codearts_project: String,
+    /// The task id.
+    #[arg(long)]
+    pub task_id: String,
+    /// Only scans that started at or after this time (RFC 3339, or YYYY-MM-DD HH:MM:SS in UTC+08:00).
+    #[arg(long, value_parser = parse_time)]
+    pub start_time: Option<jiff::Timestamp>,
+    /// Only scans that ended at or before this time (same formats).
+    #[arg(long, value_parser = parse_time)]
+    pub end_time: Option<jiff::Timestamp>,
+}
+
+/// `hwc codearts-check records`.
+#[derive(Args, Debug)]
+pub struct Records {
+    #[command(flatten)]
+    pub task: TaskSelection,
+    #[command(flatten)]
+    pub paging: Paging,
+}
+
+/// `hwc codearts-check trend`.
+#[derive(Args, Debug)]
+pub struct Trend {
+    #[command(flatten)]
+    pub task: TaskSelection,
+    /// Write the chart as SVG to this file.
+    #[arg(long, value_name = "FILE")]
+    pub svg: Option<PathBuf>,
+}
+
+/// RFC 3339, or `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DD` read as UTC+08:00 like the API's times.
+fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
+    if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+        return Ok(instant);
+    }
+    let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
+    let civil = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", text)
+        .or_else(|_| {
+            jiff::civil::Date::strptime("%Y-%m-%d", text)
+                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
+        })
+        .map_err(|_| format!("{text:?} is not RFC 3339 nor YYYY-MM-DD[ HH:MM:SS]"))?;
+    civil
+        .to_zoned(zone)
+        .map(|zoned| zoned.timestamp())
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,75 @@
+//! The trend chart: issue counts per scan over time, stacked by severity, as SVG.
+
+use std::path::Path;
+
+use jiff::Timestamp;
+use plotters::prelude::*;
+
+/// Severity names, bottom layer first, and their colours.
+pub const SEVERITIES: [(&str, RGBColor); 4] = [
+    ("critical", RGBColor(192, 0, 0)),
+    ("serious", RGBColor(237, 125, 49)),
+    ("normal", RGBColor(255, 192, 0)),
+    ("prompt", RGBColor(91, 155, 213)),
+];
+
+/// One scan: when it started and its counts, in [`SEVERITIES`] order.
+pub type Point = (Timestamp, [i64; 4]);
+
+/// Draws `points` (oldest first) to an SVG file.
+pub fn write_svg(path: &Path, title: &str, points: &[Point]) -> Result<(), String> {
+    let fail = |e: &dyn std::fmt::Display| format!("cannot draw {}: {e}", path.display());
+    let (Some(first), Some(last)) = (points.first(), points.last()) else {
+        return Err("there are no scans to draw".into());
+    };
+    let start = first.0.as_second();
+    let end = last.0.as_second().max(start + 1);
+    let top = points
+        .iter()
+        .map(|(_, counts)| counts.iter().sum::<i64>())
+        .max()
+        .unwrap_or(0)
+        .max(1);
+
+    let root = SVGBackend::new(path, (1100, 520)).into_drawing_area();
+    root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .caption(title, ("sans-serif", 22))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(60)
+        .build_cartesian_2d(start..end, 0i64..top + top / 10)
+        .map_err(|e| fail(&e))?;
+    chart
+        .configure_mesh()
+        .x_labels(8)
+        .x_label_formatter(&|seconds| {
+            Timestamp::from_second(*seconds)
+                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                .unwrap_or_default()
+        })
+        .y_desc("issues")
+        .draw()
+        .map_err(|e| fail(&e))?;
+    // Cumulative layers, widest first, so each narrower one is drawn over it.
+    for layer in (0..SEVERITIES.len()).rev() {
+        let (name, colour) = SEVERITIES[layer];
+        let series = points
+            .iter()
+            .map(move |(time, counts)| (time.as_second(), counts[..=layer].iter().sum::<i64>()));
+        chart
+            .draw_series(AreaSeries::new(series, 0, colour.mix(0.85)).border_style(colour))
+            .map_err(|e| fail(&e))?
+            .label(name)
+            .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], colour.filled()));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperLeft)
+        .background_style(WHITE.mix(0.9))
+        .border_style(BLACK)
+        .draw()
+        .map_err(|e| fail(&e))?;
+    root.present().map_err(|e| fail(&e))?;
+    Ok(())
+}

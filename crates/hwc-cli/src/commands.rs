@@ -1,0 +1,246 @@
+//! `hwc hss vul-history`, `hwc codearts-check records` and `hwc codearts-check trend`.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use futures::StreamExt;
+use hwc::codearts_check::{CheckRecord, CheckRecords};
+use hwc::hss::{HandleType, ImageType, ImageVulHandleHistory, VulStatus};
+use hwc::{Client, PagedRequest, Paginator};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::args::{
+    HandleTypeArg, ImageTypeArg, Output, Paging, Records, StatusArg, TaskSelection, Trend,
+    VulHistory,
+};
+use crate::chart;
+use crate::output::{Printer, Row};
+
+/// Why a command stopped early.
+pub enum Failure {
+    /// The library refused or the API failed.
+    Hwc(hwc::Error),
+    /// Writing the output failed.
+    Io(std::io::Error),
+    /// Ctrl-C.
+    Interrupted,
+}
+
+impl From<hwc::Error> for Failure {
+    fn from(error: hwc::Error) -> Self {
+        Failure::Hwc(error)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(error: std::io::Error) -> Self {
+        Failure::Io(error)
+    }
+}
+
+/// The HSS request the flags describe.
+pub fn vul_history_request(client: &Client, args: &VulHistory) -> ImageVulHandleHistory {
+    let image_type = match args.image_type {
+        ImageTypeArg::Registry => ImageType::Registry,
+        ImageTypeArg::LocalImage => ImageType::LocalImage,
+    };
+    let mut request = client
+        .hss()
+        .image_vul_handle_history(&args.vul_id, image_type);
+    let texts = [
+        (
+            &args.image_id,
+            ImageVulHandleHistory::image_id
+                as fn(ImageVulHandleHistory, String) -> ImageVulHandleHistory,
+        ),
+        (&args.image_name, ImageVulHandleHistory::image_name),
+        (&args.user_name, ImageVulHandleHistory::user_name),
+        (&args.app_name, ImageVulHandleHistory::app_name),
+        (&args.app_version, ImageVulHandleHistory::app_version),
+        (&args.remark, ImageVulHandleHistory::remark),
+        (
+            &args.enterprise_project_id,
+            ImageVulHandleHistory::enterprise_project_id,
+        ),
+    ];
+    for (value, set) in texts {
+        if let Some(value) = value {
+            request = set(request, value.clone());
+        }
+    }
+    if let Some(status) = args.status {
+        request = request.status(match status {
+            StatusArg::Unfix => VulStatus::VulStatusUnfix,
+            StatusArg::Ignored => VulStatus::VulStatusIgnored,
+        });
+    }
+    if let Some(handle_type) = args.handle_type {
+        request = request.handle_type(match handle_type {
+            HandleTypeArg::Ignore => HandleType::Ignore,
+            HandleTypeArg::NotIgnore => HandleType::NotIgnore,
+            HandleTypeArg::AddToWhitelist => HandleType::AddToWhitelist,
+        });
+    }
+    request
+}
+
+/// `hwc hss vul-history`.
+pub async fn vul_history(
+    client: &Client,
+    args: &VulHistory,
+    format: Output,
+) -> Result<(), Failure> {
+    let mut request = vul_history_request(client, args);
+    if args.paging.all {
+        return list_all(request, args.paging, format).await;
+    }
+    if let Some(limit) = args.paging.limit {
+        request = request.limit(limit);
+    }
+    if let Some(offset) = args.paging.offset {
+        request = request.offset(offset);
+    }
+    let page = request.send().await?;
+    print_page(page.items, page.total, format)
+}
+
+/// The CodeArts request the flags describe.
+pub fn records_request(client: &Client, task: &TaskSelection) -> CheckRecords {
+    let mut request = client
+        .codearts_check()
+        .check_records(&task.codearts_project, &task.task_id);
+    if let Some(start) = task.start_time {
+        request = request.start_time(start);
+    }
+    if let Some(end) = task.end_time {
+        request = request.end_time(end);
+    }
+    request
+}
+
+/// `hwc codearts-check records`.
+pub async fn records(client: &Client, args: &Records, format: Output) -> Result<(), Failure> {
+    let mut request = records_request(client, &args.task);
+    if args.paging.all {
+        return list_all(request, args.paging, format).await;
+    }
+    if let Some(limit) = args.paging.limit {
+        request = request.limit(limit);
+    }
+    if let Some(offset) = args.paging.offset {
+        request = request.offset(offset);
+    }
+    let page = request.send().await?;
+    print_page(page.items, page.total, format)
+}
+
+fn print_page<R: Row>(items: Vec<R>, total: Option<u64>, format: Output) -> Result<(), Failure> {
+    let stdout = std::io::stdout().lock();
+    let mut printer = Printer::<_, R>::new(format, stdout)?;
+    printer.push(items)?;
+    printer.finish(total)?;
+    Ok(())
+}
+
+/// Every page, printed as it arrives; a progress bar on a terminal; Ctrl-C stops between pages.
+pub async fn list_all<P>(request: P, paging: Paging, format: Output) -> Result<(), Failure>
+where
+    P: PagedRequest,
+    P::Item: Row,
+{
+    let mut paginator = Paginator::new(request);
+    if let Some(limit) = paging.limit {
+        paginator = paginator.page_size(limit);
+    }
+    let mut pages = paginator.pages();
+    let stdout = std::io::stdout().lock();
+    let mut printer = Printer::<_, P::Item>::new(format, stdout)?;
+    let progress = progress_bar();
+    let mut total = None;
+    let interrupt = tokio::signal::ctrl_c();
+    tokio::pin!(interrupt);
+    loop {
+        let page = tokio::select! {
+            page = pages.next() => page,
+            _ = &mut interrupt => {
+                progress.abandon();
+                // What was printed is whole lines; the rest is not printed.
+                printer.finish(total)?;
+                return Err(Failure::Interrupted);
+            }
+        };
+        let Some(page) = page else { break };
+        let page = page?;
+        if total.is_none() {
+            total = page.total;
+            if let Some(total) = total {
+                progress.set_length(total);
+            }
+        }
+        progress.inc(page.items.len() as u64);
+        printer.push(page.items)?;
+    }
+    progress.finish_and_clear();
+    printer.finish(total)?;
+    Ok(())
+}
+
+/// A bar on stderr when it is a terminal outside CI; hidden otherwise.
+fn progress_bar() -> ProgressBar {
+    if !std::io::stderr().is_terminal() || std::env::var_os("CI").is_some() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records  {per_sec}  {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// `hwc codearts-check trend`: every scan in the range, a chart, and a summary.
+pub async fn trend(client: &Client, args: &Trend, out: &mut impl Write) -> Result<(), Failure> {
+    let request = records_request(client, &args.task);
+    let mut scans = Vec::new();
+    let mut stream = request.into_paginator().items();
+    while let Some(scan) = stream.next().await {
+        scans.push(scan?);
+    }
+    write_trend(&scans, &args.task.task_id, args.svg.as_deref(), out)
+}
+
+/// Writes the chart (when asked) and the summary of `scans` (newest first, as the API gives).
+pub fn write_trend(
+    scans: &[CheckRecord],
+    task: &str,
+    svg: Option<&std::path::Path>,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    let mut points: Vec<chart::Point> = scans
+        .iter()
+        .filter_map(|scan| {
+            let instant = scan.check_time.as_ref()?.instant?;
+            let c = scan.issue_counts;
+            Some((
+                instant,
+                [c.critical, c.serious, c.normal, c.prompt].map(|n| n.unwrap_or(0)),
+            ))
+        })
+        .collect();
+    points.sort_by_key(|(instant, _)| *instant);
+    writeln!(out, "{} scans of task {task}", points.len())?;
+    if let [.., previous, last] = points.as_slice() {
+        writeln!(out, "last scan {} against {}:", last.0, previous.0)?;
+        for (index, (name, _)) in chart::SEVERITIES.iter().enumerate() {
+            let (now, before) = (last.1[index], previous.1[index]);
+            writeln!(out, "  {name:>8} {now:>6} ({:+})", now - before)?;
+        }
+    }
+    if let Some(path) = svg {
+        chart::write_svg(path, &format!("Issues per scan of {task}"), &points)
+            .map_err(|message| Failure::Io(std::io::Error::other(message)))?;
+        writeln!(out, "chart written to {}", path.display())?;
+    }
+    Ok(())
+}

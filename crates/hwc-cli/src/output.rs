@@ -1,0 +1,204 @@
+//! Printing records as a table, one JSON document, JSON lines or CSV.
+
+use std::io::Write;
+
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use hwc::codearts_check::CheckRecord;
+use hwc::hss::HandleRecord;
+use serde::Serialize;
+
+use crate::args::Output;
+
+/// A record that can be printed in columns.
+pub trait Row: Serialize {
+    /// Column names, in order.
+    const COLUMNS: &'static [&'static str];
+    /// The columns a table shows, so that it fits a terminal (JSON and CSV have them all).
+    const TABLE_COLUMNS: &'static [usize];
+    /// The values, in column order, as text.
+    fn cells(&self) -> Vec<String>;
+}
+
+fn text(value: &Option<String>) -> String {
+    value.clone().unwrap_or_default()
+}
+
+impl Row for HandleRecord {
+    const COLUMNS: &'static [&'static str] = &[
+        "handle_time",
+        "handle_type",
+        "status",
+        "user_name",
+        "image_name",
+        "image_version",
+        "image_id",
+        "app_name",
+        "app_version",
+        "app_path",
+        "remark",
+    ];
+    const TABLE_COLUMNS: &'static [usize] = &[0, 1, 2, 3, 4, 7, 8];
+
+    fn cells(&self) -> Vec<String> {
+        vec![
+            self.handle_time
+                .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_default(),
+            self.handle_type
+                .as_ref()
+                .map(|h| h.to_string())
+                .unwrap_or_default(),
+            self.status
+                .as_ref()
+                .map(|s| s.to_string())
+                .unwrap_or_default(),
+            text(&self.user_name),
+            text(&self.image_name),
+            text(&self.image_version),
+            text(&self.image_id),
+            text(&self.app_name),
+            text(&self.app_version),
+            text(&self.app_path),
+            text(&self.remark),
+        ]
+    }
+}
+
+impl Row for CheckRecord {
+    const COLUMNS: &'static [&'static str] = &[
+        "check_time",
+        "check_end_time",
+        "critical",
+        "serious",
+        "normal",
+        "prompt",
+    ];
+    const TABLE_COLUMNS: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+
+    fn cells(&self) -> Vec<String> {
+        let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        let time = |t: &Option<hwc::codearts_check::ScanTime>| {
+            t.as_ref().map(|t| t.raw.clone()).unwrap_or_default()
+        };
+        vec![
+            time(&self.check_time),
+            time(&self.check_end_time),
+            count(self.issue_counts.critical),
+            count(self.issue_counts.serious),
+            count(self.issue_counts.normal),
+            count(self.issue_counts.prompt),
+        ]
+    }
+}
+
+/// Writes records as they arrive (JSON lines and CSV stream; the table and JSON wait for all).
+pub struct Printer<W: Write, R: Row> {
+    format: Output,
+    out: W,
+    held: Vec<R>,
+}
+
+impl<W: Write, R: Row> Printer<W, R> {
+    /// A printer writing `format` to `out`.
+    pub fn new(format: Output, out: W) -> std::io::Result<Self> {
+        let mut printer = Self {
+            format,
+            out,
+            held: Vec::new(),
+        };
+        if format == Output::Csv {
+            let header = csv_lines(std::iter::once(
+                R::COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+            ))?;
+            printer.out.write_all(&header)?;
+            printer.out.flush()?;
+        }
+        Ok(printer)
+    }
+
+    /// Prints (or holds, for table and JSON) a batch of records.
+    pub fn push(&mut self, records: Vec<R>) -> std::io::Result<()> {
+        match self.format {
+            Output::Jsonl => {
+                let mut buffer = Vec::with_capacity(records.len() * 256);
+                for record in &records {
+                    serde_json::to_writer(&mut buffer, record)?;
+                    buffer.push(b'\n');
+                }
+                // Whole lines at once, so an interrupted run leaves only complete lines.
+                self.out.write_all(&buffer)?;
+                self.out.flush()
+            }
+            Output::Csv => {
+                let lines = csv_lines(records.iter().map(Row::cells))?;
+                self.out.write_all(&lines)?;
+                self.out.flush()
+            }
+            Output::Table | Output::Json => {
+                self.held.extend(records);
+                Ok(())
+            }
+        }
+    }
+
+    /// Prints what was held; `total` is the API's total, for JSON and the table's caption.
+    pub fn finish(mut self, total: Option<u64>) -> std::io::Result<()> {
+        match self.format {
+            Output::Json => {
+                #[derive(Serialize)]
+                struct Document<'a, R> {
+                    total: Option<u64>,
+                    count: usize,
+                    items: &'a [R],
+                }
+                let document = Document {
+                    total,
+                    count: self.held.len(),
+                    items: &self.held,
+                };
+                serde_json::to_writer_pretty(&mut self.out, &document)?;
+                writeln!(self.out)?;
+            }
+            Output::Table => {
+                let mut table = Table::new();
+                table
+                    .load_preset(UTF8_FULL_CONDENSED)
+                    .set_content_arrangement(ContentArrangement::Dynamic)
+                    .set_header(R::TABLE_COLUMNS.iter().map(|&i| R::COLUMNS[i]));
+                if let Some(width) = terminal_width() {
+                    table.set_width(width);
+                }
+                for record in &self.held {
+                    let cells = record.cells();
+                    table.add_row(R::TABLE_COLUMNS.iter().map(|&i| cells[i].clone()));
+                }
+                writeln!(self.out, "{table}")?;
+                let total = total.map(|t| format!(" of {t}")).unwrap_or_default();
+                writeln!(self.out, "{} records{total}", self.held.len())?;
+            }
+            Output::Jsonl | Output::Csv => {}
+        }
+        self.out.flush()
+    }
+}
+
+/// Rows as CSV lines, quoted where needed.
+fn csv_lines(rows: impl Iterator<Item = Vec<String>>) -> std::io::Result<Vec<u8>> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(false)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(row).map_err(std::io::Error::other)?;
+    }
+    writer
+        .into_inner()
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
+/// The terminal's width, or `COLUMNS`, or none (then 120 columns are assumed by the table).
+fn terminal_width() -> Option<u16> {
+    comfy_table::Table::new()
+        .width()
+        .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
+        .or(Some(120))
+}

@@ -1,0 +1,63 @@
+//! How a failure is told: one line on stderr with status, code, message and request id, a hint
+//! for the common ones, and the exit code (1 API or network, 2 usage or validation).
+
+use hwc::Error;
+
+/// Exit code for API and network errors.
+pub const EXIT_API: u8 = 1;
+/// Exit code for usage and validation errors (clap uses it too).
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code after Ctrl-C.
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Prints `error` to stderr and gives the exit code.
+pub fn report(error: &Error) -> u8 {
+    eprintln!("hwc: error: {error}");
+    if let Some(hint) = hint(error) {
+        eprintln!("hint: {hint}");
+    }
+    if error.is_usage() {
+        EXIT_USAGE
+    } else {
+        EXIT_API
+    }
+}
+
+fn hint(error: &Error) -> Option<&'static str> {
+    match error {
+        Error::Api(api) => match (api.code.as_str(), api.status) {
+            ("APIGW.0301", _) if api.message.contains("signature expired") => Some(
+                "this machine's clock is more than 15 minutes off the gateway's; set it right (hwc corrects once per call)",
+            ),
+            ("APIGW.0301", _) => Some(
+                "check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HWC_IAM_TOKEN); 5 failures in a row lock the AK for 5 minutes",
+            ),
+            ("APIGW.0307", _) | ("CC.00000003", _) => {
+                Some("the IAM token has expired: get a new one and set HWC_IAM_TOKEN")
+            }
+            ("APIGW.0302", _) => {
+                Some("the credentials are valid but not allowed this API: check the IAM policies")
+            }
+            ("APIGW.0308", _) | (_, 429) => {
+                Some("throttled: lower --concurrency or try again later")
+            }
+            ("APIGW.0101", _) | (_, 404) => {
+                Some("check --region or --endpoint: this host does not serve this API")
+            }
+            _ => None,
+        },
+        Error::Config(message) if message.contains("region") => {
+            Some("give a region the service is in, such as --region cn-north-4, or --endpoint URL")
+        }
+        Error::Config(message) if message.contains("credentials") => Some(
+            "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, or try --sim",
+        ),
+        Error::Config(message) if message.contains("project id") => {
+            Some("give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID")
+        }
+        Error::Transport { .. } | Error::Timeout { .. } => {
+            Some("check the network, any proxy (HTTPS_PROXY), and --region or --endpoint")
+        }
+        _ => None,
+    }
+}

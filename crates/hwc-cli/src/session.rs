@@ -1,0 +1,91 @@
+//! The client a command uses: the cloud (credentials from the official SDKs' environment, or an
+//! IAM token from `HWC_IAM_TOKEN`), or a simulator started in-process with `--sim`.
+
+use std::time::Duration;
+
+use hwc::{Client, Credentials, Error, RetryPolicy};
+use hwc_sim::Simulator;
+
+use crate::args::Global;
+
+/// Environment variable holding an IAM token (never a flag: flags show in `ps`).
+pub const ENV_IAM_TOKEN: &str = "HWC_IAM_TOKEN";
+/// HSS records of the simulator `--sim` and `hwc demo` start.
+pub const SIM_RECORDS: usize = 20_000;
+/// IAM project id used against the simulator when none is given.
+pub const SIM_PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+/// A client, and the simulator it talks to when there is one (kept alive with it).
+pub struct Session {
+    pub client: Client,
+    pub simulator: Option<Simulator>,
+}
+
+impl Session {
+    /// Connects as the global flags say.
+    pub async fn open(global: &Global) -> Result<Self, Error> {
+        let simulator = if global.sim {
+            Some(start_simulator().await?)
+        } else {
+            None
+        };
+        let mut builder = Client::builder();
+        if let Some(sim) = &simulator {
+            builder = builder
+                .ignore_environment()
+                .endpoint_for_all(sim.base_url())?
+                .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
+                .project_id(
+                    global
+                        .project_id
+                        .clone()
+                        .unwrap_or_else(|| SIM_PROJECT.to_owned()),
+                );
+        } else {
+            if let Some(token) = std::env::var(ENV_IAM_TOKEN).ok().filter(|t| !t.is_empty()) {
+                builder = builder.credentials(Credentials::token(token)?);
+            }
+            if let Some(region) = &global.region {
+                builder = builder.region(region)?;
+            }
+            if let Some(endpoint) = &global.endpoint {
+                builder = builder.endpoint_for_all(endpoint)?;
+            }
+            if let Some(project) = &global.project_id {
+                builder = builder.project_id(project);
+            }
+        }
+        if let Some(seconds) = global.timeout {
+            builder = builder.operation_timeout(Duration::from_secs(seconds.max(1)));
+        }
+        if let Some(retries) = global.retries {
+            builder = builder.retry(if retries == 0 {
+                RetryPolicy::disabled()
+            } else {
+                RetryPolicy {
+                    max_attempts: retries.saturating_add(1),
+                    ..RetryPolicy::default()
+                }
+            });
+        }
+        if let Some(pages) = global.concurrency {
+            builder = builder.page_concurrency(pages);
+        }
+        Ok(Self {
+            client: builder
+                .user_agent(concat!("hwc-cli/", env!("CARGO_PKG_VERSION")))
+                .build()?,
+            simulator,
+        })
+    }
+}
+
+/// The simulator of `--sim` and `hwc demo`: fixed seed, so output is reproducible.
+pub async fn start_simulator() -> Result<Simulator, Error> {
+    Simulator::builder()
+        .records(SIM_RECORDS)
+        .seed(1)
+        .start()
+        .await
+        .map_err(|e| Error::Config(format!("cannot start the simulator: {e}")))
+}
