@@ -1,0 +1,333 @@
+//! The `hwc` binary against the simulator: every output format, `--all` completeness, the trend
+//! chart, error lines and exit codes, `--help`, completions, and the demo with nothing configured.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+use assert_cmd::Command;
+use hwc_sim::{Api, Fault, Simulator};
+
+const VUL: [&str; 5] = [
+    "hss",
+    "vul-history",
+    "--vul-id",
+    "CVE-2021-44228",
+    "--image-type",
+];
+
+/// `hwc` with nothing of the developer's environment: an empty home, no SDK variables.
+fn hwc() -> Command {
+    let mut command = Command::cargo_bin("hwc").unwrap();
+    command
+        .env_clear()
+        .env("HOME", "/nonexistent-home")
+        .env("COLUMNS", "160")
+        .env("NO_COLOR", "1");
+    command
+}
+
+fn stdout(args: &[&str]) -> String {
+    let output = hwc().args(args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn every_output_format_of_one_page() {
+    for format in ["table", "json", "jsonl", "csv"] {
+        let mut args = vec!["--sim", "--output", format];
+        args.extend(VUL);
+        args.extend([
+            "registry",
+            "--status",
+            "vul_status_ignored",
+            "--limit",
+            "10",
+        ]);
+        insta::assert_snapshot!(format!("hss_page_{format}"), stdout(&args));
+    }
+    let checks = stdout(&[
+        "--sim",
+        "-o",
+        "csv",
+        "codearts-check",
+        "records",
+        "--codearts-project",
+        "0123456789abcdef0123456789abcdef",
+        "--task-id",
+        "demo-task",
+        "--limit",
+        "5",
+    ]);
+    insta::assert_snapshot!("codearts_page_csv", checks);
+}
+
+#[test]
+fn csv_is_quoted_and_jsonl_lines_parse() {
+    let csv = stdout(&[
+        "--sim",
+        "-o",
+        "csv",
+        "hss",
+        "vul-history",
+        "--vul-id",
+        "CVE-2021-44228",
+        "--image-type",
+        "registry",
+        "--limit",
+        "200",
+        "--remark",
+        "accepted risk",
+    ]);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("handle_time,handle_type,status")
+    );
+    assert!(
+        csv.contains("\"accepted risk: internal only\"")
+            || csv.contains("accepted risk: internal only")
+    );
+    let jsonl = stdout(&[
+        "--sim",
+        "-o",
+        "jsonl",
+        "hss",
+        "vul-history",
+        "--vul-id",
+        "CVE-2021-44228",
+        "--image-type",
+        "registry",
+        "--limit",
+        "50",
+    ]);
+    assert_eq!(jsonl.lines().count(), 50);
+    for line in jsonl.lines() {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(record["handle_time_ms"].is_i64());
+    }
+}
+
+#[test]
+fn all_with_jsonl_returns_exactly_total_records() {
+    let mut one = vec!["--sim", "-o", "json"];
+    one.extend(VUL);
+    one.extend(["local_image", "--enterprise-project-id", "all_granted_eps"]);
+    let page: serde_json::Value = serde_json::from_str(&stdout(&one)).unwrap();
+    let total = page["total"].as_u64().unwrap();
+    assert!(total > 400);
+
+    let mut all = vec!["--sim", "-o", "jsonl", "--concurrency", "3"];
+    all.extend(VUL);
+    all.extend([
+        "local_image",
+        "--enterprise-project-id",
+        "all_granted_eps",
+        "--all",
+    ]);
+    let lines = stdout(&all);
+    assert_eq!(lines.lines().count() as u64, total);
+    let distinct: std::collections::HashSet<&str> = lines.lines().collect();
+    assert!(distinct.len() as u64 > total * 9 / 10);
+
+    let scans = stdout(&[
+        "--sim",
+        "-o",
+        "jsonl",
+        "codearts-check",
+        "records",
+        "--codearts-project",
+        "0123456789abcdef0123456789abcdef",
+        "--task-id",
+        "demo-task",
+        "--all",
+    ]);
+    assert_eq!(scans.lines().count(), 2_000);
+}
+
+#[test]
+fn the_trend_chart_holds_one_series_per_severity() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("trend.svg");
+    let summary = stdout(&[
+        "--sim",
+        "codearts-check",
+        "trend",
+        "--codearts-project",
+        "0123456789abcdef0123456789abcdef",
+        "--task-id",
+        "demo-task",
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(
+        summary.starts_with("2000 scans of task demo-task\nlast scan "),
+        "{summary}"
+    );
+    for severity in ["critical", "serious", "normal", "prompt"] {
+        assert!(summary.contains(severity), "{summary}");
+    }
+    let drawing = std::fs::read_to_string(&svg).unwrap();
+    assert!(drawing.starts_with("<svg"));
+    // One filled area per severity, each in its own colour, and a legend entry for each.
+    for colour in ["#C00000", "#ED7D31", "#FFC000", "#5B9BD5"] {
+        let areas = drawing
+            .matches(&format!("<polygon opacity=\"0.85\" fill=\"{colour}\""))
+            .count();
+        assert_eq!(areas, 1, "{colour}");
+    }
+    for severity in ["critical", "serious", "normal", "prompt"] {
+        let label = format!(">\n{severity}\n</text>");
+        assert_eq!(
+            drawing.matches(&label).count(),
+            1,
+            "legend entry for {severity}"
+        );
+    }
+}
+
+#[test]
+fn usage_and_validation_errors_exit_2_before_any_request() {
+    let mut too_small = vec!["--sim"];
+    too_small.extend(VUL);
+    too_small.extend(["registry", "--limit", "5"]);
+    let output = hwc().args(&too_small).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("error_validation", String::from_utf8_lossy(&output.stderr));
+
+    let mut bad_enum = VUL.to_vec();
+    bad_enum.push("docker");
+    let output = hwc().args(&bad_enum).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("possible values: registry, local_image")
+    );
+
+    let mut region = vec!["--region", "mars-north-1"];
+    region.extend(VUL);
+    region.push("registry");
+    let output = hwc().args(&region).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("error_region", String::from_utf8_lossy(&output.stderr));
+
+    let mut no_credentials = vec!["--region", "cn-north-4"];
+    no_credentials.extend(VUL);
+    no_credentials.push("registry");
+    let output = hwc().args(&no_credentials).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(
+        "error_no_credentials",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Runs `hwc` against a simulator the test controls, with the demo AK/SK in the environment.
+async fn against(sim: &Simulator, args: &[&str]) -> std::process::Output {
+    let mut command = hwc();
+    command
+        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
+        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args(["--endpoint", &sim.base_url()])
+        .args(args);
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn api_errors_are_one_line_with_status_code_message_request_id_and_a_hint() {
+    let sim = Simulator::builder().records(500).start().await.unwrap();
+    let mut args = vec!["--retries", "0"];
+    args.extend(VUL);
+    args.push("registry");
+
+    sim.script(Api::Hss, [Fault::Throttle { retry_after: None }]);
+    let output = against(&sim, &args).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(lines[0].starts_with("hwc: error: ListGeneralImageVulOperations: HTTP 429 APIGW.0308: The throttling threshold"), "{stderr}");
+    assert!(lines[0].contains("(request id "), "{stderr}");
+    assert_eq!(
+        lines[1],
+        "hint: throttled: lower --concurrency or try again later"
+    );
+
+    let wrong = {
+        let mut command = hwc();
+        command
+            .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
+            .env("HUAWEICLOUD_SDK_SK", "wrong")
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+            .args(["--endpoint", &sim.base_url()])
+            .args(&args);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
+            .await
+            .unwrap()
+    };
+    assert_eq!(wrong.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(
+        stderr.contains("HTTP 401 APIGW.0301") && stderr.contains("hint: check HUAWEICLOUD_SDK_AK"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("wrong\n") && !stderr.contains(hwc_sim::DEMO_SK));
+
+    // Transient faults are retried by default.
+    sim.script(Api::Hss, [Fault::ServerError(503)]);
+    let output = against(
+        &sim,
+        &VUL.iter().copied().chain(["registry"]).collect::<Vec<_>>(),
+    )
+    .await;
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn help_and_completions() {
+    insta::assert_snapshot!("help", stdout(&["--help"]));
+    insta::assert_snapshot!(
+        "help_vul_history",
+        stdout(&["hss", "vul-history", "--help"])
+    );
+    for shell in ["bash", "zsh", "fish"] {
+        let script = stdout(&["completions", shell]);
+        assert!(
+            script.contains("vul-history") && script.contains("codearts-check"),
+            "{shell}"
+        );
+    }
+}
+
+#[test]
+fn the_demo_works_with_nothing_configured() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = hwc().current_dir(dir.path()).arg("demo").output().unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    for step in [
+        "1. One page",
+        "2. Every record",
+        "3. The scan history",
+        "chart written to hwc-demo-trend.svg",
+    ] {
+        assert!(text.contains(step), "{step}: {text}");
+    }
+    assert!(dir.path().join("hwc-demo-trend.svg").exists());
+}
