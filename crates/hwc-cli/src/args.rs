@@ -224,8 +224,22 @@ pub struct Trend {
     #[command(flatten)]
     pub task: TaskSelection,
     /// Write the chart as SVG to this file.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "png")]
     pub svg: Option<PathBuf>,
+    /// Write the chart as PNG to this file.
+    #[arg(long, value_name = "FILE")]
+    pub png: Option<PathBuf>,
+}
+
+impl Trend {
+    /// Where to write the chart, and as what.
+    pub fn chart(&self) -> Option<crate::chart::ChartFile<'_>> {
+        match (&self.svg, &self.png) {
+            (Some(path), _) => Some(crate::chart::ChartFile::Svg(path)),
+            (None, Some(path)) => Some(crate::chart::ChartFile::Png(path)),
+            (None, None) => None,
+        }
+    }
 }
 
 /// RFC 3339, or `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DD` read as UTC+08:00 like the API's times.

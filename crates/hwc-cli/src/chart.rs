@@ -13,11 +13,72 @@ pub const SEVERITIES: [(&str, RGBColor); 4] = [
     ("prompt", RGBColor(91, 155, 213)),
 ];
 
+/// A chart file to write.
+#[derive(Clone, Copy, Debug)]
+pub enum ChartFile<'a> {
+    /// Scalable, with text as text.
+    Svg(&'a Path),
+    /// A bitmap.
+    Png(&'a Path),
+}
+
+impl<'a> ChartFile<'a> {
+    /// Writes the chart of `points` (oldest first).
+    pub fn write(self, title: &str, points: &[Point]) -> Result<&'a Path, String> {
+        match self {
+            ChartFile::Svg(path) => write_svg(path, title, points).map(|()| path),
+            ChartFile::Png(path) => write_png(path, title, points).map(|()| path),
+        }
+    }
+}
+
 /// One scan: when it started and its counts, in [`SEVERITIES`] order.
 pub type Point = (Timestamp, [i64; 4]);
 
+/// The font every label is drawn with, embedded so that no system font is needed
+/// (DejaVu Sans; licence in `assets/LICENSE-DejaVu.txt`).
+static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+
+fn register_font() -> Result<(), String> {
+    static REGISTERED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font("sans-serif", FontStyle::Normal, FONT)
+                .map_err(|_| "the embedded font cannot be read".to_owned())
+        })
+        .clone()
+}
+
 /// Draws `points` (oldest first) to an SVG file.
 pub fn write_svg(path: &Path, title: &str, points: &[Point]) -> Result<(), String> {
+    register_font()?;
+    draw(
+        SVGBackend::new(path, SIZE).into_drawing_area(),
+        path,
+        title,
+        points,
+    )
+}
+
+/// Draws `points` (oldest first) to a PNG file.
+pub fn write_png(path: &Path, title: &str, points: &[Point]) -> Result<(), String> {
+    register_font()?;
+    draw(
+        BitMapBackend::new(path, SIZE).into_drawing_area(),
+        path,
+        title,
+        points,
+    )
+}
+
+const SIZE: (u32, u32) = (1100, 520);
+
+fn draw<DB: DrawingBackend>(
+    root: DrawingArea<DB, plotters::coord::Shift>,
+    path: &Path,
+    title: &str,
+    points: &[Point],
+) -> Result<(), String> {
     let fail = |e: &dyn std::fmt::Display| format!("cannot draw {}: {e}", path.display());
     let (Some(first), Some(last)) = (points.first(), points.last()) else {
         return Err("there are no scans to draw".into());
@@ -31,7 +92,6 @@ pub fn write_svg(path: &Path, title: &str, points: &[Point]) -> Result<(), Strin
         .unwrap_or(0)
         .max(1);
 
-    let root = SVGBackend::new(path, (1100, 520)).into_drawing_area();
     root.fill(&WHITE).map_err(|e| fail(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))

@@ -207,14 +207,14 @@ pub async fn trend(client: &Client, args: &Trend, out: &mut impl Write) -> Resul
     while let Some(scan) = stream.next().await {
         scans.push(scan?);
     }
-    write_trend(&scans, &args.task.task_id, args.svg.as_deref(), out)
+    write_trend(&scans, &args.task.task_id, args.chart(), out)
 }
 
 /// Writes the chart (when asked) and the summary of `scans` (newest first, as the API gives).
 pub fn write_trend(
     scans: &[CheckRecord],
     task: &str,
-    svg: Option<&std::path::Path>,
+    chart: Option<chart::ChartFile<'_>>,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
     let mut points: Vec<chart::Point> = scans
@@ -237,8 +237,9 @@ pub fn write_trend(
             writeln!(out, "  {name:>8} {now:>6} ({:+})", now - before)?;
         }
     }
-    if let Some(path) = svg {
-        chart::write_svg(path, &format!("Issues per scan of {task}"), &points)
+    if let Some(chart) = chart {
+        let path = chart
+            .write(&format!("Issues per scan of {task}"), &points)
             .map_err(|message| Failure::Io(std::io::Error::other(message)))?;
         writeln!(out, "chart written to {}", path.display())?;
     }

@@ -128,7 +128,12 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
     while let Some(scan) = stream.next().await {
         all.push(scan?);
     }
-    commands::write_trend(&all, hwc_sim::DEMO_TASK, Some(chart), &mut out)?;
+    commands::write_trend(
+        &all,
+        hwc_sim::DEMO_TASK,
+        Some(crate::chart::ChartFile::Svg(chart)),
+        &mut out,
+    )?;
 
     writeln!(
         out,

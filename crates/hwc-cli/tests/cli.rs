@@ -331,3 +331,46 @@ fn the_demo_works_with_nothing_configured() {
     }
     assert!(dir.path().join("hwc-demo-trend.svg").exists());
 }
+
+#[test]
+fn the_trend_chart_can_be_a_png() {
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("trend.png");
+    stdout(&[
+        "--sim",
+        "codearts-check",
+        "trend",
+        "--codearts-project",
+        "0123456789abcdef0123456789abcdef",
+        "--task-id",
+        "demo-task",
+        "--png",
+        png.to_str().unwrap(),
+    ]);
+    let bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n");
+    let width = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+    let height = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+    assert_eq!((width, height), (1100, 520));
+    let both = hwc()
+        .args([
+            "--sim",
+            "codearts-check",
+            "trend",
+            "--codearts-project",
+            "p",
+            "--task-id",
+            "t",
+            "--svg",
+            "a.svg",
+            "--png",
+            "b.png",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        both.status.code(),
+        Some(2),
+        "--svg and --png exclude each other"
+    );
+}
