@@ -374,3 +374,85 @@ fn the_trend_chart_can_be_a_png() {
         "--svg and --png exclude each other"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_during_all_leaves_only_complete_lines() {
+    use std::io::{BufRead, BufReader, Read};
+    let sim = Simulator::builder()
+        .records(20_000)
+        .token("tok")
+        .start()
+        .await
+        .unwrap();
+    // The first page comes at once; the next ones hang long enough to be interrupted.
+    sim.script(Api::Hss, [Fault::Slow(std::time::Duration::ZERO)]);
+    sim.script(
+        Api::Hss,
+        std::iter::repeat_n(Fault::Slow(std::time::Duration::from_secs(30)), 8),
+    );
+    let binary = assert_cmd::cargo::cargo_bin("hwc");
+    let mut child = std::process::Command::new(binary)
+        .env_clear()
+        .env("HOME", "/nonexistent-home")
+        .env("HWC_IAM_TOKEN", "tok")
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args([
+            "--endpoint",
+            &sim.base_url(),
+            "--concurrency",
+            "1",
+            "-o",
+            "jsonl",
+        ])
+        .args(VUL)
+        .args([
+            "registry",
+            "--enterprise-project-id",
+            "all_granted_eps",
+            "--all",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read stdout continuously on a thread, so the child never blocks on a full pipe.
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let (first_line, first_seen) = std::sync::mpsc::channel::<()>();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        let mut line = String::new();
+        while out.read_line(&mut line).unwrap() > 0 {
+            all.push_str(&line);
+            line.clear();
+            let _ = first_line.send(());
+        }
+        all
+    });
+    tokio::task::block_in_place(|| {
+        first_seen
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .unwrap()
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let status = tokio::task::block_in_place(|| child.wait().unwrap());
+    assert_eq!(status.code(), Some(130));
+    let all = reader.join().unwrap();
+    assert!(all.ends_with('\n'));
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), 200, "exactly the first page, whole");
+    for line in lines {
+        serde_json::from_str::<serde_json::Value>(line).unwrap();
+    }
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(stderr.contains("interrupted"), "{stderr}");
+}
