@@ -27,7 +27,7 @@ use serde::Serialize;
 use crate::call::call;
 use crate::client::Client;
 use crate::error::Error;
-use crate::paginate::{Page, PagedRequest, Paginator};
+use crate::paginate::{Page, Paginator};
 
 /// The operation as the spec describes it.
 pub const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
@@ -209,8 +209,7 @@ impl CheckRecords {
                 .into_iter()
                 .filter_map(|(name, value)| value.map(|v| (name, v))),
         );
-        let pairs: Vec<(&str, &str)> = wire.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        crate::validate::check(OPERATION, &pairs)?;
+        crate::validate::check_wire(OPERATION, &wire)?;
 
         let mut builder = self
             .client
@@ -252,26 +251,4 @@ fn format_time(instant: Timestamp) -> String {
         .to_string()
 }
 
-impl PagedRequest for CheckRecords {
-    type Item = CheckRecord;
-
-    fn operation(&self) -> &'static Operation {
-        OPERATION
-    }
-
-    fn paging(&self) -> (Option<u64>, Option<u64>) {
-        (self.offset, self.limit)
-    }
-
-    fn default_concurrency(&self) -> usize {
-        self.client.inner.page_concurrency
-    }
-
-    fn fetch_page(
-        &self,
-        offset: u64,
-        limit: u64,
-    ) -> impl std::future::Future<Output = Result<Page<CheckRecord>, Error>> + Send {
-        self.fetch(Some(offset), Some(limit))
-    }
-}
+crate::paginate::offset_paged!(CheckRecords, CheckRecord, OPERATION);

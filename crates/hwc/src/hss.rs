@@ -32,7 +32,7 @@ use serde::Serialize;
 use crate::call::call;
 use crate::client::Client;
 use crate::error::Error;
-use crate::paginate::{Page, PagedRequest, Paginator};
+use crate::paginate::{Page, Paginator};
 
 pub use hwc_api::hss::types::{
     HandleType, ImageType, ReportedHandleType, ReportedVulStatus, VulStatus,
@@ -272,8 +272,7 @@ impl ImageVulHandleHistory {
             )
         })?;
         let wire = self.wire(project_id, offset, limit);
-        let pairs: Vec<(&str, &str)> = wire.iter().map(|(n, v)| (*n, v.as_str())).collect();
-        crate::validate::check(OPERATION, &pairs)?;
+        crate::validate::check_wire(OPERATION, &wire)?;
         let generated_client = self.client.hss_client()?;
         let mut builder = generated_client
             .list_general_image_vul_operations()
@@ -325,26 +324,4 @@ impl ImageVulHandleHistory {
     }
 }
 
-impl PagedRequest for ImageVulHandleHistory {
-    type Item = HandleRecord;
-
-    fn operation(&self) -> &'static Operation {
-        OPERATION
-    }
-
-    fn paging(&self) -> (Option<u64>, Option<u64>) {
-        (self.offset, self.limit)
-    }
-
-    fn default_concurrency(&self) -> usize {
-        self.client.inner.page_concurrency
-    }
-
-    fn fetch_page(
-        &self,
-        offset: u64,
-        limit: u64,
-    ) -> impl std::future::Future<Output = Result<Page<HandleRecord>, Error>> + Send {
-        self.fetch(Some(offset), Some(limit))
-    }
-}
+crate::paginate::offset_paged!(ImageVulHandleHistory, HandleRecord, OPERATION);

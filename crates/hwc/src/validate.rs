@@ -42,6 +42,15 @@ pub fn check(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error
     Ok(())
 }
 
+/// [`check`] for owned values, as operation builders collect them.
+pub fn check_wire(operation: &Operation, values: &[(&'static str, String)]) -> Result<(), Error> {
+    let pairs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    check(operation, &pairs)
+}
+
 /// Checks one value against its parameter's constraints.
 pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
     let fits = match parameter.schema {
