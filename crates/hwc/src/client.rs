@@ -54,9 +54,13 @@ impl Client {
 
     /// The base URL used for `service`, or why there is none.
     pub fn endpoint(&self, service: Service) -> Result<&str, Error> {
-        match &self.inner.endpoints[&service] {
-            Ok(url) => Ok(url),
-            Err(why) => Err(Error::Config(why.clone())),
+        match self.inner.endpoints.get(&service) {
+            Some(Ok(url)) => Ok(url),
+            Some(Err(why)) => Err(Error::Config(why.clone())),
+            None => Err(Error::Config(format!(
+                "no endpoint for {}",
+                service.display_name()
+            ))),
         }
     }
 
@@ -321,10 +325,16 @@ impl ClientBuilder {
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
             })
         };
-        let hss = endpoints[&Service::Hss].clone().map(|url| {
+        let endpoint_of = |service: Service| {
+            endpoints
+                .get(&service)
+                .cloned()
+                .unwrap_or_else(|| Err(format!("no endpoint for {}", service.display_name())))
+        };
+        let hss = endpoint_of(Service::Hss).map(|url| {
             hwc_api::hss::Client::new_with_client(&url, http.clone(), transport(Service::Hss))
         });
-        let codearts_check = endpoints[&Service::CodeArtsCheck].clone().map(|url| {
+        let codearts_check = endpoint_of(Service::CodeArtsCheck).map(|url| {
             hwc_api::codearts_check::Client::new_with_client(
                 &url,
                 http.clone(),
