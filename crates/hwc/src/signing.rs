@@ -152,6 +152,24 @@ impl Signer {
     }
 }
 
+/// What [`Signer::sign`] needs of a request: visible-ASCII header values and a byte body (or
+/// none). Checking this is much cheaper than signing.
+pub fn check_signable(request: &reqwest::Request) -> Result<(), Error> {
+    for (name, value) in request.headers() {
+        if value.to_str().is_err() {
+            return Err(Error::Signing(format!(
+                "header {name} is not visible ASCII and cannot be signed"
+            )));
+        }
+    }
+    if request.body().is_some_and(|body| body.as_bytes().is_none()) {
+        return Err(Error::Signing(
+            "a streaming body cannot be signed; use a byte body".into(),
+        ));
+    }
+    Ok(())
+}
+
 fn check_key(what: &str, key: &str, show: bool) -> Result<(), Error> {
     let shown = || {
         if show {

@@ -98,10 +98,9 @@ impl hwc_api::Transport for HwcTransport {
         {
             request.headers_mut().insert("x-project-id", value);
         }
-        // Signing a copy now finds what could not be signed before anything is sent.
-        if let Some(mut copy) = request.try_clone() {
-            self.authenticate(&mut copy).map_err(|e| e.to_string())?;
-        }
+        // Finds what could not be signed before anything is sent (credentials were checked
+        // when they were made).
+        signing::check_signable(request).map_err(|e| e.to_string())?;
         Ok(())
     }
 

@@ -178,3 +178,24 @@ fn bad_keys_are_refused_and_never_shown() {
         "{shown}"
     );
 }
+
+#[test]
+fn unsignable_requests_are_found_without_signing() {
+    let mut request =
+        reqwest::Request::new(reqwest::Method::GET, "https://h.example/x".parse().unwrap());
+    assert!(hwc::signing::check_signable(&request).is_ok());
+    request.headers_mut().insert(
+        "x-custom",
+        reqwest::header::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+    );
+    let checked = hwc::signing::check_signable(&request)
+        .unwrap_err()
+        .to_string();
+    let signer = Signer::new("AK", SecretString::from("SK")).unwrap();
+    let signed = signer
+        .sign(&mut request, any_time())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(checked, signed, "the check predicts what signing would say");
+    assert!(checked.contains("x-custom"));
+}
