@@ -41,6 +41,8 @@ pub struct Shared {
     pub redirect_target: String,
     /// Requests that reached each API (after routing, before faults and auth).
     pub served: [AtomicU64; 2],
+    /// HSS records handled since the data set was made (see [`crate::Simulator::add_hss_records`]).
+    pub added_hss: AtomicU64,
 }
 
 impl Shared {
@@ -166,7 +168,12 @@ async fn serve(
 
     let query = hwc::canonical::parse_query(parts.uri.query().unwrap_or_default());
     let result = match api {
-        Api::Hss => hss_page(&shared.data.hss, &path, &query),
+        Api::Hss => hss_page(
+            &shared.data.hss,
+            &path,
+            &query,
+            shared.added_hss.load(Ordering::Relaxed) as usize,
+        ),
         Api::CodeArtsCheck => check_record_page(&shared.data.codearts, &path, &query),
     };
     match result {
@@ -337,6 +344,7 @@ fn hss_page(
     data: &hss::HssData,
     path: &HashMap<String, String>,
     query: &[(String, String)],
+    added: usize,
 ) -> Result<Vec<u8>, GatewayError> {
     let values = validated(HSS, path, query)?;
     let filters = hss::Filters {
@@ -358,6 +366,7 @@ fn hss_page(
         &filters,
         integer(HSS, &values, "offset"),
         integer(HSS, &values, "limit"),
+        added,
     );
     #[derive(Serialize)]
     struct Body {

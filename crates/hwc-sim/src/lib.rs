@@ -226,6 +226,7 @@ impl SimulatorBuilder {
                 .redirect_target
                 .unwrap_or_else(|| format!("http://127.0.0.2:{}", address.port())),
             served: [AtomicU64::new(0), AtomicU64::new(0)],
+            added_hss: AtomicU64::new(0),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(
@@ -291,6 +292,12 @@ impl Simulator {
     /// Queues faults for the next requests to `api`, in order.
     pub fn script(&self, api: Api, faults: impl IntoIterator<Item = Fault>) {
         self.shared.faults.script(api, faults);
+    }
+
+    /// Adds `count` newly handled records to the front of every HSS result, as happens when
+    /// someone handles vulnerabilities while a client pages: totals grow and offsets shift.
+    pub fn add_hss_records(&self, count: u64) {
+        self.shared.added_hss.fetch_add(count, Ordering::Relaxed);
     }
 
     /// How many requests reached `api` so far (whatever their outcome).

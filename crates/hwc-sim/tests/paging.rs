@@ -171,3 +171,31 @@ async fn unknown_vulnerabilities_and_tasks_have_no_records() {
         (200, Some(0))
     );
 }
+
+#[tokio::test]
+async fn records_added_while_paging_come_first_and_shift_the_rest() {
+    let sim = sim().await;
+    let base = sim.base_url();
+    let path = format!("{HSS_PATH}?vul_id=CVE-2021-44228&image_type=registry&limit=10");
+    let before = get(&base, &path, token()).await.json();
+    sim.add_hss_records(3);
+    let after = get(&base, &path, token()).await.json();
+    assert_eq!(
+        after["total_num"].as_u64().unwrap(),
+        before["total_num"].as_u64().unwrap() + 3
+    );
+    for index in 0..3 {
+        assert_eq!(after["data_list"][index]["remark"], "added while paging");
+    }
+    assert_eq!(
+        after["data_list"][3], before["data_list"][0],
+        "everything else moved down by 3"
+    );
+    let times: Vec<i64> = after["data_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["handle_time"].as_i64().unwrap())
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "still newest first");
+}

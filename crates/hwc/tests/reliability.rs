@@ -197,3 +197,43 @@ async fn chaos_paging_returns_every_item_once_in_order() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_result_that_changes_while_paging_is_reported_not_mis_paged() {
+    use futures::StreamExt;
+    let sim = Simulator::builder().records(40_000).start().await.unwrap();
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .unwrap()
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .project_id("p")
+        .page_concurrency(1)
+        .build()
+        .unwrap();
+    let mut pages = client
+        .hss()
+        .image_vul_handle_history(DEMO_VUL_ID, ImageType::Registry)
+        .into_paginator()
+        .pages();
+    let first = pages.next().await.unwrap().unwrap();
+    let total = first.total.unwrap();
+    assert!(total > 400);
+    // Someone handles five more records while we page.
+    sim.add_hss_records(5);
+    let mut outcome = None;
+    while let Some(page) = pages.next().await {
+        if let Err(error) = page {
+            outcome = Some(error);
+        }
+    }
+    match outcome {
+        Some(Error::Paging {
+            problem: hwc::PagingProblem::TotalChanged { first, later },
+            ..
+        }) => {
+            assert_eq!((first, later), (total, total + 5));
+        }
+        other => panic!("expected the changed total to be reported, got {other:?}"),
+    }
+}

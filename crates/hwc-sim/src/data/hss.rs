@@ -362,6 +362,9 @@ impl HssData {
     /// The page at `offset`/`limit` of the records of `vul_id` on images of the given type that
     /// pass `filters`, newest first. Without optional filters this is a slice of an index; with
     /// them the matching ids are computed once and cached, so later pages are slices too.
+    ///
+    /// `added` records handled after the data set was made come first in every non-empty
+    /// result, as newly handled records would: they shift every later record by `added`.
     pub fn query(
         &self,
         vul_id: &str,
@@ -369,6 +372,7 @@ impl HssData {
         filters: &Filters,
         offset: usize,
         limit: usize,
+        added: usize,
     ) -> Page {
         let Some(&vul) = self.vul_index.get(vul_id) else {
             return Page {
@@ -403,16 +407,26 @@ impl HssData {
             matching = self.matching(&key, base);
             &matching
         };
-        let items = ids
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|&id| self.item(id))
+        let added = if ids.is_empty() { 0 } else { added };
+        let items = (offset..offset.saturating_add(limit).min(ids.len() + added))
+            .map(|index| match index.checked_sub(added) {
+                Some(existing) => self.item(ids[existing]),
+                None => self.added_item(ids[0], added - index),
+            })
             .collect();
         Page {
-            total: ids.len(),
+            total: ids.len() + added,
             items,
         }
+    }
+
+    /// The `number`th record added after the data set was made: like the newest one, handled
+    /// `number` seconds after it.
+    fn added_item(&self, newest: u32, number: usize) -> HssItem {
+        let mut item = self.item(newest);
+        item.handle_time += number as i64 * 1_000;
+        item.remark = Some("added while paging");
+        item
     }
 
     fn matching(&self, key: &QueryKey, base: &[u32]) -> Arc<Vec<u32>> {
