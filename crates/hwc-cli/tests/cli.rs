@@ -456,3 +456,48 @@ async fn ctrl_c_during_all_leaves_only_complete_lines() {
         .unwrap();
     assert!(stderr.contains("interrupted"), "{stderr}");
 }
+
+#[test]
+fn broken_configuration_files_exit_2_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(&credentials, "[basic\nak = a\n").unwrap();
+    let regions = dir.path().join("regions.yaml");
+    std::fs::write(&regions, "HSS: [not: valid").unwrap();
+    let mut args = vec!["--region", "cn-north-4"];
+    args.extend(VUL);
+    args.push("registry");
+
+    let output = hwc()
+        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &credentials)
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(credentials.to_str().unwrap()), "{stderr}");
+
+    let output = hwc()
+        .env("HUAWEICLOUD_SDK_REGIONS_FILE", &regions)
+        .env("HUAWEICLOUD_SDK_AK", "ak")
+        .env("HUAWEICLOUD_SDK_SK", "sk")
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("regions.yaml"), "{stderr}");
+
+    let output = hwc()
+        .env("HUAWEICLOUD_SDK_AK", "a k")
+        .env("HUAWEICLOUD_SDK_SK", "secret-value")
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("access key") && !stderr.contains("secret-value"),
+        "{stderr}"
+    );
+}

@@ -128,9 +128,11 @@ impl ClientBuilder {
     pub fn region(mut self, region: impl Into<String>) -> Result<Self, Error> {
         let region = region.into();
         let overrides = self.overrides();
-        let known = Service::ALL
-            .iter()
-            .any(|service| region::resolve(*service, &region, &overrides).is_ok());
+        let mut known = false;
+        for service in Service::ALL {
+            // A broken override file is its own error, not an unknown region.
+            known |= region::lookup(service, &region, &overrides)?.is_some();
+        }
         if !known {
             let mut all: Vec<&str> = Service::ALL.iter().flat_map(|s| s.regions()).collect();
             all.sort_unstable();

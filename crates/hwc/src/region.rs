@@ -108,21 +108,44 @@ struct RegionEntry {
     endpoints: Vec<String>,
 }
 
-/// The base URL of `service` in `region`.
+/// The environment variable that overrides `service`'s endpoint in `region`.
+fn override_variable(service: Service, region: &str) -> String {
+    format!(
+        "HUAWEICLOUD_SDK_REGION_{}_{}",
+        service.descriptor().sdk_name,
+        region.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
+/// The base URL of `service` in `region`, or why there is none.
 pub(crate) fn resolve(
     service: Service,
     region: &str,
     overrides: &Overrides,
 ) -> Result<String, Error> {
+    lookup(service, region, overrides)?.ok_or_else(|| {
+        Error::Config(format!(
+            "{} has no endpoint in region {region:?}; its regions are {} (or set {})",
+            service.display_name(),
+            service.regions().join(", "),
+            override_variable(service, region)
+        ))
+    })
+}
+
+/// The base URL of `service` in `region`: `None` when neither the overrides nor the spec have
+/// one, an error when an override file cannot be read.
+pub(crate) fn lookup(
+    service: Service,
+    region: &str,
+    overrides: &Overrides,
+) -> Result<Option<String>, Error> {
     let sdk_name = service.descriptor().sdk_name;
-    let variable = format!(
-        "HUAWEICLOUD_SDK_REGION_{sdk_name}_{}",
-        region.to_ascii_uppercase().replace('-', "_")
-    );
+    let variable = override_variable(service, region);
     if let Some(list) = (overrides.env)(&variable)
         && let Some(first) = list.split(',').map(str::trim).find(|e| !e.is_empty())
     {
-        return Ok(first.to_owned());
+        return Ok(Some(first.to_owned()));
     }
     if let Some(path) = overrides.regions_file.as_deref().filter(|p| p.exists()) {
         let text = std::fs::read_to_string(path)
@@ -141,22 +164,15 @@ pub(crate) fn resolve(
         if let Some(entry) = entries.and_then(|e| e.iter().find(|entry| entry.id == region))
             && let Some(endpoint) = entry.endpoint.iter().chain(&entry.endpoints).next()
         {
-            return Ok(endpoint.clone());
+            return Ok(Some(endpoint.clone()));
         }
     }
-    service
+    Ok(service
         .descriptor()
         .endpoints
         .iter()
         .find(|endpoint| endpoint.region == region)
-        .map(|endpoint| endpoint.url.to_owned())
-        .ok_or_else(|| {
-            Error::Config(format!(
-                "{} has no endpoint in region {region:?}; its regions are {} (or set {variable})",
-                service.display_name(),
-                service.regions().join(", ")
-            ))
-        })
+        .map(|endpoint| endpoint.url.to_owned()))
 }
 
 /// Checks an endpoint URL: http(s), a host, no path beyond `/`, no query or fragment; plain
