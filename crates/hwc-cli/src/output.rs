@@ -202,3 +202,27 @@ fn terminal_width() -> Option<u16> {
         .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok())
         .or(Some(120))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let lines = csv_lines(
+            [vec![
+                "plain".to_owned(),
+                "a, b".to_owned(),
+                "say \"hi\"".to_owned(),
+                "two\nlines".to_owned(),
+                String::new(),
+            ]]
+            .into_iter(),
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(lines).unwrap(),
+            "plain,\"a, b\",\"say \"\"hi\"\"\",\"two\nlines\",\n"
+        );
+    }
+}

@@ -249,6 +249,8 @@ struct Checker<T> {
     received: u64,
     /// First and last items and length of the previous page.
     previous: Option<(T, T, usize)>,
+    /// Whether the first page has been checked (its total is the reference).
+    seen_first: bool,
     finished: bool,
 }
 
@@ -262,6 +264,7 @@ impl<T: Clone + PartialEq> Checker<T> {
             total: None,
             received: start,
             previous: None,
+            seen_first: false,
             finished: false,
         }
     }
@@ -286,8 +289,8 @@ impl<T: Clone + PartialEq> Checker<T> {
             }
         };
         page.offset = self.next_offset;
-        let first_page = self.previous.is_none() && self.received == self.start;
-        if first_page {
+        if !self.seen_first {
+            self.seen_first = true;
             self.total = page.total;
         }
         if page.total != self.total {

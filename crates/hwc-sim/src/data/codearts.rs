@@ -64,17 +64,6 @@ impl CodeArtsData {
         Self { tasks }
     }
 
-    /// The `(project, task)` pairs that have scans, sorted.
-    pub fn tasks(&self) -> Vec<(&str, &str)> {
-        let mut out: Vec<(&str, &str)> = self
-            .tasks
-            .keys()
-            .map(|(p, t)| (p.as_str(), t.as_str()))
-            .collect();
-        out.sort_unstable();
-        out
-    }
-
     /// Scans of the task that started at or after `start` and ended at or before `end`, newest
     /// first, from `offset`. An unknown project or task has no scans.
     pub fn query(

@@ -344,16 +344,6 @@ impl HssData {
         }
     }
 
-    /// Every record, in any enterprise project.
-    pub fn len(&self) -> usize {
-        self.records.len()
-    }
-
-    /// Whether there are no records at all.
-    pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
-    }
-
     /// The enterprise projects records belong to (`0` is the default one).
     pub fn enterprise_projects(&self) -> &[String] {
         &self.enterprise_projects
