@@ -2,6 +2,7 @@
 //! injection, authentication, validation against the spec, the query, and the response (which
 //! some faults then damage).
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -307,7 +308,7 @@ fn json_response(json: Vec<u8>) -> Response {
 fn validated<'a>(
     operation: &Operation,
     path: &'a HashMap<String, String>,
-    query: &'a [(String, String)],
+    query: &'a [(Cow<'a, str>, Cow<'a, str>)],
 ) -> Result<HashMap<&'a str, &'a str>, GatewayError> {
     let pairs: Vec<(&str, &str)> = path
         .iter()
@@ -315,7 +316,7 @@ fn validated<'a>(
         .chain(
             query
                 .iter()
-                .map(|(name, value)| (name.as_str(), value.as_str())),
+                .map(|(name, value)| (name.as_ref(), value.as_ref())),
         )
         .collect();
     hwc::validate::check(operation, &pairs)
@@ -343,7 +344,7 @@ fn owned(values: &HashMap<&str, &str>, name: &str) -> Option<String> {
 fn hss_page(
     data: &hss::HssData,
     path: &HashMap<String, String>,
-    query: &[(String, String)],
+    query: &[(Cow<'_, str>, Cow<'_, str>)],
     added: usize,
 ) -> Result<Vec<u8>, GatewayError> {
     let values = validated(HSS, path, query)?;
@@ -382,7 +383,7 @@ fn hss_page(
 fn check_record_page(
     data: &codearts::CodeArtsData,
     path: &HashMap<String, String>,
-    query: &[(String, String)],
+    query: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> Result<Vec<u8>, GatewayError> {
     let values = validated(CHECK_RECORD, path, query)?;
     // The spec leaves the format of these open (the API page does not give it), so a value

@@ -44,10 +44,9 @@ pub fn canonical_uri(raw_path: &str) -> String {
 ///
 /// Decoding is `application/x-www-form-urlencoded`, so `+` is a space: that is how reqwest (and
 /// so the generated clients) write a space, while the official signer never writes a bare `+`.
-pub fn parse_query(raw_query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(raw_query.as_bytes())
-        .map(|(name, value)| (name.into_owned(), value.into_owned()))
-        .collect()
+/// Pairs borrow from `raw_query` unless decoding changed them.
+pub fn parse_query(raw_query: &str) -> Vec<(Cow<'_, str>, Cow<'_, str>)> {
+    form_urlencoded::parse(raw_query.as_bytes()).collect()
 }
 
 /// The canonical query string: pairs sorted by name then value, each side encoded, `name=value`
@@ -62,7 +61,7 @@ where
         .map(|(name, value)| (name.as_ref(), value.as_ref()))
         .collect();
     sorted.sort_unstable();
-    let mut query = String::new();
+    let mut query = String::with_capacity(sorted.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
     for (name, value) in sorted {
         if !query.is_empty() {
             query.push('&');
@@ -106,9 +105,6 @@ mod tests {
         );
         assert_eq!(canonical_query::<&str, &str>(&[]), "");
         // reqwest writes a space as `+`; it is signed and sent as `%20`.
-        assert_eq!(
-            parse_query("q=a+b%2Bc"),
-            [("q".to_owned(), "a b+c".to_owned())]
-        );
+        assert_eq!(parse_query("q=a+b%2Bc"), [("q".into(), "a b+c".into())]);
     }
 }
