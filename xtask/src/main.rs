@@ -2,13 +2,20 @@
 //!
 //! `gen` turns the hand-written OpenAPI specs in `spec/` into the generated client crate
 //! `crates/hwc-api`; `gen --check` proves the checked-in code is what the specs produce.
+//! `bench`, `load` and `fuzz` run the long measurements whose figures go into issue notes.
 
 #![forbid(unsafe_code)]
 
+mod bench;
 mod descriptor;
 mod extra_types;
+mod fuzz;
 mod gen_command;
 mod generate;
+mod load;
+mod measure;
+mod python_env;
+mod sim_process;
 mod spec;
 
 use std::path::PathBuf;
@@ -38,6 +45,49 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
     },
+    /// End-to-end benchmark: the facade, a raw reqwest loop, the official Python SDK and the CLI
+    /// paging the same records from one release-mode simulator.
+    Bench {
+        /// Records of the HSS query every client pages.
+        #[arg(long, default_value_t = 100_000)]
+        hss_records: u64,
+        /// Scans of the CodeArts Check task every client pages.
+        #[arg(long, default_value_t = 20_000)]
+        codearts_records: u64,
+        /// Runs of every client; the median counts.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Records the CLI pages to show its memory stays flat (0 skips it).
+        #[arg(long, default_value_t = 1_000_000)]
+        million: u64,
+    },
+    /// Load test: many concurrent pagers against one simulator for a fixed time.
+    Load {
+        /// Pagers at once.
+        #[arg(long, default_value_t = 64)]
+        pagers: usize,
+        /// How long.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
+    /// Runs the cargo-fuzz targets of crates/hwc-fuzz (installs cargo-fuzz if missing).
+    Fuzz {
+        /// Seconds per target.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// Targets to run (default: all).
+        targets: Vec<String>,
+    },
+    /// Runs a command and writes its peak memory and CPU time to a JSON file (used by bench).
+    #[command(hide = true)]
+    Measure {
+        /// Where the usage report goes.
+        #[arg(long)]
+        report: PathBuf,
+        /// The command and its arguments.
+        #[arg(last = true, required = true)]
+        command: Vec<std::ffi::OsString>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +97,23 @@ fn main() -> ExitCode {
             let root = root.unwrap_or_else(workspace_root);
             gen_command::run(&root, check)
         }
+        Command::Bench {
+            hss_records,
+            codearts_records,
+            repeat,
+            million,
+        } => bench::run(
+            &workspace_root(),
+            &bench::Options {
+                hss_records,
+                codearts_records,
+                repeat,
+                million,
+            },
+        ),
+        Command::Load { pagers, seconds } => load::run(&workspace_root(), pagers, seconds),
+        Command::Fuzz { seconds, targets } => fuzz::run(&workspace_root(), &targets, seconds),
+        Command::Measure { report, command } => measure::run(&report, &command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

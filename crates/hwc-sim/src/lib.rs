@@ -36,10 +36,11 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-pub use auth::{AccessKey, Lockout, MAX_CLOCK_SKEW};
+pub use auth::{AccessKey, Authenticator, Lockout, MAX_CLOCK_SKEW};
 pub use data::codearts::{DEMO_PROJECT, DEMO_TASK};
 pub use data::hss::DEMO_VUL_ID;
 pub use faults::{Api, Fault};
+pub use gateway_error::GatewayError;
 
 /// The demo access key the simulator accepts unless told otherwise.
 pub const DEMO_AK: &str = "HWCSIMDEMOAK00000001";

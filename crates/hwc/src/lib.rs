@@ -58,7 +58,10 @@ pub mod signing;
 mod transport;
 pub mod validate;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
+};
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};
 pub use paginate::{Page, PagedRequest, Paginator};

@@ -1,0 +1,80 @@
+//! The simulator as a separate release-mode process, so that its CPU and memory are not the
+//! client's: started on a free loopback port, watched through `/proc`, killed when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+use anyhow::{Context, bail};
+
+/// A running `hwc-sim`.
+pub struct SimProcess {
+    child: Child,
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+}
+
+impl SimProcess {
+    /// Starts `binary` with `records` HSS records and `scans` CodeArts scans, logging warnings
+    /// only (one log line per request would be part of what is measured).
+    pub fn start(binary: &Path, records: u64, scans: u64) -> anyhow::Result<Self> {
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0", "--no-lockout"])
+            .args(["--records", &records.to_string()])
+            .args(["--check-records", &scans.to_string()])
+            .env("RUST_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .with_context(|| format!("cannot start {}", binary.display()))?;
+        let stdout = child.stdout.take().context("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let url = loop {
+            let Some(line) = lines.next() else {
+                bail!("hwc-sim exited before listening");
+            };
+            if let Some(url) = line?.strip_prefix("hwc-sim listening on ") {
+                break url.trim().to_owned();
+            }
+        };
+        // Keep draining what it prints so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Ok(Self { child, url })
+    }
+
+    /// CPU seconds it has used so far, summed over its threads (`/proc/<pid>/task/*/schedstat`
+    /// holds nanoseconds on CPU, so no clock-tick rounding).
+    pub fn cpu_seconds(&self) -> anyhow::Result<f64> {
+        let tasks = format!("/proc/{}/task", self.child.id());
+        let mut nanos: u64 = 0;
+        for task in std::fs::read_dir(&tasks).with_context(|| tasks.clone())? {
+            let path = task?.path().join("schedstat");
+            // A thread may end between listing and reading.
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                nanos += text
+                    .split_whitespace()
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .unwrap_or(0);
+            }
+        }
+        Ok(nanos as f64 / 1e9)
+    }
+
+    /// Its peak resident set so far, KiB (`VmHWM`).
+    pub fn peak_rss_kib(&self) -> anyhow::Result<u64> {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmHWM:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .context("no VmHWM in /proc/<pid>/status")
+    }
+}
+
+impl Drop for SimProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
