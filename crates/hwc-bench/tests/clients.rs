@@ -1,0 +1,79 @@
+//! The benchmarked clients do the work they are timed for: every record of both queries, at
+//! each concurrency, and the load client runs without errors. Small sizes, so it runs in the
+//! normal test run; `cargo xtask bench` and `load` run them at full size.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn bench(args: &[&str]) -> Value {
+    let output = Command::new(env!("CARGO_BIN_EXE_hwc-bench"))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_client_pages_every_record_of_both_queries() {
+    // 4,000 records: 250 in the HSS query (2 pages of 200); 2,500 scans (3 pages of 1,000).
+    let sim = hwc_sim::Simulator::builder()
+        .records(4_000)
+        .check_records(2_500)
+        .start()
+        .await
+        .unwrap();
+    let url = sim.base_url();
+    for client in ["facade", "raw"] {
+        for concurrency in ["1", "4"] {
+            for (api, records, pages) in [("hss", 250, 2), ("codearts", 2_500, 3)] {
+                let report = bench(&[
+                    client,
+                    "--endpoint",
+                    &url,
+                    "--api",
+                    api,
+                    "--concurrency",
+                    concurrency,
+                ]);
+                assert_eq!(report["records"], records, "{report}");
+                assert_eq!(report["pages"], pages, "{report}");
+                assert!(report["seconds"].as_f64().unwrap() > 0.0, "{report}");
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_load_client_reports_latencies_and_no_errors() {
+    let sim = hwc_sim::Simulator::builder()
+        .records(4_000)
+        .check_records(2_500)
+        .start()
+        .await
+        .unwrap();
+    let report = bench(&[
+        "load",
+        "--endpoint",
+        &sim.base_url(),
+        "--pagers",
+        "4",
+        "--seconds",
+        "2",
+    ]);
+    assert_eq!(report["errors"], 0, "{report}");
+    assert!(report["requests"].as_u64().unwrap() > 10, "{report}");
+    assert!(report["complete_pagings"].as_u64().unwrap() > 0, "{report}");
+    let (p50, p99) = (
+        report["p50_ms"].as_f64().unwrap(),
+        report["p99_ms"].as_f64().unwrap(),
+    );
+    assert!(p50 > 0.0 && p50 <= p99, "{report}");
+}
