@@ -4,6 +4,7 @@
 
 use std::path::Path;
 use std::process::Command;
+use std::time::SystemTime;
 
 use anyhow::{Context, bail};
 
@@ -42,6 +43,7 @@ pub fn run(root: &Path, targets: &[String], seconds: u64) -> anyhow::Result<()> 
             "-print_final_stats=1",
         ]);
         eprintln!("fuzzing {target} for {seconds} s...");
+        let started = SystemTime::now();
         let output = command.output().context("cannot run cargo fuzz")?;
         let log = String::from_utf8_lossy(&output.stderr);
         std::fs::write(fuzz_dir.join(format!("{target}.log")), log.as_bytes())?;
@@ -58,9 +60,7 @@ pub fn run(root: &Path, targets: &[String], seconds: u64) -> anyhow::Result<()> 
             .and_then(|rest| rest.split_whitespace().next())
             .unwrap_or("?");
         let corpus_files = std::fs::read_dir(&corpus).map(|d| d.count()).unwrap_or(0);
-        let artifacts = std::fs::read_dir(fuzz_dir.join("artifacts").join(target))
-            .map(|d| d.count())
-            .unwrap_or(0);
+        let artifacts = new_files(&fuzz_dir.join("artifacts").join(target), started);
         failed |= !output.status.success();
         summary.push_str(&format!(
             "| {target} | {seconds} | {} | {} | {coverage} | {corpus_files} | {} | {} |\n",
@@ -68,7 +68,7 @@ pub fn run(root: &Path, targets: &[String], seconds: u64) -> anyhow::Result<()> 
             stat("average_exec_per_sec"),
             stat("peak_rss_mb"),
             if output.status.success() {
-                format!("{artifacts} crash files")
+                format!("{artifacts} new crash files")
             } else {
                 format!(
                     "FAILED ({}), see crates/hwc-fuzz/{target}.log",
@@ -82,6 +82,22 @@ pub fn run(root: &Path, targets: &[String], seconds: u64) -> anyhow::Result<()> 
         bail!("a fuzz target found a problem");
     }
     Ok(())
+}
+
+/// Files in `dir` written since `since`: the findings of this run, not of earlier ones.
+fn new_files(dir: &Path, since: SystemTime) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter(|entry| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified >= since)
+        })
+        .count()
 }
 
 fn ensure_cargo_fuzz() -> anyhow::Result<()> {
