@@ -77,3 +77,28 @@ async fn the_load_client_reports_latencies_and_no_errors() {
     );
     assert!(p50 > 0.0 && p50 <= p99, "{report}");
 }
+
+/// `cargo xtask bench` cannot link the simulator (xtask must build even when the generated
+/// code does not), so it repeats the demo credentials and names; they must stay the same.
+#[test]
+fn the_benchmark_runner_repeats_the_simulators_demo_names_exactly() {
+    let runner = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../xtask/src/bench.rs"
+    ))
+    .unwrap();
+    for (name, value) in [
+        ("PROJECT", hwc_sim::DEMO_PROJECT),
+        ("AK", hwc_sim::DEMO_AK),
+        ("SK", hwc_sim::DEMO_SK),
+    ] {
+        let line = format!("pub const {name}: &str = \"{value}\";");
+        assert!(runner.contains(&line), "xtask/src/bench.rs lacks {line}");
+    }
+    for text in [hwc_sim::DEMO_VUL_ID, hwc_sim::DEMO_TASK] {
+        assert!(
+            runner.contains(&format!("\"{text}\"")),
+            "xtask/src/bench.rs lacks {text}"
+        );
+    }
+}
