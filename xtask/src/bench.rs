@@ -4,12 +4,12 @@
 //! falls on all of them alike; then the CLI pages 1,000,000 records to show its memory is flat.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use crate::measure::Usage;
+use crate::measure::{self, Usage};
 use crate::python_env;
 use crate::sim_process::SimProcess;
 
@@ -80,7 +80,7 @@ struct Setup<'a> {
 
 /// Runs the benchmark and prints the table (also written to `target/bench/e2e.md`).
 pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
-    build(root)?;
+    measure::release_build(root, &["hwc-sim", "hwc-cli", "hwc-bench"])?;
     let python = python_env::ensure(root)?;
     let scratch = root.join("target/bench");
     std::fs::create_dir_all(&scratch)?;
@@ -151,28 +151,6 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn build(root: &Path) -> anyhow::Result<()> {
-    eprintln!("building hwc-sim, hwc (CLI) and hwc-bench in release mode...");
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "hwc-sim",
-            "-p",
-            "hwc-cli",
-            "-p",
-            "hwc-bench",
-        ])
-        .status()?;
-    if !status.success() {
-        bail!("cargo build failed: {status}");
-    }
-    Ok(())
-}
-
 /// Runs one client over one API through `cargo xtask measure`.
 fn run_client(
     cx: &Setup<'_>,
@@ -190,7 +168,7 @@ fn run_client(
         Api::Codearts => CODEARTS_PAGE,
     };
     let bench = cx.release.join("hwc-bench");
-    let mut command: Vec<String> = match client {
+    let command: Vec<String> = match client {
         Client::Facade(c) | Client::Raw(c) => vec![
             bench.display().to_string(),
             if matches!(client, Client::Facade(_)) {
@@ -233,13 +211,10 @@ fn run_client(
         }
     };
     let report = cx.scratch.join("usage.json");
-    let mut measured = Command::new(std::env::current_exe()?);
+    let (program, args) = command.split_first().context("no client command")?;
+    let mut measured = measure::wrapped(&report, program)?;
     measured
-        .arg("measure")
-        .arg("--report")
-        .arg(&report)
-        .arg("--")
-        .args(command.drain(..))
+        .args(args)
         .env("HUAWEICLOUD_SDK_AK", hwc_sim_demo::AK)
         .env("HUAWEICLOUD_SDK_SK", hwc_sim_demo::SK)
         .env("HOME", &cx.scratch)
@@ -271,10 +246,7 @@ fn run_client(
             sim_cpu,
         });
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let line = stdout.lines().last().context("no report line")?;
-    let json: serde_json::Value =
-        serde_json::from_str(line).with_context(|| format!("report line {line:?}"))?;
+    let json = measure::report_line(&output.stdout)?;
     Ok(Sample {
         records: json["records"].as_u64().unwrap_or(0),
         pages: json["pages"].as_u64().unwrap_or(0),

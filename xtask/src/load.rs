@@ -2,31 +2,16 @@
 //! requests/s, latency percentiles, errors, and the peak memory of both sides.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 use anyhow::{Context, bail};
 
-use crate::measure::Usage;
+use crate::measure::{self, Usage};
 use crate::sim_process::SimProcess;
 
 /// Runs `pagers` pagers for `seconds` and prints the figures (also `target/bench/load.md`).
 pub fn run(root: &Path, pagers: usize, seconds: u64) -> anyhow::Result<()> {
-    eprintln!("building hwc-sim and hwc-bench in release mode...");
-    let status = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .current_dir(root)
-        .args([
-            "build",
-            "--release",
-            "--locked",
-            "-p",
-            "hwc-sim",
-            "-p",
-            "hwc-bench",
-        ])
-        .status()?;
-    if !status.success() {
-        bail!("cargo build failed: {status}");
-    }
+    measure::release_build(root, &["hwc-sim", "hwc-bench"])?;
     let release = root.join("target/release");
     let scratch = root.join("target/bench");
     std::fs::create_dir_all(&scratch)?;
@@ -34,12 +19,7 @@ pub fn run(root: &Path, pagers: usize, seconds: u64) -> anyhow::Result<()> {
     let sim = SimProcess::start(&release.join("hwc-sim"), 200_000, 20_000)?;
     let report = scratch.join("load-usage.json");
     let cpu_before = sim.cpu_seconds()?;
-    let output = Command::new(std::env::current_exe()?)
-        .arg("measure")
-        .arg("--report")
-        .arg(&report)
-        .arg("--")
-        .arg(release.join("hwc-bench"))
+    let output = measure::wrapped(&report, release.join("hwc-bench"))?
         .args(["load", "--endpoint", &sim.url])
         .args([
             "--pagers",
@@ -57,9 +37,7 @@ pub fn run(root: &Path, pagers: usize, seconds: u64) -> anyhow::Result<()> {
         bail!("the load client failed: {}", output.status);
     }
     let usage = Usage::read(&report)?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let json: serde_json::Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
-        .with_context(|| format!("load report {stdout:?}"))?;
+    let json = measure::report_line(&output.stdout)?;
     let number = |key: &str| json[key].as_f64().unwrap_or(f64::NAN);
     let text = format!(
         "## Load: {pagers} concurrent pagers (half HSS, half CodeArts Check), {seconds} s, one client\n\n\

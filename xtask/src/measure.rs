@@ -3,7 +3,7 @@
 //! `cargo xtask bench` runs every timed client through `cargo xtask measure`, so each number is
 //! that client's alone.
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::path::Path;
 use std::process::Command;
 
@@ -58,4 +58,44 @@ impl Usage {
                 + json["system_seconds"].as_f64().unwrap_or(0.0),
         })
     }
+}
+
+/// `program` to be run under `cargo xtask measure`, its usage written to `report`; add its
+/// arguments and environment to the returned command.
+pub fn wrapped(report: &Path, program: impl AsRef<OsStr>) -> anyhow::Result<Command> {
+    let mut command = Command::new(std::env::current_exe().context("cannot find xtask itself")?);
+    command
+        .arg("measure")
+        .arg("--report")
+        .arg(report)
+        .arg("--")
+        .arg(program);
+    Ok(command)
+}
+
+/// The last line of a client's standard output: its JSON report.
+pub fn report_line(stdout: &[u8]) -> anyhow::Result<serde_json::Value> {
+    let stdout = String::from_utf8_lossy(stdout);
+    let line = stdout
+        .lines()
+        .last()
+        .context("the client printed no report")?;
+    serde_json::from_str(line).with_context(|| format!("report line {line:?}"))
+}
+
+/// `cargo build --release --locked` of these packages of the workspace at `root`.
+pub fn release_build(root: &Path, packages: &[&str]) -> anyhow::Result<()> {
+    eprintln!("building {} in release mode...", packages.join(", "));
+    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command
+        .current_dir(root)
+        .args(["build", "--release", "--locked"]);
+    for package in packages {
+        command.args(["-p", package]);
+    }
+    let status = command.status().context("cannot run cargo build")?;
+    if !status.success() {
+        bail!("cargo build failed: {status}");
+    }
+    Ok(())
 }
