@@ -12,6 +12,8 @@ pub fn ensure(root: &Path) -> anyhow::Result<PathBuf> {
     let wanted = std::fs::read_to_string(&requirements)
         .with_context(|| format!("cannot read {}", requirements.display()))?;
     let venv = root.join("target/bench-venv");
+    // The venv's scripts name their interpreter by absolute path: a moved venv is rebuilt.
+    let wanted = format!("{}\n{wanted}", venv.display());
     let marker = venv.join("installed-requirements.txt");
     let python = venv.join("bin/python");
     if std::fs::read_to_string(&marker).ok().as_deref() == Some(wanted.as_str()) && python.exists()

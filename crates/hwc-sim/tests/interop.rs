@@ -32,8 +32,10 @@ fn venv() -> &'static Path {
     VENV.get_or_init(|| {
         let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("python-interop");
         let requirements = std::fs::read_to_string(interop_dir().join("requirements.txt")).unwrap();
+        // The venv's scripts name their interpreter by absolute path: a moved venv is rebuilt.
+        let stamp = format!("{}\n{requirements}", venv.display());
         let marker = venv.join("installed-requirements.txt");
-        if std::fs::read_to_string(&marker).ok().as_deref() == Some(requirements.as_str()) {
+        if std::fs::read_to_string(&marker).ok().as_deref() == Some(stamp.as_str()) {
             return venv;
         }
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
@@ -49,7 +51,7 @@ fn venv() -> &'static Path {
                 .arg(interop_dir().join("requirements.txt")),
             "install the official SDK and schemathesis from PyPI",
         );
-        std::fs::write(&marker, requirements).unwrap();
+        std::fs::write(&marker, stamp).unwrap();
         venv
     })
 }
