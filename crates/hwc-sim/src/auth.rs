@@ -163,23 +163,25 @@ fn verify(
             ));
         }
     }
-    let mut headers = Vec::with_capacity(signed.len());
+    // Every value of every signed header, repeated names as repeated pairs: canonical_request
+    // trims and joins them exactly as it does for the signer (fuzzing found a verifier that
+    // joined first, then trimmed, refusing correct signatures).
+    let mut headers: Vec<(&str, &str)> = Vec::with_capacity(signed.len());
     for name in signed {
-        let values: Vec<&str> = parts
-            .headers
-            .get_all(name.as_str())
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            // Each value is trimmed before joining, as the signer does (found by fuzzing:
-            // joining first left a padded value's inner whitespace in the canonical header).
-            .map(str::trim)
-            .collect();
-        if values.is_empty() {
+        let before = headers.len();
+        headers.extend(
+            parts
+                .headers
+                .get_all(name.as_str())
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .map(|value| (name.as_str(), value)),
+        );
+        if headers.len() == before {
             return Err(GatewayError::unauthorized(format!(
                 "the signed header {name} is missing"
             )));
         }
-        headers.push((name.clone(), values.join(",")));
     }
     let pairs = hwc::canonical::parse_query(parts.uri.query().unwrap_or_default());
     let canonical_request = signing::canonical_request(
