@@ -21,15 +21,19 @@ fn bench(args: &[&str]) -> Value {
     serde_json::from_slice(&output.stdout).unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn every_client_pages_every_record_of_both_queries() {
-    // 4,000 records: 250 in the HSS query (2 pages of 200); 2,500 scans (3 pages of 1,000).
-    let sim = hwc_sim::Simulator::builder()
+/// 4,000 records: 250 in the HSS query (2 pages of 200); 2,500 scans (3 pages of 1,000).
+async fn small_simulator() -> hwc_sim::Simulator {
+    hwc_sim::Simulator::builder()
         .records(4_000)
         .check_records(2_500)
         .start()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_client_pages_every_record_of_both_queries() {
+    let sim = small_simulator().await;
     let url = sim.base_url();
     for client in ["facade", "raw"] {
         for concurrency in ["1", "4"] {
@@ -53,12 +57,7 @@ async fn every_client_pages_every_record_of_both_queries() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_load_client_reports_latencies_and_no_errors() {
-    let sim = hwc_sim::Simulator::builder()
-        .records(4_000)
-        .check_records(2_500)
-        .start()
-        .await
-        .unwrap();
+    let sim = small_simulator().await;
     let report = bench(&[
         "load",
         "--endpoint",
