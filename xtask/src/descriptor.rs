@@ -15,7 +15,9 @@ use quote::{format_ident, quote};
 use serde_json::Value;
 
 const SDK_SERVICE_EXTENSION: &str = "x-hwc-sdk-service";
+const SDK_SERVICE_LEGACY_EXTENSION: &str = "x-hwc-sdk-service-legacy";
 const PAGING_EXTENSION: &str = "x-hwc-paging";
+const TIME_FORMAT_EXTENSION: &str = "x-hwc-time-format";
 
 /// The `pub mod spec { .. }` item for one spec.
 pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
@@ -27,6 +29,13 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
         .with_context(|| {
             format!("info.{SDK_SERVICE_EXTENSION} (the official SDKs' service name) is missing")
         })?;
+    let legacy_sdk_names = match document.info.extensions.get(SDK_SERVICE_LEGACY_EXTENSION) {
+        None => Vec::new(),
+        Some(names) => names
+            .as_array()
+            .and_then(|names| names.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
+            .with_context(|| format!("info.{SDK_SERVICE_LEGACY_EXTENSION} must be a list of names"))?,
+    };
     let version = &document.info.version;
     let endpoints = endpoints(document)?;
 
@@ -50,12 +59,13 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
         /// What `spec/` says about this service, as data: endpoints, parameters, constraints
         /// and paging. Validation and paging read it from here.
         pub mod spec {
-            use crate::descriptor::{Endpoint, Location, Operation, Paging, Parameter, ParameterSchema, Service};
+            use crate::descriptor::{Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema, Service};
 
             /// The service, its regional endpoints and its operations.
             pub const SERVICE: Service = Service {
                 module: #module,
                 sdk_name: #sdk_name,
+                legacy_sdk_names: &[#(#legacy_sdk_names),*],
                 version: #version,
                 endpoints: &[#(Endpoint { region: #regions, url: #urls }),*],
                 operations: &[#(&#operation_idents),*],
@@ -202,9 +212,17 @@ fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
                 Some(Value::String(text)) => quote!(Some(#text)),
                 Some(other) => bail!("default {other} of a string parameter is not a string"),
             };
-            Ok(
-                quote!(ParameterSchema::Text { min_length: #min_length, max_length: #max_length, default: #default }),
-            )
+            let time_format = match schema.schema_data.extensions.get(TIME_FORMAT_EXTENSION) {
+                None => quote!(None),
+                Some(Value::String(format)) if format.contains('%') => quote!(Some(#format)),
+                Some(other) => bail!("{TIME_FORMAT_EXTENSION} {other} is not a strftime format"),
+            };
+            Ok(quote!(ParameterSchema::Text {
+                min_length: #min_length,
+                max_length: #max_length,
+                default: #default,
+                time_format: #time_format
+            }))
         }
         SchemaKind::Type(Type::Integer(IntegerType {
             format,
@@ -283,6 +301,11 @@ fn paging_tokens(
             bail!("`{name}` is not a parameter of the operation");
         }
     }
+    let offset_unit = match field("offset-unit")?.as_str() {
+        "record" => quote!(OffsetUnit::Record),
+        "page" => quote!(OffsetUnit::Page),
+        other => bail!("`offset-unit: {other}`: use `record` (index of the first record) or `page` (a page number)"),
+    };
     let ok = operation
         .responses
         .responses
@@ -308,6 +331,7 @@ fn paging_tokens(
     Ok(quote! {
         Some(Paging {
             offset_parameter: #offset,
+            offset_unit: #offset_unit,
             limit_parameter: #limit,
             total_field: #total,
             items_field: #items,

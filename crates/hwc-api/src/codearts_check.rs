@@ -90,14 +90,15 @@ value as its compact JSON text.*/
     ///Issue counts of one scan.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CheckRecordDataInfo {
-        /**Checks the task execution end time. Observed as `YYYY-MM-DD HH:MM:SS` with no time zone
-(FACTS.md).
+        /**Checks the task execution end time. Observed as `YYYY-MM-DD HH:MM:SS` with no time zone;
+the API Explorer's schema says `yyyy-MM-ddTHH:mm:ssZ` (FACTS.md). Clients read both.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub check_end_time: ::std::option::Option<
             crate::codearts_check::types::LenientString,
         >,
-        /**Schedule. Observed as `YYYY-MM-DD HH:MM:SS` with no time zone (FACTS.md).
+        /**Schedule. Observed as `YYYY-MM-DD HH:MM:SS` with no time zone; the API Explorer's
+schema says `yyyy-MM-ddTHH:mm:ssZ` (FACTS.md). Clients read both.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub check_time: ::std::option::Option<
@@ -153,6 +154,9 @@ value as its compact JSON text.*/
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 32usize {
+                return Err("longer than 32 characters".into());
+            }
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -752,20 +756,24 @@ Sends a `GET` request to `/v2/{project_id}/tasks/{task_id}/checkrecord`
 
 Arguments:
 - `project_id`: Project ID. This is the 32-character id of a CodeArts project, not the IAM project
-(FACTS.md, "project_id is not the same thing in both APIs").
+(FACTS.md, "project_id is not the same thing in both APIs"); 1 to 32 characters as
+documented today.
 
 - `task_id`: Task ID
 - `end_time`: End time of the filtering. The filtering is performed based on the end time of the task
-check. The format is not documented (FACTS.md); the official signer's test vectors send
-`YYYY-MM-DD HH:MM:SS`, the format of `check_end_time`.
+check. UTC, in the form `yyyy-MM-ddTHH:mm:ssZ` as documented today; the service's
+default is the current time.
 
 - `limit`: Number of records displayed on each page. A maximum of 1000 records can be displayed on
-each page.
+each page (documented today as the page size, "similar to page_size").
 
-- `offset`: Pagination index, offset
-- `start_time`: Start time for filtering tasks. Tasks are filtered based on the start time. The format
-is not documented (FACTS.md); the official signer's test vectors send
-`YYYY-MM-DD HH:MM:SS`, the format of `check_time`.
+- `offset`: Pagination index, offset. Documented today as the page number ("similar to page_num"),
+0 to 999,999; whether the first page is 0 or 1 is not stated, and the 2024 page called
+it a record offset (FACTS.md, "CodeArts Check as documented today").
+
+- `start_time`: Start time for filtering tasks. Tasks are filtered based on the start time. UTC, in the
+form `yyyy-MM-ddTHH:mm:ssZ` as documented today; the service's default is
+`2000-01-01T00:00:00Z`.
 
 ```ignore
 let response = client.check_record()
@@ -997,65 +1005,67 @@ pub mod prelude {
 /// and paging. Validation and paging read it from here.
 pub mod spec {
     use crate::descriptor::{
-        Endpoint, Location, Operation, Paging, Parameter, ParameterSchema, Service,
+        Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema,
+        Service,
     };
     /// The service, its regional endpoints and its operations.
     pub const SERVICE: Service = Service {
         module: "codearts_check",
-        sdk_name: "CODECHECK",
+        sdk_name: "CODEARTSCHECK",
+        legacy_sdk_names: &["CODECHECK"],
         version: "v2",
         endpoints: &[
             Endpoint {
                 region: "cn-north-4",
-                url: "https://codecheck-ext.cn-north-4.myhuaweicloud.com",
+                url: "https://codearts-check.cn-north-4.myhuaweicloud.com",
             },
             Endpoint {
                 region: "cn-north-1",
-                url: "https://codecheck-ext.cn-north-1.myhuaweicloud.com",
+                url: "https://codearts-check.cn-north-1.myhuaweicloud.com",
             },
             Endpoint {
                 region: "cn-east-2",
-                url: "https://codecheck-ext.cn-east-2.myhuaweicloud.com",
+                url: "https://codearts-check.cn-east-2.myhuaweicloud.com",
             },
             Endpoint {
                 region: "cn-south-1",
-                url: "https://codecheck-ext.cn-south-1.myhuaweicloud.com",
+                url: "https://codearts-check.cn-south-1.myhuaweicloud.com",
             },
             Endpoint {
                 region: "cn-east-3",
-                url: "https://codecheck-ext.cn-east-3.myhuaweicloud.com",
+                url: "https://codearts-check.cn-east-3.myhuaweicloud.com",
             },
             Endpoint {
                 region: "la-north-2",
-                url: "https://codecheck-ext.la-north-2.myhuaweicloud.com",
+                url: "https://codearts-check.la-north-2.myhuaweicloud.com",
             },
             Endpoint {
                 region: "sa-brazil-1",
-                url: "https://codecheck-ext.sa-brazil-1.myhuaweicloud.com",
+                url: "https://codearts-check.sa-brazil-1.myhuaweicloud.com",
             },
             Endpoint {
                 region: "ap-southeast-3",
-                url: "https://codecheck-ext.ap-southeast-3.myhuaweicloud.com",
+                url: "https://codearts-check.ap-southeast-3.myhuaweicloud.com",
             },
             Endpoint {
                 region: "cn-north-4",
-                url: "https://codecheck-ext.cn-north-4.myhuaweicloud.cn",
+                url: "https://codearts-check.cn-north-4.myhuaweicloud.cn",
             },
             Endpoint {
                 region: "cn-north-1",
-                url: "https://codecheck-ext.cn-north-1.myhuaweicloud.cn",
+                url: "https://codearts-check.cn-north-1.myhuaweicloud.cn",
             },
             Endpoint {
                 region: "cn-east-2",
-                url: "https://codecheck-ext.cn-east-2.myhuaweicloud.cn",
+                url: "https://codearts-check.cn-east-2.myhuaweicloud.cn",
             },
             Endpoint {
                 region: "cn-south-1",
-                url: "https://codecheck-ext.cn-south-1.myhuaweicloud.cn",
+                url: "https://codearts-check.cn-south-1.myhuaweicloud.cn",
             },
             Endpoint {
                 region: "cn-east-3",
-                url: "https://codecheck-ext.cn-east-3.myhuaweicloud.cn",
+                url: "https://codearts-check.cn-east-3.myhuaweicloud.cn",
             },
         ],
         operations: &[&CHECK_RECORD],
@@ -1072,8 +1082,9 @@ pub mod spec {
                 required: true,
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
-                    max_length: None,
+                    max_length: Some(32u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -1084,6 +1095,7 @@ pub mod spec {
                     min_length: Some(1u64),
                     max_length: None,
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -1093,7 +1105,7 @@ pub mod spec {
                 schema: ParameterSchema::Integer {
                     bits: 32u32,
                     minimum: Some(0i64),
-                    maximum: None,
+                    maximum: Some(999999i64),
                     default: Some(0i64),
                 },
             },
@@ -1116,6 +1128,7 @@ pub mod spec {
                     min_length: None,
                     max_length: None,
                     default: None,
+                    time_format: Some("%Y-%m-%dT%H:%M:%SZ"),
                 },
             },
             Parameter {
@@ -1126,11 +1139,13 @@ pub mod spec {
                     min_length: None,
                     max_length: None,
                     default: None,
+                    time_format: Some("%Y-%m-%dT%H:%M:%SZ"),
                 },
             },
         ],
         paging: Some(Paging {
             offset_parameter: "offset",
+            offset_unit: OffsetUnit::Page,
             limit_parameter: "limit",
             total_field: "total",
             items_field: "data",

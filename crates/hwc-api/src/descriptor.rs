@@ -11,6 +11,9 @@ pub struct Service {
     pub module: &'static str,
     /// Name the official SDKs use in region overrides (`HUAWEICLOUD_SDK_REGION_<NAME>_<REGION>`).
     pub sdk_name: &'static str,
+    /// Older names of the service still honoured in overrides, from `x-hwc-sdk-service-legacy`
+    /// (users keep the variables a retired SDK package read).
+    pub legacy_sdk_names: &'static [&'static str],
     /// API version, from the spec's `info.version`.
     pub version: &'static str,
     /// Every regional endpoint of the spec's `servers`, in spec order; a region may appear twice
@@ -86,6 +89,9 @@ pub enum ParameterSchema {
         max_length: Option<u64>,
         /// Value the server assumes when the parameter is absent.
         default: Option<&'static str>,
+        /// A UTC time in this `strftime` form, from `x-hwc-time-format` (such as
+        /// `%Y-%m-%dT%H:%M:%SZ`): what clients send and servers read.
+        time_format: Option<&'static str>,
     },
     /// One of a closed list of values.
     Choice {
@@ -105,16 +111,28 @@ pub enum ParameterSchema {
     },
 }
 
-/// How an operation pages: the parameters that move through the result and the response
-/// fields that carry the total and the items.
+/// How an operation pages: the parameters that move through the result, what the offset counts,
+/// and the response fields that carry the total and the items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Paging {
-    /// Query parameter giving the index of the first item.
+    /// Query parameter saying where the page starts.
     pub offset_parameter: &'static str,
+    /// What the offset parameter counts.
+    pub offset_unit: OffsetUnit,
     /// Query parameter giving the page size.
     pub limit_parameter: &'static str,
     /// Response field with the number of items in the whole result.
     pub total_field: &'static str,
     /// Response field with the items of the page.
     pub items_field: &'static str,
+}
+
+/// What an operation's offset parameter counts, from `x-hwc-paging.offset-unit`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OffsetUnit {
+    /// The index of the first record of the page (0 for the first record).
+    Record,
+    /// A page number. Where the documentation does not say whether the first page is 0 or 1
+    /// (or the service really takes records), clients find out from the answers.
+    Page,
 }

@@ -2115,12 +2115,14 @@ pub mod prelude {
 /// and paging. Validation and paging read it from here.
 pub mod spec {
     use crate::descriptor::{
-        Endpoint, Location, Operation, Paging, Parameter, ParameterSchema, Service,
+        Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema,
+        Service,
     };
     /// The service, its regional endpoints and its operations.
     pub const SERVICE: Service = Service {
         module: "hss",
         sdk_name: "HSS",
+        legacy_sdk_names: &[],
         version: "v5",
         endpoints: &[
             Endpoint {
@@ -2268,6 +2270,7 @@ pub mod spec {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2278,6 +2281,7 @@ pub mod spec {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
                     default: Some("0"),
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2310,6 +2314,7 @@ pub mod spec {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2320,6 +2325,7 @@ pub mod spec {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2338,6 +2344,7 @@ pub mod spec {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2356,6 +2363,7 @@ pub mod spec {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2374,6 +2382,7 @@ pub mod spec {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2384,6 +2393,7 @@ pub mod spec {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
             Parameter {
@@ -2394,11 +2404,13 @@ pub mod spec {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
                     default: None,
+                    time_format: None,
                 },
             },
         ],
         paging: Some(Paging {
             offset_parameter: "offset",
+            offset_unit: OffsetUnit::Record,
             limit_parameter: "limit",
             total_field: "total_num",
             items_field: "data_list",

@@ -5,7 +5,7 @@
 
 mod support;
 
-use hwc_api::descriptor::{Location, ParameterSchema, Service};
+use hwc_api::descriptor::{Location, OffsetUnit, ParameterSchema, Service};
 use support::api_page::Constraints;
 use support::spec::{Spec, constraints_of};
 
@@ -23,6 +23,7 @@ fn constraints_of_descriptor(schema: &ParameterSchema) -> Constraints {
             min_length,
             max_length,
             default,
+            ..
         } => Constraints {
             min_length,
             max_length,
@@ -56,6 +57,11 @@ fn descriptors_repeat_the_spec_exactly() {
             service.sdk_name, spec.document["info"]["x-hwc-sdk-service"],
             "{file}"
         );
+        let legacy: Vec<&str> = spec.document["info"]["x-hwc-sdk-service-legacy"]
+            .as_array()
+            .map(|names| names.iter().filter_map(|n| n.as_str()).collect())
+            .unwrap_or_default();
+        assert_eq!(service.legacy_sdk_names, legacy, "{file}");
         let endpoints: Vec<(String, String)> = service
             .endpoints
             .iter()
@@ -94,6 +100,13 @@ fn descriptors_repeat_the_spec_exactly() {
                 constraints_of(&schema),
                 "{context}"
             );
+            if let ParameterSchema::Text { time_format, .. } = generated.schema {
+                assert_eq!(
+                    time_format,
+                    schema["x-hwc-time-format"].as_str(),
+                    "{context}: x-hwc-time-format"
+                );
+            }
             if let ParameterSchema::Integer { bits, .. } = generated.schema {
                 let expected = if schema["format"] == "int32" { 32 } else { 64 };
                 assert_eq!(bits, expected, "{context}: format");
@@ -103,6 +116,11 @@ fn descriptors_repeat_the_spec_exactly() {
         let paging = operation.paging.expect("both operations page");
         let extension = &spec.operation["x-hwc-paging"];
         assert_eq!(paging.offset_parameter, extension["offset"], "{file}");
+        let unit = match paging.offset_unit {
+            OffsetUnit::Record => "record",
+            OffsetUnit::Page => "page",
+        };
+        assert_eq!(unit, extension["offset-unit"], "{file}");
         assert_eq!(paging.limit_parameter, extension["limit"], "{file}");
         assert_eq!(paging.total_field, extension["total"], "{file}");
         assert_eq!(paging.items_field, extension["items"], "{file}");
@@ -146,8 +164,17 @@ fn descriptors_state_the_documented_ranges() {
         Some(ParameterSchema::Integer {
             bits: 32,
             minimum: Some(0),
-            maximum: None,
+            maximum: Some(999_999),
             default: Some(0)
         })
+    );
+    assert_eq!(
+        hss.paging.map(|p| p.offset_unit),
+        Some(OffsetUnit::Record)
+    );
+    assert_eq!(
+        codearts.paging.map(|p| p.offset_unit),
+        Some(OffsetUnit::Page),
+        "a page number, as CodeArts Check is documented today"
     );
 }

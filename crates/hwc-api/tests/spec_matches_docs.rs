@@ -15,6 +15,8 @@ struct Case {
     spec: &'static str,
     /// Length limits of the documented `X-Auth-Token` header, stated in the security scheme.
     token_length: &'static str,
+    /// The FACTS.md section listing what later revisions of the page changed, if any.
+    revised_in: Option<&'static str>,
 }
 
 const CASES: [Case; 2] = [
@@ -22,11 +24,13 @@ const CASES: [Case; 2] = [
         page: "hss-v5-image-vulnerability-handle-history.txt",
         spec: "hss-v5.yaml",
         token_length: "1 to 32,768 characters",
+        revised_in: None,
     },
     Case {
         page: "codearts-check-v2-checkrecord.txt",
         spec: "codearts-check-v2.yaml",
         token_length: "Minimum: 1, maximum: 100000",
+        revised_in: Some("## CodeArts Check as documented today"),
     },
 ];
 
@@ -111,6 +115,9 @@ fn every_documented_parameter_is_in_the_spec_with_its_constraints() {
             assert_eq!(schema["type"], expected_type, "{context}: type");
 
             let mut documented = constraints(&param.doc_type, &param.text);
+            if let Some(section) = case.revised_in {
+                revise(&mut documented, &param.name, section);
+            }
             if location == "path" {
                 // An empty path segment addresses another URL, so the spec may require one
                 // character where the page states nothing (said in the spec's header comment).
@@ -142,6 +149,60 @@ fn every_documented_parameter_is_in_the_spec_with_its_constraints() {
             );
         }
     }
+}
+
+/// Applies what FACTS.md says later revisions of the page changed: a bullet naming the
+/// parameter that gives `A to B` (a range) or `A to B characters` (lengths), in the first bullet
+/// that names it.
+fn revise(documented: &mut support::api_page::Constraints, name: &str, section: &str) {
+    let facts = std::fs::read_to_string(api_page::reference_dir().join("FACTS.md")).unwrap();
+    let start = facts.find(section).expect("the FACTS.md section") + section.len();
+    let body = &facts[start..];
+    let body = &body[..body.find("\n## ").unwrap_or(body.len())];
+    let named = format!("`{name}`");
+    let Some(bullet) = body
+        .split("\n- ")
+        .find(|bullet| bullet.contains(&named))
+    else {
+        return;
+    };
+    // The range right after the name (a bullet may give another parameter's range too).
+    let after = &bullet[bullet.find(&named).unwrap_or(0)..];
+    let range = regex::Regex::new(r"(\d[\d,]*) to (\d[\d,]*)( characters)?").unwrap();
+    let Some(found) = range.captures(after) else {
+        return;
+    };
+    let number = |i: usize| found[i].replace(',', "").parse::<i64>().unwrap();
+    if found.get(3).is_some() {
+        documented.min_length = Some(number(1) as u64);
+        documented.max_length = Some(number(2) as u64);
+    } else {
+        documented.minimum = Some(number(1));
+        documented.maximum = Some(number(2));
+    }
+}
+
+#[test]
+fn revisions_of_the_codearts_page_are_applied_from_facts_md() {
+    // Guards `revise`: the figures it must find in FACTS.md.
+    let section = CASES[1].revised_in.unwrap();
+    let revised = |name: &str| {
+        let mut constraints = support::api_page::Constraints::default();
+        revise(&mut constraints, name, section);
+        constraints
+    };
+    assert_eq!(
+        (revised("offset").minimum, revised("offset").maximum),
+        (Some(0), Some(999_999))
+    );
+    assert_eq!(
+        (revised("limit").minimum, revised("limit").maximum),
+        (Some(1), Some(1_000))
+    );
+    assert_eq!(
+        (revised("project_id").min_length, revised("project_id").max_length),
+        (Some(1), Some(32))
+    );
 }
 
 fn check_token_scheme(spec: &Spec, case: &Case, context: &str) {
@@ -312,6 +373,14 @@ fn servers_list_the_regions_of_facts_md() {
         "https://hss.cn-north-4.myhuaweicloud.com".to_owned()
     )));
     let codearts = Spec::load("codearts-check-v2.yaml").server_regions();
+    assert!(codearts.contains(&(
+        "cn-north-4".to_owned(),
+        "https://codearts-check.cn-north-4.myhuaweicloud.com".to_owned()
+    )));
+    assert!(codearts.contains(&(
+        "cn-north-4".to_owned(),
+        "https://codearts-check.cn-north-4.myhuaweicloud.cn".to_owned()
+    )));
     assert_eq!(
         codearts
             .iter()

@@ -4,6 +4,9 @@
 //! - the official Python SDK (`huaweicloudsdkhss`, `huaweicloudsdkcodecheck`) calls both
 //!   operations against the simulator with AK/SK, pages through multi-page results, and is
 //!   refused with 401 `APIGW.0301` when its SK is wrong;
+//! - the current official CodeArts Check package (`huaweicloudsdkcodeartscheck`, which replaced
+//!   `huaweicloudsdkcodecheck`) pages the demo task's whole history in each of the simulator's
+//!   [`hwc_sim::CodeArtsPaging`] modes, reading `offset` as that mode does;
 //! - schemathesis finds the simulator conforming to `spec/`.
 //!
 //! The packages are pinned in `tests/interop/requirements.txt` and installed from PyPI into a
@@ -149,6 +152,58 @@ async fn the_official_sdk_pages_both_operations_and_is_refused_with_a_wrong_sk()
         refused["request_id"].as_str().unwrap().len(),
         32,
         "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn the_current_official_codearts_check_sdk_pages_every_paging_mode() {
+    let mut histories = Vec::new();
+    for (mode, name) in [
+        (hwc_sim::CodeArtsPaging::Page0, "page0"),
+        (hwc_sim::CodeArtsPaging::Page1, "page1"),
+        (hwc_sim::CodeArtsPaging::Record, "record"),
+    ] {
+        let sim = Simulator::builder()
+            .records(2_000)
+            .check_records(2_500)
+            .codearts_paging(mode)
+            .start()
+            .await
+            .unwrap();
+        let output = python(
+            &interop_dir().join("official_sdk.py"),
+            &[
+                ("HWC_SIM_URL", sim.base_url()),
+                ("HWC_SIM_AK", hwc_sim::DEMO_AK.to_owned()),
+                ("HWC_SIM_SK", hwc_sim::DEMO_SK.to_owned()),
+                ("HWC_SIM_CODEARTS_PAGING", name.to_owned()),
+                ("HWC_SIM_CODEARTS_LIMIT", "1000".to_owned()),
+            ],
+        )
+        .await;
+        let result = stdout_json(&output);
+
+        // The script's `start_time` is the documented default, 2000-01-01T00:00:00Z: every scan.
+        let check = &result["codeartscheck"];
+        assert_eq!(check["paging"], name, "{check}");
+        assert_eq!(check["total"], 2_500, "{name}: {check}");
+        assert_eq!(check["records"], check["total"], "{name}: {check}");
+        assert_eq!(
+            check["distinct"], check["total"],
+            "{name}: no scan twice: {check}"
+        );
+        assert_eq!(check["pages"], 3, "{name}: {check}");
+        let (first, last) = (
+            check["first"].as_str().unwrap(),
+            check["last"].as_str().unwrap(),
+        );
+        assert!(first > last, "{name}: newest scan first: {check}");
+        histories.push((first.to_owned(), last.to_owned()));
+    }
+    // Same seed, same history: the modes differ only in how `offset` is read.
+    assert!(
+        histories.windows(2).all(|pair| pair[0] == pair[1]),
+        "{histories:?}"
     );
 }
 

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::{self, Credentials, Profile};
+use crate::endpoints::EndpointSet;
 use crate::error::Error;
 use crate::region::{self, Overrides, Service};
 use crate::retry::RetryPolicy;
@@ -34,7 +35,7 @@ pub(crate) struct Inner {
     pub operation_timeout: Duration,
     pub page_concurrency: usize,
     pub clock: Arc<Clock>,
-    pub endpoints: BTreeMap<Service, Result<String, String>>,
+    pub endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, String>>,
 }
 
 impl fmt::Debug for Client {
@@ -52,10 +53,20 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// The base URL used for `service`, or why there is none.
+    /// The base URL requests to `service` go to now (the first endpoint, or the one failed
+    /// over to), or why there is none.
     pub fn endpoint(&self, service: Service) -> Result<&str, Error> {
+        self.endpoint_set(service).map(|set| set.current())
+    }
+
+    /// Every base URL of `service`, in the order they are tried when one cannot be reached.
+    pub fn endpoints(&self, service: Service) -> Result<&[String], Error> {
+        self.endpoint_set(service).map(|set| set.all())
+    }
+
+    fn endpoint_set(&self, service: Service) -> Result<&EndpointSet, Error> {
         match self.inner.endpoints.get(&service) {
-            Some(Ok(url)) => Ok(url),
+            Some(Ok(set)) => Ok(set),
             Some(Err(why)) => Err(Error::Config(why.clone())),
             None => Err(Error::Config(format!(
                 "no endpoint for {}",
@@ -96,7 +107,7 @@ impl Client {
 #[derive(Default)]
 pub struct ClientBuilder {
     region: Option<String>,
-    endpoints: BTreeMap<Service, String>,
+    endpoints: BTreeMap<Service, Vec<String>>,
     credentials: Option<Credentials>,
     project_id: Option<String>,
     connect_timeout: Option<Duration>,
@@ -148,10 +159,31 @@ impl ClientBuilder {
 
     /// Uses `url` for `service` whatever the region (a simulator, a private endpoint).
     /// Plain `http` to a host other than loopback is refused at [`build`](Self::build) unless
-    /// [`allow_insecure_http`](Self::allow_insecure_http) is set.
-    pub fn endpoint(mut self, service: Service, url: impl AsRef<str>) -> Result<Self, Error> {
-        let url = region::check_endpoint(url.as_ref(), true)?;
-        self.endpoints.insert(service, url);
+    /// [`allow_insecure_http`](Self::allow_insecure_http) is set. A comma-separated list is
+    /// taken as [`endpoints`](Self::endpoints).
+    pub fn endpoint(self, service: Service, url: impl AsRef<str>) -> Result<Self, Error> {
+        let urls: Vec<&str> = url.as_ref().split(',').map(str::trim).collect();
+        self.endpoints(service, urls)
+    }
+
+    /// Uses these URLs for `service`, in order: when a connection to one cannot be made (DNS
+    /// failure, refused, TLS handshake failure) requests move to the next, and stay there.
+    pub fn endpoints<I, U>(mut self, service: Service, urls: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = U>,
+        U: AsRef<str>,
+    {
+        let urls = urls
+            .into_iter()
+            .map(|url| region::check_endpoint(url.as_ref(), true))
+            .collect::<Result<Vec<_>, _>>()?;
+        if urls.is_empty() {
+            return Err(Error::Config(format!(
+                "no endpoint given for {}",
+                service.display_name()
+            )));
+        }
+        self.endpoints.insert(service, urls);
         Ok(self)
     }
 
@@ -278,19 +310,24 @@ impl ClientBuilder {
         let overrides = self.overrides();
         let mut endpoints = BTreeMap::new();
         for service in Service::ALL {
-            let endpoint = match (self.endpoints.get(&service), &self.region) {
-                (Some(url), _) => {
-                    region::check_endpoint(url, self.allow_insecure_http).map_err(|e| e.to_string())
-                }
-                (None, Some(region)) => region::resolve(service, region, &overrides)
-                    .and_then(|url| region::check_endpoint(&url, self.allow_insecure_http))
-                    .map_err(|e| e.to_string()),
-                (None, None) => Err(format!(
+            let urls = match (self.endpoints.get(&service), &self.region) {
+                (Some(urls), _) => Ok(urls.clone()),
+                (None, Some(region)) => region::resolve(service, region, &overrides),
+                (None, None) => Err(Error::Config(format!(
                     "no endpoint for {}: set a region or an endpoint",
                     service.display_name()
-                )),
+                ))),
             };
-            endpoints.insert(service, endpoint);
+            let set = urls
+                .and_then(|urls| {
+                    urls.iter()
+                        .map(|url| region::check_endpoint(url, self.allow_insecure_http))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .and_then(EndpointSet::new)
+                .map(Arc::new)
+                .map_err(|e| e.to_string());
+            endpoints.insert(service, set);
         }
 
         let mut http = reqwest::Client::builder()
@@ -317,9 +354,9 @@ impl ClientBuilder {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
 
         let clock = Arc::new(Clock::default());
-        let transport = |service: Service| -> hwc_api::SharedTransport {
+        let transport = |endpoints: Arc<EndpointSet>| -> hwc_api::SharedTransport {
             Arc::new(HwcTransport {
-                service,
+                endpoints,
                 credentials: credentials.clone(),
                 project_id: project_id.clone(),
                 clock: Arc::clone(&clock),
@@ -333,15 +370,15 @@ impl ClientBuilder {
                 .cloned()
                 .unwrap_or_else(|| Err(format!("no endpoint for {}", service.display_name())))
         };
-        let hss = endpoint_of(Service::Hss).map(|url| {
-            hwc_api::hss::Client::new_with_client(&url, http.clone(), transport(Service::Hss))
+        // The generated clients are built for the first endpoint; the transport aims each
+        // attempt at the one in use.
+        let hss = endpoint_of(Service::Hss).map(|set| {
+            let first = set.text(0).to_owned();
+            hwc_api::hss::Client::new_with_client(&first, http.clone(), transport(set))
         });
-        let codearts_check = endpoint_of(Service::CodeArtsCheck).map(|url| {
-            hwc_api::codearts_check::Client::new_with_client(
-                &url,
-                http.clone(),
-                transport(Service::CodeArtsCheck),
-            )
+        let codearts_check = endpoint_of(Service::CodeArtsCheck).map(|set| {
+            let first = set.text(0).to_owned();
+            hwc_api::codearts_check::Client::new_with_client(&first, http.clone(), transport(set))
         });
         Ok(Client {
             inner: Arc::new(Inner {

@@ -49,6 +49,7 @@ pub mod canonical;
 mod client;
 pub mod codearts_check;
 mod credentials;
+mod endpoints;
 mod error;
 pub mod hss;
 mod paginate;

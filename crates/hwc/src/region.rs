@@ -108,44 +108,62 @@ struct RegionEntry {
     endpoints: Vec<String>,
 }
 
-/// The environment variable that overrides `service`'s endpoint in `region`.
-fn override_variable(service: Service, region: &str) -> String {
+/// The names the official SDKs give the service in overrides: the current one first, then the
+/// legacy ones the spec lists (`CODECHECK` for CodeArts Check).
+fn override_names(service: Service) -> impl Iterator<Item = &'static str> {
+    let descriptor = service.descriptor();
+    std::iter::once(descriptor.sdk_name).chain(descriptor.legacy_sdk_names.iter().copied())
+}
+
+/// The environment variable that overrides `service`'s endpoints in `region`, under the
+/// service name `name`.
+fn override_variable(name: &str, region: &str) -> String {
     format!(
-        "HUAWEICLOUD_SDK_REGION_{}_{}",
-        service.descriptor().sdk_name,
+        "HUAWEICLOUD_SDK_REGION_{name}_{}",
         region.to_ascii_uppercase().replace('-', "_")
     )
 }
 
-/// The base URL of `service` in `region`, or why there is none.
+/// The base URLs of `service` in `region`, in the order to try them, or why there are none.
 pub(crate) fn resolve(
     service: Service,
     region: &str,
     overrides: &Overrides,
-) -> Result<String, Error> {
+) -> Result<Vec<String>, Error> {
     lookup(service, region, overrides)?.ok_or_else(|| {
         Error::Config(format!(
             "{} has no endpoint in region {region:?}; its regions are {} (or set {})",
             service.display_name(),
             service.regions().join(", "),
-            override_variable(service, region)
+            override_variable(service.descriptor().sdk_name, region)
         ))
     })
 }
 
-/// The base URL of `service` in `region`: `None` when neither the overrides nor the spec have
-/// one, an error when an override file cannot be read.
+/// The base URLs of `service` in `region`, in the order to try them: `None` when neither the
+/// overrides nor the spec have one, an error when an override file cannot be read.
+///
+/// As in the official SDKs, the first of these that has an entry wins, and each may list several
+/// endpoints: `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` (comma-separated), the regions file,
+/// then the spec's `servers` (a second domain after the first). `<SERVICE>` is the current name,
+/// then each legacy one.
 pub(crate) fn lookup(
     service: Service,
     region: &str,
     overrides: &Overrides,
-) -> Result<Option<String>, Error> {
-    let sdk_name = service.descriptor().sdk_name;
-    let variable = override_variable(service, region);
-    if let Some(list) = (overrides.env)(&variable)
-        && let Some(first) = list.split(',').map(str::trim).find(|e| !e.is_empty())
-    {
-        return Ok(Some(first.to_owned()));
+) -> Result<Option<Vec<String>>, Error> {
+    for name in override_names(service) {
+        if let Some(list) = (overrides.env)(&override_variable(name, region)) {
+            let endpoints: Vec<String> = list
+                .split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .map(str::to_owned)
+                .collect();
+            if !endpoints.is_empty() {
+                return Ok(Some(endpoints));
+            }
+        }
     }
     if let Some(path) = overrides.regions_file.as_deref().filter(|p| p.exists()) {
         let text = std::fs::read_to_string(path)
@@ -157,22 +175,36 @@ pub(crate) fn lookup(
                     path.display()
                 ))
             })?;
-        let entries = file
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(sdk_name))
-            .map(|(_, entries)| entries);
-        if let Some(entry) = entries.and_then(|e| e.iter().find(|entry| entry.id == region))
-            && let Some(endpoint) = entry.endpoint.iter().chain(&entry.endpoints).next()
-        {
-            return Ok(Some(endpoint.clone()));
+        for name in override_names(service) {
+            let entry = file
+                .iter()
+                .filter(|(key, _)| key.eq_ignore_ascii_case(name))
+                .flat_map(|(_, entries)| entries)
+                .find(|entry| entry.id == region);
+            if let Some(entry) = entry {
+                let endpoints: Vec<String> = entry
+                    .endpoint
+                    .iter()
+                    .chain(&entry.endpoints)
+                    .flat_map(|list| list.split(','))
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if !endpoints.is_empty() {
+                    return Ok(Some(endpoints));
+                }
+            }
         }
     }
-    Ok(service
+    let endpoints: Vec<String> = service
         .descriptor()
         .endpoints
         .iter()
-        .find(|endpoint| endpoint.region == region)
-        .map(|endpoint| endpoint.url.to_owned()))
+        .filter(|endpoint| endpoint.region == region)
+        .map(|endpoint| endpoint.url.to_owned())
+        .collect();
+    Ok((!endpoints.is_empty()).then_some(endpoints))
 }
 
 /// Checks an endpoint URL: http(s), a host, no path beyond `/`, no query or fragment; plain
@@ -223,15 +255,23 @@ mod tests {
         let none = Overrides::none();
         assert_eq!(
             resolve(Service::Hss, "cn-north-4", &none).unwrap(),
-            "https://hss.cn-north-4.myhuaweicloud.com"
+            ["https://hss.cn-north-4.myhuaweicloud.com"]
         );
         assert_eq!(
             resolve(Service::Hss, "eu-west-101", &none).unwrap(),
-            "https://hss.eu-west-101.myhuaweicloud.eu"
+            ["https://hss.eu-west-101.myhuaweicloud.eu"]
         );
         assert_eq!(
             resolve(Service::CodeArtsCheck, "ap-southeast-3", &none).unwrap(),
-            "https://codecheck-ext.ap-southeast-3.myhuaweicloud.com"
+            ["https://codearts-check.ap-southeast-3.myhuaweicloud.com"]
+        );
+        assert_eq!(
+            resolve(Service::CodeArtsCheck, "cn-north-4", &none).unwrap(),
+            [
+                "https://codearts-check.cn-north-4.myhuaweicloud.com",
+                "https://codearts-check.cn-north-4.myhuaweicloud.cn"
+            ],
+            "the cn-* regions have a second endpoint, tried after the first"
         );
         let unknown = resolve(Service::CodeArtsCheck, "cn-north-9", &none)
             .unwrap_err()
@@ -241,7 +281,7 @@ mod tests {
             "{unknown}"
         );
         assert!(
-            unknown.contains("HUAWEICLOUD_SDK_REGION_CODECHECK_CN_NORTH_9"),
+            unknown.contains("HUAWEICLOUD_SDK_REGION_CODEARTSCHECK_CN_NORTH_9"),
             "{unknown}"
         );
     }
@@ -261,21 +301,49 @@ mod tests {
         );
         assert_eq!(
             resolve(Service::Hss, "cn-north-4", &overrides).unwrap(),
-            "https://a.example"
+            ["https://a.example", "https://b.example"],
+            "every endpoint of the list, in order"
         );
         assert_eq!(
             resolve(Service::Hss, "my-region-1", &overrides).unwrap(),
-            "https://hss.example.internal"
+            ["https://hss.example.internal"]
         );
         assert_eq!(
             resolve(Service::Hss, "cn-east-3", &overrides).unwrap(),
-            "https://hss.cn-east-3.myhuaweicloud.com"
+            ["https://hss.cn-east-3.myhuaweicloud.com"]
         );
         std::fs::write(&file, "HSS: [not, a, list of entries").unwrap();
         let broken = resolve(Service::Hss, "my-region-1", &overrides)
             .unwrap_err()
             .to_string();
         assert!(broken.contains("regions.yaml"), "{broken}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn codearts_check_overrides_read_the_current_name_then_the_legacy_one() {
+        let dir = std::env::temp_dir().join(format!("hwc-regions-legacy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("regions.yaml");
+        std::fs::write(
+            &file,
+            "CodeCheck:\n  - id: r-legacy\n    endpoint: https://legacy.example\n  - id: r-both\n    endpoint: https://legacy-both.example\nCODEARTSCHECK:\n  - id: r-both\n    endpoint: https://current.example\n",
+        )
+        .unwrap();
+        let env = |name: &str| match name {
+            "HUAWEICLOUD_SDK_REGION_CODECHECK_CN_NORTH_4" => Some("https://old-env.example".into()),
+            "HUAWEICLOUD_SDK_REGION_CODECHECK_CN_EAST_3" => Some("https://old-env.example".into()),
+            "HUAWEICLOUD_SDK_REGION_CODEARTSCHECK_CN_EAST_3" => {
+                Some("https://new-env.example".into())
+            }
+            _ => None,
+        };
+        let overrides = Overrides::custom(env, Some(file));
+        let resolved = |region| resolve(Service::CodeArtsCheck, region, &overrides).unwrap();
+        assert_eq!(resolved("cn-north-4"), ["https://old-env.example"], "legacy variable");
+        assert_eq!(resolved("cn-east-3"), ["https://new-env.example"], "current name first");
+        assert_eq!(resolved("r-legacy"), ["https://legacy.example"], "legacy file entry");
+        assert_eq!(resolved("r-both"), ["https://current.example"], "current file entry first");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -14,7 +14,7 @@ use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
 use crate::credentials::Credentials;
-use crate::region::Service;
+use crate::endpoints::EndpointSet;
 use crate::retry::RetryPolicy;
 use crate::signing;
 
@@ -77,9 +77,11 @@ fn record(update: impl FnOnce(&mut CallRecord)) {
 /// The transport one service's generated client sends through.
 #[derive(Debug)]
 pub(crate) struct HwcTransport {
-    pub service: Service,
+    /// Where the service's requests go, and which endpoint is in use.
+    pub endpoints: Arc<EndpointSet>,
     pub credentials: Credentials,
-    /// Sent as `X-Project-Id` with AK/SK on HSS, as the official SDKs do.
+    /// The IAM project, sent as a signed `X-Project-Id` with AK/SK on every service, as the
+    /// official SDKs do (CodeArts Check's own project in its path is another id).
     pub project_id: Option<String>,
     pub clock: Arc<Clock>,
     pub retry: RetryPolicy,
@@ -89,10 +91,9 @@ pub(crate) struct HwcTransport {
 impl hwc_api::Transport for HwcTransport {
     fn prepare(&self, request: &mut Request, _operation_id: &'static str) -> Result<(), String> {
         request.headers_mut().remove(API_VERSION);
-        // The official SDKs repeat the project id in a header with AK/SK; it is also in the
-        // path, so an id a header cannot carry (not printable ASCII) is only sent there.
-        if let (Service::Hss, Credentials::AccessKey(_), Some(project)) =
-            (self.service, &self.credentials, &self.project_id)
+        // The official SDKs send the IAM project in a header with AK/SK, whatever the service.
+        // An id a header cannot carry (not printable ASCII) is left out; HSS has it in its path.
+        if let (Credentials::AccessKey(_), Some(project)) = (&self.credentials, &self.project_id)
             && project.bytes().all(|b| b.is_ascii_graphic())
             && let Ok(value) = HeaderValue::from_str(project)
         {
@@ -183,13 +184,22 @@ impl HwcTransport {
         let started = Instant::now();
         let mut corrected_clock = false;
         let mut attempt: u32 = 0;
+        // Attempts that moved to another endpoint at once, and endpoints found unreachable in a
+        // row: a failover is not a retry until every endpoint has been tried.
+        let mut failovers: u32 = 0;
+        let mut unreachable_in_a_row: usize = 0;
         loop {
             attempt += 1;
             let Some(mut this_try) = request.try_clone() else {
                 // Only bodies that cannot be cloned land here; these operations have none.
                 return client.execute(request).await;
             };
-            if let Err(error) = self.authenticate(&mut this_try) {
+            let endpoint = self.endpoints.preferred();
+            let aimed = self
+                .endpoints
+                .aim(&mut this_try, endpoint)
+                .and_then(|()| self.authenticate(&mut this_try));
+            if let Err(error) = aimed {
                 // `prepare` signed a copy successfully, so this does not happen; never send
                 // unsigned, and say why through a local answer.
                 record(|r| r.local_error = Some(error.to_string()));
@@ -217,7 +227,33 @@ impl HwcTransport {
             record(|r| r.attempts = attempt);
 
             let verdict: Answer = match outcome {
+                Err(error) if error.is_connect() && self.endpoints.len() > 1 => {
+                    self.endpoints.unreachable(endpoint);
+                    unreachable_in_a_row += 1;
+                    if unreachable_in_a_row < self.endpoints.len() {
+                        failovers += 1;
+                        tracing::info!(
+                            operation = operation_id,
+                            unreachable = self.endpoints.text(endpoint),
+                            next = self.endpoints.current(),
+                            %error,
+                            "cannot connect; trying the next endpoint"
+                        );
+                        continue;
+                    }
+                    // Every endpoint failed in a row: an ordinary retry, after a backoff.
+                    unreachable_in_a_row = 0;
+                    let tries = attempt - failovers;
+                    if self.may_retry(tries, started, None) {
+                        let delay = self.retry.backoff(tries);
+                        tracing::debug!(operation = operation_id, attempt, %error, ?delay, "no endpoint reachable; retrying");
+                        tokio::time::sleep(delay).await;
+                        continue;
+                    }
+                    return Err(error);
+                }
                 Ok(answer) => {
+                    unreachable_in_a_row = 0;
                     span.record("status", answer.status.as_u16());
                     if let Some(id) = header_text(&answer.headers, "x-request-id") {
                         span.record("request_id", id.as_str());
@@ -226,8 +262,9 @@ impl HwcTransport {
                 }
                 Err(error) => {
                     let retryable = !error.is_builder() && !error.is_redirect();
-                    if retryable && self.may_retry(attempt, started, None) {
-                        let delay = self.retry.backoff(attempt);
+                    let tries = attempt - failovers;
+                    if retryable && self.may_retry(tries, started, None) {
+                        let delay = self.retry.backoff(tries);
                         tracing::debug!(operation = operation_id, attempt, %error, ?delay, "retrying after a transport error");
                         tokio::time::sleep(delay).await;
                         continue;
@@ -251,10 +288,11 @@ impl HwcTransport {
                     );
                 }
                 Verdict::Retry(retry_after) => {
-                    if !self.may_retry(attempt, started, retry_after) {
+                    let tries = attempt - failovers;
+                    if !self.may_retry(tries, started, retry_after) {
                         return Ok(note(verdict));
                     }
-                    let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt));
+                    let delay = retry_after.unwrap_or_else(|| self.retry.backoff(tries));
                     tracing::debug!(
                         operation = operation_id,
                         attempt,

@@ -57,10 +57,13 @@ pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
         ParameterSchema::Text {
             min_length,
             max_length,
+            time_format,
             ..
         } => {
             let length = value.chars().count() as u64;
-            min_length.is_none_or(|min| length >= min) && max_length.is_none_or(|max| length <= max)
+            min_length.is_none_or(|min| length >= min)
+                && max_length.is_none_or(|max| length <= max)
+                && time_format.is_none_or(|format| parse_time(format, value).is_some())
         }
         ParameterSchema::Choice { values } => values.contains(&value),
         ParameterSchema::Integer { .. } => {
@@ -82,6 +85,13 @@ pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
 pub fn describe(schema: &ParameterSchema) -> String {
     match *schema {
         ParameterSchema::Text {
+            time_format: Some(format),
+            ..
+        } => format!(
+            "a UTC time such as {}",
+            format_time(format, jiff::Timestamp::UNIX_EPOCH)
+        ),
+        ParameterSchema::Text {
             min_length,
             max_length,
             ..
@@ -97,6 +107,22 @@ pub fn describe(schema: &ParameterSchema) -> String {
             format!("an integer from {min} to {max}")
         }
     }
+}
+
+/// `instant` in UTC, written in a parameter's `x-hwc-time-format` (a `strftime` form). A format
+/// jiff cannot write gives an empty string, which validation then refuses.
+pub fn format_time(format: &str, instant: jiff::Timestamp) -> String {
+    let zoned = instant.to_zoned(jiff::tz::TimeZone::UTC);
+    jiff::fmt::strtime::format(format, &zoned).unwrap_or_default()
+}
+
+/// Reads a value written in a parameter's `x-hwc-time-format`, as a UTC instant.
+pub fn parse_time(format: &str, text: &str) -> Option<jiff::Timestamp> {
+    let civil = jiff::civil::DateTime::strptime(format, text).ok()?;
+    civil
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .ok()
+        .map(|zoned| zoned.timestamp())
 }
 
 /// The allowed range of an integer parameter: its documented bounds within its format's width.
@@ -205,6 +231,23 @@ mod tests {
         );
         call[3] = ("vul_id", "again");
         assert!(message(check(&HSS, &call)).ends_with("given more than once"));
+    }
+
+    #[test]
+    fn times_keep_the_spec_format() {
+        let call = |time: &str| {
+            check(
+                &CHECK_RECORD,
+                &[("project_id", "p"), ("task_id", "t"), ("start_time", time)],
+            )
+        };
+        assert!(call("2020-09-25T12:05:00Z").is_ok());
+        for bad in ["2020-09-25 12:05:00", "2020-09-25T12:05:00+08:00", "yesterday", ""] {
+            assert_eq!(
+                message(call(bad)),
+                format!(r#"invalid start_time "{bad}": a UTC time such as 1970-01-01T00:00:00Z"#)
+            );
+        }
     }
 
     #[test]

@@ -2,6 +2,11 @@
 
 Environment: HWC_SIM_URL, HWC_SIM_AK, HWC_SIM_SK. Prints one JSON object with what happened:
 the pages and records of a full paging run of each operation, and how a wrong SK was refused.
+
+With HWC_SIM_CODEARTS_PAGING set to the simulator's CodeArts paging mode (page0, page1 or record),
+it also pages CodeArts Check through the current package, huaweicloudsdkcodeartscheck, the way
+that mode reads `offset`, HWC_SIM_CODEARTS_LIMIT records a page (default 1000), and reports it
+under `codeartscheck`.
 """
 
 import json
@@ -10,6 +15,8 @@ import sys
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions import exceptions
+from huaweicloudsdkcodeartscheck.v2 import CheckRecordRequest as CodeArtsCheckRecordRequest
+from huaweicloudsdkcodeartscheck.v2 import CodeArtsCheckClient
 from huaweicloudsdkcodecheck.v2 import CheckRecordRequest, CodeCheckClient
 from huaweicloudsdkhss.v5 import HssClient, ListGeneralImageVulOperationsRequest
 
@@ -17,6 +24,14 @@ URL = os.environ["HWC_SIM_URL"]
 AK = os.environ["HWC_SIM_AK"]
 SK = os.environ["HWC_SIM_SK"]
 PROJECT = "0123456789abcdef0123456789abcdef"
+CODEARTS_PAGING = os.environ.get("HWC_SIM_CODEARTS_PAGING")
+CODEARTS_LIMIT = int(os.environ.get("HWC_SIM_CODEARTS_LIMIT", "1000"))
+# The `offset` of page `page` (counted from 0) of `limit` records, in each paging mode.
+CODEARTS_OFFSETS = {
+    "page0": lambda page, limit: page,
+    "page1": lambda page, limit: page + 1,
+    "record": lambda page, limit: page * limit,
+}
 
 
 def hss_client(sk):
@@ -24,9 +39,9 @@ def hss_client(sk):
     return HssClient.new_builder().with_credentials(credentials).with_endpoint(URL).build()
 
 
-def codecheck_client():
+def codecheck_client(client_class=CodeCheckClient):
     credentials = BasicCredentials(AK, SK)
-    return CodeCheckClient.new_builder().with_credentials(credentials).with_endpoint(URL).build()
+    return client_class.new_builder().with_credentials(credentials).with_endpoint(URL).build()
 
 
 def page_hss():
@@ -66,6 +81,31 @@ def page_codecheck():
             "first": records[0].check_time if records else None}
 
 
+def page_codeartscheck(mode, limit):
+    """Pages the demo task's whole history through CodeArtsCheckClient, `offset` as `mode` reads it.
+
+    `start_time` is the documented default, in the documented UTC form: it keeps every scan. An
+    empty page ends the run early, so a mode mismatch shows as fewer records than `total`.
+    """
+    client = codecheck_client(CodeArtsCheckClient)
+    pages, records, total = 0, [], None
+    while total is None or len(records) < total:
+        request = CodeArtsCheckRecordRequest(
+            project_id=PROJECT, task_id="demo-task", offset=CODEARTS_OFFSETS[mode](pages, limit),
+            limit=limit, start_time="2000-01-01T00:00:00Z")
+        response = client.check_record(request)
+        total = response.total
+        batch = response.data or []
+        records.extend(batch)
+        pages += 1
+        if not batch:
+            break
+    return {"paging": mode, "limit": limit, "pages": pages, "records": len(records), "total": total,
+            "distinct": len({json.dumps(r.to_dict(), sort_keys=True, default=str) for r in records}),
+            "first": records[0].check_time if records else None,
+            "last": records[-1].check_time if records else None}
+
+
 def wrong_sk():
     try:
         hss_client("not-the-secret-key").list_general_image_vul_operations(
@@ -78,6 +118,8 @@ def wrong_sk():
 
 def main():
     result = {"hss": page_hss(), "codecheck": page_codecheck(), "wrong_sk": wrong_sk()}
+    if CODEARTS_PAGING:
+        result["codeartscheck"] = page_codeartscheck(CODEARTS_PAGING, CODEARTS_LIMIT)
     json.dump(result, sys.stdout)
 
 
