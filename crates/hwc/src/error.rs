@@ -117,6 +117,21 @@ pub enum PagingProblem {
         /// Largest offset the spec allows.
         maximum_offset: u64,
     },
+    /// A page held more items than the page size and the total leave room for.
+    LongPage {
+        /// Index of the page's first item in the whole result.
+        offset: u64,
+        /// Items the page could hold.
+        expected: u64,
+        /// Items it held.
+        received: u64,
+    },
+    /// The first two pages of a page-numbered operation do not tell how the server counts
+    /// `offset` (pages from 0, pages from 1, or records): paging it could give a wrong list.
+    PagingUndecided {
+        /// What the two pages showed.
+        evidence: String,
+    },
 }
 
 impl fmt::Display for PagingProblem {
@@ -140,6 +155,18 @@ impl fmt::Display for PagingProblem {
             } => write!(
                 f,
                 "{total} items exceed the largest offset the API accepts ({maximum_offset}); narrow the filters"
+            ),
+            PagingProblem::LongPage {
+                offset,
+                expected,
+                received,
+            } => write!(
+                f,
+                "the page at item {offset} has {received} items where at most {expected} fit; the server does not page as it was understood"
+            ),
+            PagingProblem::PagingUndecided { evidence } => write!(
+                f,
+                "cannot tell how the server counts offset (pages from 0, pages from 1 or records): {evidence}; page with one large page or set offset yourself"
             ),
         }
     }

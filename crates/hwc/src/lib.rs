@@ -65,7 +65,7 @@ pub use client::{
 };
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};
-pub use paginate::{Page, PagedRequest, Paginator};
+pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
 pub use region::Service;
 pub use retry::RetryPolicy;
 pub use signing::Signer;

@@ -5,7 +5,7 @@
 use std::future::Future;
 
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
-use hwc_api::descriptor::{Operation, ParameterSchema};
+use hwc_api::descriptor::{OffsetUnit, Operation, ParameterSchema};
 
 use crate::error::{Error, PagingProblem};
 
@@ -112,65 +112,86 @@ impl<R: PagedRequest> Paginator<R> {
     }
 
     /// Every page, in order. Ends after the last page, or with one error.
+    ///
+    /// For an operation whose spec counts `offset` in pages, the first two pages tell whether
+    /// the server counts from 0, from 1, or in records after all; paging then follows what the
+    /// server does (logged at info), or fails with [`PagingProblem::PagingUndecided`].
     pub fn pages(self) -> BoxStream<'static, Result<Page<R::Item>, Error>> {
         let operation = self.request.operation();
-        let setup = match plan(operation, &self.request, self.page_size) {
-            Ok(setup) => setup,
+        let plan = match plan(operation, &self.request, self.page_size) {
+            Ok(plan) => plan,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
         };
         let concurrency = self
             .concurrency
             .unwrap_or_else(|| self.request.default_concurrency())
             .max(1);
+        let (start_item, limit, max_offset) = (plan.start_item, plan.limit, plan.max_offset);
         let request = self.request;
-        let first_request = request.clone();
-        let first = async move { first_request.fetch_page(setup.start, setup.limit).await };
-        let pages = stream::once(first)
-            .map(move |first| match first {
-                Err(error) => stream::once(async move { Err(error) }).boxed(),
-                Ok(page) if page.total.is_none() => {
-                    // Without a total, pages are fetched one by one until a short one.
-                    let limit = setup.limit;
-                    let done = (page.items.len() as u64) < limit;
-                    let state = (setup.start + limit, done, request.clone());
-                    let rest = stream::unfold(state, move |(offset, done, request)| async move {
-                        if done {
-                            return None;
-                        }
-                        let result = request.fetch_page(offset, limit).await;
-                        let done = result
-                            .as_ref()
-                            .map_or(true, |p| (p.items.len() as u64) < limit);
-                        Some((result, (offset + limit, done, request)))
-                    });
-                    stream::once(async move { Ok(page) }).chain(rest).boxed()
+        let discovery = async move {
+            let discovery = discover(&request, &plan).await;
+            discovery.map(|discovery| (discovery, request))
+        };
+        let pages = stream::once(discovery)
+            .map(move |discovered| {
+                let (discovery, request) = match discovered {
+                    Ok(found) => found,
+                    Err(error) => return stream::once(async move { Err(error) }).boxed(),
+                };
+                let Discovery {
+                    layout,
+                    known,
+                    complete,
+                    total,
+                } = discovery;
+                let next_item = start_item + known.len() as u64 * limit;
+                let fetch = move |request: R, first_item: u64| async move {
+                    let offset = layout.wire_offset(first_item, limit);
+                    if let Some(maximum_offset) = max_offset.filter(|max| offset > *max) {
+                        return Err(Error::Paging {
+                            operation: request.operation().id,
+                            problem: PagingProblem::BeyondMaximumOffset {
+                                total: total.unwrap_or(first_item),
+                                maximum_offset,
+                            },
+                        });
+                    }
+                    request.fetch_page(offset, limit).await
+                };
+                let known = stream::iter(known.into_iter().map(Ok));
+                if complete {
+                    return known.boxed();
                 }
-                Ok(page) => {
-                    let request = request.clone();
-                    let total = page.total.unwrap_or(0);
-                    let rest = (setup.start + setup.limit..total)
-                        .step_by(usize::try_from(setup.limit).unwrap_or(usize::MAX).max(1))
-                        .map(move |offset| (offset, request.clone()));
-                    let max_offset = setup.max_offset;
-                    let rest = stream::iter(rest)
-                        .map(move |(offset, request)| async move {
-                            if max_offset.is_some_and(|max| offset > max) {
-                                return Err(Error::Paging {
-                                    operation: request.operation().id,
-                                    problem: PagingProblem::BeyondMaximumOffset {
-                                        total,
-                                        maximum_offset: max_offset.unwrap_or(offset),
-                                    },
-                                });
-                            }
-                            request.fetch_page(offset, setup.limit).await
-                        })
-                        .buffered(concurrency);
-                    stream::once(async move { Ok(page) }).chain(rest).boxed()
+                match total {
+                    // With a total, the remaining pages are known: fetched N at once.
+                    Some(total) => {
+                        let step = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
+                        let rest = stream::iter((next_item..total).step_by(step))
+                            .map(move |first_item| fetch(request.clone(), first_item))
+                            .buffered(concurrency);
+                        known.chain(rest).boxed()
+                    }
+                    // Without one, pages come one by one until a short one.
+                    None => {
+                        let rest = stream::unfold(
+                            (next_item, false),
+                            move |(first_item, done)| {
+                                let page = (!done).then(|| fetch(request.clone(), first_item));
+                                async move {
+                                    let result = page?.await;
+                                    let done = result
+                                        .as_ref()
+                                        .map_or(true, |p| (p.items.len() as u64) < limit);
+                                    Some((result, (first_item + limit, done)))
+                                }
+                            },
+                        );
+                        known.chain(rest).boxed()
+                    }
                 }
             })
             .flatten();
-        let mut check = Checker::new(operation.id, setup.start, setup.limit);
+        let mut check = Checker::new(operation.id, start_item, limit);
         pages
             .map(move |page| check.check(page))
             .take_while(|step| std::future::ready(!matches!(step, Step::Stop)))
@@ -193,9 +214,12 @@ impl<R: PagedRequest> Paginator<R> {
 }
 
 struct Plan {
-    start: u64,
+    /// Index of the first item to yield.
+    start_item: u64,
     limit: u64,
+    /// Largest value of the offset parameter (on the wire) the spec allows.
     max_offset: Option<u64>,
+    unit: OffsetUnit,
 }
 
 /// Start, page size and the largest offset, from the request and the spec.
@@ -227,11 +251,183 @@ fn plan<R: PagedRequest>(
             allowed: format!("a page size from {} to {limit_max}", limit_min.max(1)),
         });
     }
+    let offset = offset.unwrap_or(0);
+    // A record offset starts at that record; a page number at that page, counted from 0
+    // whatever the server's first page number turns out to be.
+    let start_item = match paging.offset_unit {
+        OffsetUnit::Record => offset,
+        OffsetUnit::Page => offset.saturating_mul(limit),
+    };
     Ok(Plan {
-        start: offset.unwrap_or(0),
+        start_item,
         limit,
         max_offset: (offset_max < i64::MAX).then_some(offset_max as u64),
+        unit: paging.offset_unit,
     })
+}
+
+/// How a server reads the offset parameter: what the spec says for record offsets, what the
+/// first two pages showed for page numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OffsetLayout {
+    /// `offset` is the index of the first record of the page.
+    Records,
+    /// `offset` is a page number; the first page is 0.
+    PagesFromZero,
+    /// `offset` is a page number; the first page is 1 (0 gives the first page too).
+    PagesFromOne,
+}
+
+impl OffsetLayout {
+    /// The offset to send for the page whose first item is `first_item`.
+    fn wire_offset(self, first_item: u64, limit: u64) -> u64 {
+        match self {
+            OffsetLayout::Records => first_item,
+            OffsetLayout::PagesFromZero => first_item / limit.max(1),
+            OffsetLayout::PagesFromOne => (first_item / limit.max(1)).saturating_add(1),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            OffsetLayout::Records => "offset is a record index",
+            OffsetLayout::PagesFromZero => "offset is a page number, the first page being 0",
+            OffsetLayout::PagesFromOne => "offset is a page number, the first page being 1",
+        }
+    }
+}
+
+/// What the first requests established: how to page, the pages already fetched (the first
+/// ones of the result, in order) and whether they are all of it.
+struct Discovery<T> {
+    layout: OffsetLayout,
+    known: Vec<Page<T>>,
+    complete: bool,
+    total: Option<u64>,
+}
+
+/// Whether a page starting at item `first_item` is the last one.
+fn is_last<T>(page: &Page<T>, first_item: u64, limit: u64) -> bool {
+    match page.total {
+        Some(total) => first_item.saturating_add(limit) >= total,
+        None => (page.items.len() as u64) < limit,
+    }
+}
+
+/// Fetches what it takes to know how to page: the first page for record offsets; for page
+/// numbers, the pages at offsets 0 and 1, whose relation tells the server's behaviour.
+async fn discover<R: PagedRequest>(request: &R, plan: &Plan) -> Result<Discovery<R::Item>, Error> {
+    let limit = plan.limit;
+    let operation = request.operation().id;
+    if plan.unit == OffsetUnit::Record {
+        let first = request.fetch_page(plan.start_item, limit).await?;
+        return Ok(Discovery {
+            layout: OffsetLayout::Records,
+            complete: is_last(&first, plan.start_item, limit),
+            total: first.total,
+            known: vec![first],
+        });
+    }
+    // Offset 0 is the first page whichever way the server counts.
+    let first = request.fetch_page(0, limit).await?;
+    let total = first.total;
+    if is_last(&first, 0, limit) || (first.items.len() as u64) < limit {
+        // One page holds everything (or the first page is already short, which the checks
+        // report): how offset counts does not matter.
+        let known = if plan.start_item == 0 {
+            vec![first]
+        } else {
+            Vec::new()
+        };
+        return Ok(Discovery {
+            layout: OffsetLayout::PagesFromZero,
+            complete: true,
+            total,
+            known,
+        });
+    }
+    let second = request.fetch_page(1, limit).await?;
+    if second.total != total {
+        return Err(Error::Paging {
+            operation,
+            problem: PagingProblem::TotalChanged {
+                first: total.unwrap_or(0),
+                later: second.total.unwrap_or(0),
+            },
+        });
+    }
+    let layout = decide(&first.items, &second.items, limit, total).map_err(|evidence| {
+        Error::Paging {
+            operation,
+            problem: PagingProblem::PagingUndecided { evidence },
+        }
+    })?;
+    tracing::info!(
+        operation,
+        ?layout,
+        "learned from the first two pages that {}",
+        layout.describe()
+    );
+    let mut known = Vec::new();
+    if plan.start_item == 0 {
+        known.push(first);
+    }
+    if layout == OffsetLayout::PagesFromZero && plan.start_item <= limit {
+        known.push(second);
+    }
+    let complete = match known.len() as u64 {
+        0 => false,
+        pages => known.last().is_some_and(|page| {
+            is_last(page, plan.start_item + (pages - 1) * limit, limit)
+        }),
+    };
+    Ok(Discovery {
+        layout,
+        known,
+        complete,
+        total,
+    })
+}
+
+/// Which of the three behaviours a page-numbered server has, from its answers to offsets 0 and
+/// 1 (the first is a full page, so there is a second). Pages from 1 repeat the first page;
+/// record offsets shift it by one record; pages from 0 give the next `limit` records. Lengths
+/// must fit the total too. Exactly one behaviour must fit, or the evidence is returned.
+fn decide<T: PartialEq>(
+    first: &[T],
+    second: &[T],
+    limit: u64,
+    total: Option<u64>,
+) -> Result<OffsetLayout, String> {
+    let received = second.len() as u64;
+    let fits = |skipped: u64| total.is_none_or(|t| t.saturating_sub(skipped).min(limit) == received);
+    let repeats = first == second;
+    // With one record per page, record offsets and pages from 0 are the same thing.
+    let shifted = limit >= 2
+        && first.len() >= 2
+        && !second.is_empty()
+        && second.iter().zip(&first[1..]).all(|(a, b)| a == b);
+    let mut candidates = Vec::new();
+    if repeats && fits(0) {
+        candidates.push(OffsetLayout::PagesFromOne);
+    }
+    if shifted && fits(1) {
+        candidates.push(OffsetLayout::Records);
+    }
+    if !repeats && !shifted && fits(limit) {
+        candidates.push(OffsetLayout::PagesFromZero);
+    }
+    match candidates.as_slice() {
+        [layout] => Ok(*layout),
+        [] => Err(format!(
+            "offset 1 gave {received} items{}, which neither repeats the first page, nor shifts it by one record, nor continues it",
+            total.map(|t| format!(" of {t}")).unwrap_or_default()
+        )),
+        _ => Err(format!(
+            "offset 1 both repeats the first page and shifts it by one record ({} alike records)",
+            first.len()
+        )),
+    }
 }
 
 enum Step<T> {
@@ -316,6 +512,13 @@ impl<T: Clone + PartialEq> Checker<T> {
                     return self.problem(PagingProblem::ShortResult {
                         total,
                         received: self.received - self.start + got,
+                    });
+                }
+                if got > expected {
+                    return self.problem(PagingProblem::LongPage {
+                        offset: self.next_offset,
+                        expected,
+                        received: got,
                     });
                 }
                 if self.next_offset + self.limit >= total {
@@ -543,5 +746,150 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(sized.len(), 95);
+    }
+
+    /// A CodeArts-like server whose `offset` is a page number (from 0 or 1) or a record index.
+    #[derive(Clone)]
+    struct PageNumbered {
+        items: Arc<Vec<u64>>,
+        server: OffsetLayout,
+        start_page: Option<u64>,
+        fetches: Arc<AtomicUsize>,
+    }
+
+    impl PageNumbered {
+        fn new(items: Vec<u64>, server: OffsetLayout) -> Self {
+            Self {
+                items: Arc::new(items),
+                server,
+                start_page: None,
+                fetches: Arc::default(),
+            }
+        }
+    }
+
+    impl PagedRequest for PageNumbered {
+        type Item = u64;
+
+        fn operation(&self) -> &'static Operation {
+            &hwc_api::codearts_check::spec::CHECK_RECORD
+        }
+
+        fn paging(&self) -> (Option<u64>, Option<u64>) {
+            (self.start_page, None)
+        }
+
+        fn default_concurrency(&self) -> usize {
+            4
+        }
+
+        fn fetch_page(
+            &self,
+            offset: u64,
+            limit: u64,
+        ) -> impl Future<Output = Result<Page<u64>, Error>> + Send {
+            self.fetches.fetch_add(1, Ordering::Relaxed);
+            let start = match self.server {
+                OffsetLayout::Records => offset,
+                OffsetLayout::PagesFromZero => offset * limit,
+                OffsetLayout::PagesFromOne => offset.saturating_sub(1) * limit,
+            } as usize;
+            let len = self.items.len();
+            let items = self.items[start.min(len)..(start + limit as usize).min(len)].to_vec();
+            std::future::ready(Ok(Page {
+                items,
+                total: Some(len as u64),
+                offset,
+                request_id: None,
+            }))
+        }
+    }
+
+    const LAYOUTS: [OffsetLayout; 3] = [
+        OffsetLayout::PagesFromZero,
+        OffsetLayout::PagesFromOne,
+        OffsetLayout::Records,
+    ];
+
+    #[tokio::test]
+    async fn page_numbers_are_paged_the_way_the_server_counts_them() {
+        for server in LAYOUTS {
+            for limit in [1u64, 2, 7, 1000] {
+                for len in [0u64, 1, 2, 6, 7, 8, 50, 2_500] {
+                    for concurrency in [1, 4] {
+                        let request = PageNumbered::new((0..len).collect(), server);
+                        let fetches = Arc::clone(&request.fetches);
+                        let items: Vec<u64> = Paginator::new(request)
+                            .page_size(limit)
+                            .concurrency(concurrency)
+                            .items()
+                            .try_collect()
+                            .await
+                            .unwrap_or_else(|e| panic!("{server:?} {limit} {len}: {e}"));
+                        assert_eq!(
+                            items,
+                            (0..len).collect::<Vec<_>>(),
+                            "{server:?}, page size {limit}, {len} items"
+                        );
+                        // At most one request more than pages, to tell the layout.
+                        let pages = len.div_ceil(limit).max(1);
+                        assert!(
+                            fetches.load(Ordering::Relaxed) as u64 <= pages + 1,
+                            "{server:?} {limit} {len}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_start_page_counts_from_zero_whatever_the_server_does() {
+        for server in LAYOUTS {
+            let mut request = PageNumbered::new((0..50).collect(), server);
+            request.start_page = Some(2);
+            let items: Vec<u64> = Paginator::new(request)
+                .page_size(7)
+                .items()
+                .try_collect()
+                .await
+                .unwrap();
+            assert_eq!(items, (14..50).collect::<Vec<_>>(), "{server:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn alike_records_leave_the_layout_undecided_and_say_so() {
+        for server in LAYOUTS {
+            let request = PageNumbered::new(vec![7; 30], server);
+            let result = Paginator::new(request)
+                .page_size(7)
+                .items()
+                .try_collect::<Vec<_>>()
+                .await;
+            assert!(
+                matches!(problem(result), PagingProblem::PagingUndecided { .. }),
+                "{server:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_evidence_decides_one_layout_or_none() {
+        let first: Vec<u64> = (0..5).collect();
+        assert_eq!(
+            decide(&first, &[5, 6, 7, 8, 9], 5, Some(20)),
+            Ok(OffsetLayout::PagesFromZero)
+        );
+        assert_eq!(
+            decide(&first, &first, 5, Some(20)),
+            Ok(OffsetLayout::PagesFromOne)
+        );
+        assert_eq!(
+            decide(&first, &[1, 2, 3, 4, 5], 5, Some(20)),
+            Ok(OffsetLayout::Records)
+        );
+        // A second page too short for any of the three.
+        assert!(decide(&first, &[5, 6], 5, Some(20)).is_err());
     }
 }

@@ -210,7 +210,7 @@ mod tests {
                 &CHECK_RECORD,
                 &[("project_id", ""), ("task_id", "t")]
             )),
-            r#"invalid project_id "": at least 1 character"#
+            r#"invalid project_id "": 1 to 32 characters"#
         );
         let long = "x".repeat(257);
         let call = [
