@@ -38,14 +38,14 @@ def page_hss(endpoint, limit):
 def page_codearts(endpoint, limit):
     credentials = BasicCredentials(AK, SK)
     client = CodeCheckClient.new_builder().with_credentials(credentials).with_endpoint(endpoint).build()
-    offset, pages, records, total = 0, 0, 0, None
-    while total is None or offset < total:
-        request = CheckRecordRequest(project_id=PROJECT, task_id="demo-task", offset=offset, limit=limit)
+    # CodeArts Check's offset is a page number (the benchmark's simulator counts from 0).
+    pages, records, total = 0, 0, None
+    while total is None or pages * limit < total:
+        request = CheckRecordRequest(project_id=PROJECT, task_id="demo-task", offset=pages, limit=limit)
         response = client.check_record(request)
         total = response.total
         records += len(response.data or [])
         pages += 1
-        offset += limit
     return records, pages
 
 

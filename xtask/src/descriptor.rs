@@ -34,7 +34,9 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
         Some(names) => names
             .as_array()
             .and_then(|names| names.iter().map(Value::as_str).collect::<Option<Vec<_>>>())
-            .with_context(|| format!("info.{SDK_SERVICE_LEGACY_EXTENSION} must be a list of names"))?,
+            .with_context(|| {
+                format!("info.{SDK_SERVICE_LEGACY_EXTENSION} must be a list of names")
+            })?,
     };
     let version = &document.info.version;
     let endpoints = endpoints(document)?;
@@ -304,7 +306,9 @@ fn paging_tokens(
     let offset_unit = match field("offset-unit")?.as_str() {
         "record" => quote!(OffsetUnit::Record),
         "page" => quote!(OffsetUnit::Page),
-        other => bail!("`offset-unit: {other}`: use `record` (index of the first record) or `page` (a page number)"),
+        other => bail!(
+            "`offset-unit: {other}`: use `record` (index of the first record) or `page` (a page number)"
+        ),
     };
     let ok = operation
         .responses

@@ -168,10 +168,7 @@ fn descriptors_state_the_documented_ranges() {
             default: Some(0)
         })
     );
-    assert_eq!(
-        hss.paging.map(|p| p.offset_unit),
-        Some(OffsetUnit::Record)
-    );
+    assert_eq!(hss.paging.map(|p| p.offset_unit), Some(OffsetUnit::Record));
     assert_eq!(
         codearts.paging.map(|p| p.offset_unit),
         Some(OffsetUnit::Page),

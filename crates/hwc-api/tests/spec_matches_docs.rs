@@ -160,10 +160,7 @@ fn revise(documented: &mut support::api_page::Constraints, name: &str, section: 
     let body = &facts[start..];
     let body = &body[..body.find("\n## ").unwrap_or(body.len())];
     let named = format!("`{name}`");
-    let Some(bullet) = body
-        .split("\n- ")
-        .find(|bullet| bullet.contains(&named))
-    else {
+    let Some(bullet) = body.split("\n- ").find(|bullet| bullet.contains(&named)) else {
         return;
     };
     // The range right after the name (a bullet may give another parameter's range too).
@@ -200,7 +197,10 @@ fn revisions_of_the_codearts_page_are_applied_from_facts_md() {
         (Some(1), Some(1_000))
     );
     assert_eq!(
-        (revised("project_id").min_length, revised("project_id").max_length),
+        (
+            revised("project_id").min_length,
+            revised("project_id").max_length
+        ),
         (Some(1), Some(32))
     );
 }

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::workload::{Workload, report};
 
 /// Pages through every record of `workload` with `concurrency` pages in flight: the first page
-/// gives the total, then the remaining offsets are fetched `concurrency` at a time, in order.
+/// gives the total, then the remaining pages are fetched `concurrency` at a time, in order.
 pub async fn page_all(
     endpoint: &str,
     workload: Workload,
@@ -20,17 +20,11 @@ pub async fn page_all(
     let http = reqwest::Client::new();
     let started = Instant::now();
     let (first, total) = fetch(&http, endpoint, workload, 0).await?;
-    let offsets = (1..)
-        .map(|page| page * workload.page_size)
-        .take_while(|offset| *offset < total);
-    let rest: Vec<u64> = futures::stream::iter(offsets)
-        .map(|offset| {
+    let pages = (1..).take_while(|page| page * workload.page_size < total);
+    let rest: Vec<u64> = futures::stream::iter(pages)
+        .map(|page| {
             let http = &http;
-            async move {
-                fetch(http, endpoint, workload, offset)
-                    .await
-                    .map(|(n, _)| n)
-            }
+            async move { fetch(http, endpoint, workload, page).await.map(|(n, _)| n) }
         })
         .buffered(concurrency.max(1))
         .try_collect()
@@ -52,10 +46,10 @@ async fn fetch(
     http: &reqwest::Client,
     endpoint: &str,
     workload: Workload,
-    offset: u64,
+    page: u64,
 ) -> anyhow::Result<(u64, u64)> {
     let body = http
-        .get(workload.url(endpoint, offset))
+        .get(workload.url(endpoint, page))
         .header("X-Auth-Token", hwc_sim::DEMO_TOKEN)
         .send()
         .await?
@@ -67,6 +61,6 @@ async fn fetch(
     let records = page[items_field].as_array().map_or(0, Vec::len) as u64;
     let total = page[total_field]
         .as_u64()
-        .with_context(|| format!("no {total_field} at offset {offset}"))?;
+        .with_context(|| format!("no {total_field} on page {page}"))?;
     Ok((records, total))
 }

@@ -40,8 +40,13 @@ impl Workload {
         }
     }
 
-    /// The URL of the page starting at `offset`.
-    pub fn url(&self, endpoint: &str, offset: u64) -> String {
+    /// The URL of page `page` (counted from 0): its offset is a record index or a page number,
+    /// as the spec's `x-hwc-paging` says (the simulator counts pages from 0 by default).
+    pub fn url(&self, endpoint: &str, page: u64) -> String {
+        let offset = match self.operation.paging.map(|p| p.offset_unit) {
+            Some(hwc_api::descriptor::OffsetUnit::Page) => page,
+            _ => page * self.page_size,
+        };
         match self.api {
             Api::Hss => format!(
                 "{endpoint}/v5/{}/image/vulnerability/handle-history?enterprise_project_id=all_granted_eps&image_type=registry&limit={}&offset={offset}&vul_id={}",

@@ -131,6 +131,9 @@ pub enum HandleTypeArg {
 
 /// `hwc hss vul-history`.
 #[derive(Args, Debug)]
+#[command(mut_arg("offset", |arg| arg.help(
+    "Index of the first record (one page)"
+)))]
 pub struct VulHistory {
     /// Vulnerability id, such as CVE-2021-44228.
     #[arg(long)]
@@ -175,7 +178,7 @@ pub struct Paging {
     /// Records per page (one page); with --all, the page size.
     #[arg(long)]
     pub limit: Option<u64>,
-    /// Index of the first record (one page).
+    /// Where the page starts, as the operation counts it (one page).
     #[arg(long, conflicts_with = "all")]
     pub offset: Option<u64>,
     /// Every page.
@@ -201,7 +204,8 @@ pub struct TaskSelection {
     /// The task id.
     #[arg(long)]
     pub task_id: String,
-    /// Only scans that started at or after this time (RFC 3339, or YYYY-MM-DD HH:MM:SS in UTC+08:00).
+    /// Only scans that started at or after this time: RFC 3339 with any offset
+    /// (2020-09-25T12:05:00+08:00), or YYYY-MM-DD for midnight UTC. Sent in UTC.
     #[arg(long, value_parser = parse_time)]
     pub start_time: Option<jiff::Timestamp>,
     /// Only scans that ended at or before this time (same formats).
@@ -211,6 +215,10 @@ pub struct TaskSelection {
 
 /// `hwc codearts-check records`.
 #[derive(Args, Debug)]
+#[command(mut_arg("offset", |arg| arg.help(
+    "Page number, sent as given (CodeArts Check documents offset as a page number without \
+     saying whether the first page is 0 or 1; --all finds out from the answers)"
+)))]
 pub struct Records {
     #[command(flatten)]
     pub task: TaskSelection,
@@ -242,20 +250,19 @@ impl Trend {
     }
 }
 
-/// RFC 3339, or `YYYY-MM-DD HH:MM:SS` / `YYYY-MM-DD` read as UTC+08:00 like the API's times.
+/// RFC 3339 with `Z` or an offset, or `YYYY-MM-DD` as midnight UTC.
 fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
+    let text = text.trim();
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
         return Ok(instant);
     }
-    let zone = jiff::tz::TimeZone::fixed(jiff::tz::offset(8));
-    let civil = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", text)
-        .or_else(|_| {
-            jiff::civil::Date::strptime("%Y-%m-%d", text)
-                .map(|d| d.to_datetime(jiff::civil::Time::midnight()))
-        })
-        .map_err(|_| format!("{text:?} is not RFC 3339 nor YYYY-MM-DD[ HH:MM:SS]"))?;
-    civil
-        .to_zoned(zone)
+    jiff::civil::Date::strptime("%Y-%m-%d", text)
+        .ok()
+        .and_then(|date| date.to_zoned(jiff::tz::TimeZone::UTC).ok())
         .map(|zoned| zoned.timestamp())
-        .map_err(|e| e.to_string())
+        .ok_or_else(|| {
+            format!(
+                "{text:?} is neither RFC 3339 with an offset (2020-09-25T12:05:00Z, 2020-09-25T20:05:00+08:00) nor a date (2020-09-25, midnight UTC)"
+            )
+        })
 }

@@ -38,6 +38,8 @@ pub struct Shared {
     pub faults: FaultInjector,
     /// Added to the real clock to give the server's clock.
     pub clock_offset: SignedDuration,
+    /// What CodeArts Check's `offset` counts.
+    pub codearts_paging: crate::CodeArtsPaging,
     /// Base URL the redirect fault sends clients to.
     pub redirect_target: String,
     /// Requests that reached each API (after routing, before faults and auth).
@@ -175,7 +177,9 @@ async fn serve(
             &query,
             shared.added_hss.load(Ordering::Relaxed) as usize,
         ),
-        Api::CodeArtsCheck => check_record_page(&shared.data.codearts, &path, &query),
+        Api::CodeArtsCheck => {
+            check_record_page(&shared.data.codearts, shared.codearts_paging, &path, &query)
+        }
     };
     match result {
         Ok(json) => ok_response(json, fault.as_ref()),
@@ -319,7 +323,7 @@ fn validated<'a>(
                 .map(|(name, value)| (name.as_ref(), value.as_ref())),
         )
         .collect();
-    hwc::validate::check(operation, &pairs)
+    hwc::validate::check_received(operation, &pairs)
         .map_err(|error| GatewayError::bad_request(error.to_string()))?;
     Ok(pairs.into_iter().collect())
 }
@@ -382,12 +386,13 @@ fn hss_page(
 
 fn check_record_page(
     data: &codearts::CodeArtsData,
+    paging: crate::CodeArtsPaging,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> Result<Vec<u8>, GatewayError> {
     let values = validated(CHECK_RECORD, path, query)?;
-    // The spec leaves the format of these open (the API page does not give it), so a value
-    // the simulator cannot read is ignored rather than refused.
+    // The spec gives the documented form (`2020-09-25T12:05:00Z`); older clients sent others,
+    // so a value the simulator cannot read is ignored rather than refused, as before.
     let time = |name: &str| -> Result<Option<i64>, GatewayError> {
         let Some(text) = values.get(name).filter(|text| !text.trim().is_empty()) else {
             return Ok(None);
@@ -398,13 +403,14 @@ fn check_record_page(
         }
         Ok(parsed)
     };
+    let limit = integer(CHECK_RECORD, &values, "limit");
     let page = data.query(
         values.get("project_id").copied().unwrap_or_default(),
         values.get("task_id").copied().unwrap_or_default(),
         time("start_time")?,
         time("end_time")?,
-        integer(CHECK_RECORD, &values, "offset"),
-        integer(CHECK_RECORD, &values, "limit"),
+        paging.first_record(integer(CHECK_RECORD, &values, "offset"), limit),
+        limit,
     );
     #[derive(Serialize)]
     struct Body {

@@ -24,6 +24,7 @@ pub mod data;
 mod faults;
 mod gateway_error;
 mod handlers;
+mod paging;
 mod server;
 
 use std::net::SocketAddr;
@@ -37,10 +38,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 pub use auth::{AccessKey, Authenticator, Lockout, MAX_CLOCK_SKEW};
-pub use data::codearts::{DEMO_PROJECT, DEMO_TASK};
+pub use data::codearts::{ALIKE_SCANS, ALIKE_TASK, DEMO_PROJECT, DEMO_TASK};
 pub use data::hss::DEMO_VUL_ID;
 pub use faults::{Api, Fault};
 pub use gateway_error::GatewayError;
+pub use paging::CodeArtsPaging;
 
 /// The demo access key the simulator accepts unless told otherwise.
 pub const DEMO_AK: &str = "HWCSIMDEMOAK00000001";
@@ -67,6 +69,7 @@ pub struct SimulatorBuilder {
     script: Vec<(Api, Fault)>,
     clock_offset: SignedDuration,
     redirect_target: Option<String>,
+    codearts_paging: CodeArtsPaging,
 }
 
 impl Default for SimulatorBuilder {
@@ -88,6 +91,7 @@ impl Default for SimulatorBuilder {
             script: Vec::new(),
             clock_offset: SignedDuration::ZERO,
             redirect_target: None,
+            codearts_paging: CodeArtsPaging::default(),
         }
     }
 }
@@ -176,6 +180,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// What CodeArts Check's `offset` counts (default [`CodeArtsPaging::Page0`], as documented
+    /// today); the documentation leaves it open, so tests run all three.
+    pub fn codearts_paging(mut self, paging: CodeArtsPaging) -> Self {
+        self.codearts_paging = paging;
+        self
+    }
+
     /// Base URL the redirect fault points at; default `http://127.0.0.2:<port>`, another host.
     pub fn redirect_target(mut self, url: impl Into<String>) -> Self {
         self.redirect_target = Some(url.into());
@@ -223,6 +234,7 @@ impl SimulatorBuilder {
             auth: auth::Authenticator::new(keys, tokens, self.lockout),
             faults: injector,
             clock_offset: self.clock_offset,
+            codearts_paging: self.codearts_paging,
             redirect_target: self
                 .redirect_target
                 .unwrap_or_else(|| format!("http://127.0.0.2:{}", address.port())),

@@ -58,6 +58,11 @@ struct Args {
     /// Turn off locking an AK after 5 failed authentications.
     #[arg(long)]
     no_lockout: bool,
+    /// What CodeArts Check's offset counts: page0 (page numbers from 0, as documented today),
+    /// page1 (page numbers from 1; 0 is the first page too) or record (a record index, as
+    /// documented in 2024).
+    #[arg(long, default_value_t = hwc_sim::CodeArtsPaging::Page0, value_name = "page0|page1|record")]
+    codearts_paging: hwc_sim::CodeArtsPaging,
 }
 
 #[tokio::main]
@@ -91,7 +96,8 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .records(args.records)
         .seed(args.seed)
         .random_faults(args.fault_rate, args.fault_kinds, args.fault_seed)
-        .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs));
+        .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs))
+        .codearts_paging(args.codearts_paging);
     if let Some(scans) = args.check_records {
         builder = builder.check_records(scans);
     }

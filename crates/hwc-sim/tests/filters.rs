@@ -203,7 +203,8 @@ async fn codearts_time_filters_bound_start_and_end() {
     .json();
     assert_eq!(empty["total"], 0);
 
-    // The format is undocumented, so the spec allows any text: unreadable values filter nothing.
+    // Older clients sent other forms than today's documented one, so the simulator is lenient:
+    // unreadable values filter nothing.
     let unreadable = get(
         &base,
         &format!("{DEMO_CHECK_PATH}?start_time=yesterday&end_time="),
@@ -238,4 +239,19 @@ async fn codearts_time_filters_bound_start_and_end() {
     .await
     .json();
     assert_eq!(by_millis["total"], 10);
+    // The documented form: UTC, `yyyy-MM-ddTHH:mm:ssZ`.
+    let utc = civil
+        .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))
+        .unwrap()
+        .timestamp()
+        .strftime("%Y-%m-%dT%H:%M:%SZ")
+        .to_string();
+    let by_utc = get(
+        &base,
+        &format!("{DEMO_CHECK_PATH}?start_time={}", encode(&utc)),
+        token(),
+    )
+    .await
+    .json();
+    assert_eq!(by_utc["total"], 10, "{utc}");
 }

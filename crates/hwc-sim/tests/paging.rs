@@ -80,33 +80,56 @@ async fn paging_through_returns_every_record_once_newest_first() {
 }
 
 #[tokio::test]
-async fn exact_multiples_end_with_a_full_page_then_an_empty_one() {
-    let sim = sim().await;
-    let base = sim.base_url();
-    for (offset, expected) in [
-        (0, 1_000),
-        (1_000, 1_000),
-        (2_000, 0),
-        (1_999, 1),
-        (5_000, 0),
-    ] {
-        let page = get(
-            &base,
-            &format!("{DEMO_CHECK_PATH}?limit=1000&offset={offset}"),
-            token(),
-        )
-        .await;
-        assert_eq!(page.status, 200);
-        assert_eq!(
-            page.json()["data"].as_array().unwrap().len(),
-            expected,
-            "offset {offset}"
-        );
-        assert_eq!(
-            page.json()["total"],
-            2_000,
-            "the total is given past the end too"
-        );
+async fn exact_multiples_end_with_a_full_page_then_an_empty_one_in_every_paging_mode() {
+    use hwc_sim::CodeArtsPaging::{Page0, Page1, Record};
+    let cases: [(hwc_sim::CodeArtsPaging, &[(u64, usize)]); 3] = [
+        (Page0, &[(0, 1_000), (1, 1_000), (2, 0), (5, 0)]),
+        (Page1, &[(0, 1_000), (1, 1_000), (2, 1_000), (3, 0)]),
+        (
+            Record,
+            &[
+                (0, 1_000),
+                (1_000, 1_000),
+                (2_000, 0),
+                (1_999, 1),
+                (5_000, 0),
+            ],
+        ),
+    ];
+    for (paging, offsets) in cases {
+        let sim = Simulator::builder()
+            .records(1_000)
+            .check_records(2_000)
+            .codearts_paging(paging)
+            .start()
+            .await
+            .unwrap();
+        let base = sim.base_url();
+        let mut pages = Vec::new();
+        for &(offset, expected) in offsets {
+            let page = get(
+                &base,
+                &format!("{DEMO_CHECK_PATH}?limit=1000&offset={offset}"),
+                token(),
+            )
+            .await;
+            assert_eq!(page.status, 200);
+            let json = page.json();
+            assert_eq!(
+                json["data"].as_array().unwrap().len(),
+                expected,
+                "{paging}: offset {offset}"
+            );
+            assert_eq!(
+                json["total"], 2_000,
+                "{paging}: the total is given past the end too"
+            );
+            pages.push(json["data"].clone());
+        }
+        match paging {
+            Page1 => assert_eq!(pages[0], pages[1], "offset 0 is the first page too"),
+            _ => assert_ne!(pages[0], pages[1]),
+        }
     }
 }
 

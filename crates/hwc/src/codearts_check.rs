@@ -18,7 +18,7 @@
 //! ```
 
 use hwc_api::codearts_check::types as generated;
-use hwc_api::descriptor::Operation;
+use hwc_api::descriptor::{Operation, ParameterSchema};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
@@ -32,8 +32,10 @@ use crate::paginate::{Page, Paginator};
 /// The operation as the spec describes it.
 pub const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
 
-/// `check_time` and `check_end_time` carry no zone. They are read as UTC+08:00 (China Standard
-/// Time), the zone of Huawei Cloud's consoles and of the CodeArts service.
+/// `check_time` and `check_end_time` carry no zone in every example the documentation gives.
+/// Such times are read as UTC+08:00 (China Standard Time), the zone of Huawei Cloud's consoles
+/// and of the CodeArts service; a time with `Z` or an offset (the API Explorer's schema) is
+/// read exactly.
 pub const ASSUMED_OFFSET_HOURS: i8 = 8;
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
@@ -72,8 +74,8 @@ impl CodeArtsCheck {
     }
 }
 
-/// A zone-less time as the API sends it, and the instant it means under
-/// [`ASSUMED_OFFSET_HOURS`].
+/// A time as the API sends it, and the instant it means: exact for RFC 3339 with `Z` or an
+/// offset, under [`ASSUMED_OFFSET_HOURS`] for the zone-less `YYYY-MM-DD HH:MM:SS`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ScanTime {
     /// The text as sent, such as `2020-02-20 11:37:46`.
@@ -85,10 +87,16 @@ pub struct ScanTime {
 impl ScanTime {
     /// Reads `raw`; a text of another shape is kept with no instant.
     pub fn parse(raw: String) -> Self {
-        let instant = DateTime::strptime(TIME_FORMAT, raw.trim())
-            .ok()
-            .and_then(|civil| civil.to_zoned(assumed_zone()).ok())
-            .map(|zoned| zoned.timestamp());
+        let text = raw.trim();
+        let instant = match DateTime::strptime(TIME_FORMAT, text) {
+            Ok(civil) => civil
+                .to_zoned(assumed_zone())
+                .ok()
+                .map(|zoned| zoned.timestamp()),
+            // RFC 3339 needs a `Z` or an offset to parse as a timestamp: a zone-less
+            // `...T...` stays without an instant rather than be guessed.
+            Err(_) => text.parse::<Timestamp>().ok(),
+        };
         Self { raw, instant }
     }
 }
@@ -154,20 +162,23 @@ pub struct CheckRecords {
 }
 
 impl CheckRecords {
-    /// Only scans that started at or after this instant (sent as `YYYY-MM-DD HH:MM:SS` in
-    /// UTC+08:00, the format of `check_time`; the API does not document the format).
+    /// Only scans that started at or after this instant (sent in UTC, in the form the spec
+    /// gives: `2020-09-25T12:05:00Z`).
     pub fn start_time(mut self, instant: Timestamp) -> Self {
-        self.start_time = Some(format_time(instant));
+        self.start_time = Some(wire_time("start_time", instant));
         self
     }
 
-    /// Only scans that ended at or before this instant (same format as `start_time`).
+    /// Only scans that ended at or before this instant (sent like `start_time`).
     pub fn end_time(mut self, instant: Timestamp) -> Self {
-        self.end_time = Some(format_time(instant));
+        self.end_time = Some(wire_time("end_time", instant));
         self
     }
 
-    /// Index of the first scan (the API's default is 0).
+    /// The page to ask for, sent as given. CodeArts Check documents `offset` as a page number
+    /// (0 to 999,999) without saying whether the first page is 0 or 1, and its 2024
+    /// documentation called it a record offset; [`into_paginator`](Self::into_paginator) finds
+    /// out which from the answers, and there an offset is the number of pages to skip.
     pub fn offset(mut self, offset: u64) -> Self {
         self.offset = Some(offset);
         self
@@ -244,11 +255,53 @@ impl CheckRecords {
     }
 }
 
-fn format_time(instant: Timestamp) -> String {
-    instant
-        .to_zoned(assumed_zone())
-        .strftime(TIME_FORMAT)
-        .to_string()
+/// `instant` as the spec's `x-hwc-time-format` of parameter `name` writes it (RFC 3339 in UTC
+/// if the spec gave none).
+fn wire_time(name: &str, instant: Timestamp) -> String {
+    match OPERATION.parameter(name).map(|p| p.schema) {
+        Some(ParameterSchema::Text {
+            time_format: Some(format),
+            ..
+        }) => crate::validate::format_time(format, instant),
+        _ => instant.to_string(),
+    }
 }
 
 crate::paginate::offset_paged!(CheckRecords, CheckRecord, OPERATION);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scan_times_read_the_zone_less_form_and_rfc_3339() {
+        let zoneless = ScanTime::parse("2020-02-20 11:37:46".into());
+        assert_eq!(
+            zoneless.instant,
+            Some("2020-02-20T03:37:46Z".parse().unwrap()),
+            "UTC+08:00 assumed"
+        );
+        assert_eq!(zoneless.raw, "2020-02-20 11:37:46");
+        for exact in ["2020-02-20T03:37:46Z", "2020-02-20T11:37:46+08:00"] {
+            assert_eq!(
+                ScanTime::parse(exact.into()).instant,
+                Some("2020-02-20T03:37:46Z".parse().unwrap()),
+                "{exact}"
+            );
+        }
+        for unreadable in ["2020-02-20T11:37:46", "yesterday", ""] {
+            assert_eq!(
+                ScanTime::parse(unreadable.into()).instant,
+                None,
+                "{unreadable}"
+            );
+        }
+    }
+
+    #[test]
+    fn times_are_sent_in_the_spec_form_in_utc() {
+        let instant: Timestamp = "2020-09-25T20:05:00+08:00".parse().unwrap();
+        assert_eq!(wire_time("start_time", instant), "2020-09-25T12:05:00Z");
+        assert_eq!(wire_time("end_time", instant), "2020-09-25T12:05:00Z");
+    }
+}

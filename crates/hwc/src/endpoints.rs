@@ -125,7 +125,11 @@ mod tests {
 
     #[test]
     fn concurrent_failures_of_one_endpoint_move_the_preference_once() {
-        let endpoints = set(&["https://a.example", "https://b.example", "https://c.example"]);
+        let endpoints = set(&[
+            "https://a.example",
+            "https://b.example",
+            "https://c.example",
+        ]);
         assert_eq!(endpoints.current(), "https://a.example");
         for _ in 0..5 {
             endpoints.unreachable(0);

@@ -173,19 +173,16 @@ impl<R: PagedRequest> Paginator<R> {
                     }
                     // Without one, pages come one by one until a short one.
                     None => {
-                        let rest = stream::unfold(
-                            (next_item, false),
-                            move |(first_item, done)| {
-                                let page = (!done).then(|| fetch(request.clone(), first_item));
-                                async move {
-                                    let result = page?.await;
-                                    let done = result
-                                        .as_ref()
-                                        .map_or(true, |p| (p.items.len() as u64) < limit);
-                                    Some((result, (first_item + limit, done)))
-                                }
-                            },
-                        );
+                        let rest = stream::unfold((next_item, false), move |(first_item, done)| {
+                            let page = (!done).then(|| fetch(request.clone(), first_item));
+                            async move {
+                                let result = page?.await;
+                                let done = result
+                                    .as_ref()
+                                    .map_or(true, |p| (p.items.len() as u64) < limit);
+                                Some((result, (first_item + limit, done)))
+                            }
+                        });
                         known.chain(rest).boxed()
                     }
                 }
@@ -356,12 +353,11 @@ async fn discover<R: PagedRequest>(request: &R, plan: &Plan) -> Result<Discovery
             },
         });
     }
-    let layout = decide(&first.items, &second.items, limit, total).map_err(|evidence| {
-        Error::Paging {
+    let layout =
+        decide(&first.items, &second.items, limit, total).map_err(|evidence| Error::Paging {
             operation,
             problem: PagingProblem::PagingUndecided { evidence },
-        }
-    })?;
+        })?;
     tracing::info!(
         operation,
         ?layout,
@@ -377,9 +373,9 @@ async fn discover<R: PagedRequest>(request: &R, plan: &Plan) -> Result<Discovery
     }
     let complete = match known.len() as u64 {
         0 => false,
-        pages => known.last().is_some_and(|page| {
-            is_last(page, plan.start_item + (pages - 1) * limit, limit)
-        }),
+        pages => known
+            .last()
+            .is_some_and(|page| is_last(page, plan.start_item + (pages - 1) * limit, limit)),
     };
     Ok(Discovery {
         layout,
@@ -400,7 +396,8 @@ fn decide<T: PartialEq>(
     total: Option<u64>,
 ) -> Result<OffsetLayout, String> {
     let received = second.len() as u64;
-    let fits = |skipped: u64| total.is_none_or(|t| t.saturating_sub(skipped).min(limit) == received);
+    let fits =
+        |skipped: u64| total.is_none_or(|t| t.saturating_sub(skipped).min(limit) == received);
     let repeats = first == second;
     // With one record per page, record offsets and pages from 0 are the same thing.
     let shifted = limit >= 2

@@ -340,10 +340,26 @@ mod tests {
         };
         let overrides = Overrides::custom(env, Some(file));
         let resolved = |region| resolve(Service::CodeArtsCheck, region, &overrides).unwrap();
-        assert_eq!(resolved("cn-north-4"), ["https://old-env.example"], "legacy variable");
-        assert_eq!(resolved("cn-east-3"), ["https://new-env.example"], "current name first");
-        assert_eq!(resolved("r-legacy"), ["https://legacy.example"], "legacy file entry");
-        assert_eq!(resolved("r-both"), ["https://current.example"], "current file entry first");
+        assert_eq!(
+            resolved("cn-north-4"),
+            ["https://old-env.example"],
+            "legacy variable"
+        );
+        assert_eq!(
+            resolved("cn-east-3"),
+            ["https://new-env.example"],
+            "current name first"
+        );
+        assert_eq!(
+            resolved("r-legacy"),
+            ["https://legacy.example"],
+            "legacy file entry"
+        );
+        assert_eq!(
+            resolved("r-both"),
+            ["https://current.example"],
+            "current file entry first"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

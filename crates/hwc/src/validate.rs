@@ -12,6 +12,28 @@ use crate::error::Error;
 /// parameter of `operation` given once, each value keeps its constraints, and every required
 /// parameter is present. The first problem is returned.
 pub fn check(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error> {
+    check_all(operation, values, TimeFormats::Enforced)
+}
+
+/// [`check`] as a server lenient about what it receives applies it: every constraint but the
+/// form of times (`x-hwc-time-format`), which it reads as best it can. The simulator checks
+/// requests this way, since older clients sent other forms the service may still read.
+pub fn check_received(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error> {
+    check_all(operation, values, TimeFormats::Lenient)
+}
+
+/// Whether a time must be in its parameter's `x-hwc-time-format`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeFormats {
+    Enforced,
+    Lenient,
+}
+
+fn check_all(
+    operation: &Operation,
+    values: &[(&str, &str)],
+    times: TimeFormats,
+) -> Result<(), Error> {
     for (index, (name, value)) in values.iter().enumerate() {
         let Some(parameter) = operation.parameter(name) else {
             let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
@@ -28,7 +50,17 @@ pub fn check(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error
         if values[..index].iter().any(|(earlier, _)| earlier == name) {
             return Err(invalid(name, value, "given more than once".to_owned()));
         }
-        check_value(parameter, value)?;
+        let lenient_time = times == TimeFormats::Lenient
+            && matches!(
+                parameter.schema,
+                ParameterSchema::Text {
+                    time_format: Some(_),
+                    ..
+                }
+            );
+        if !lenient_time {
+            check_value(parameter, value)?;
+        }
     }
     for parameter in operation.parameters.iter().filter(|p| p.required) {
         if !values.iter().any(|(name, _)| *name == parameter.name) {
@@ -242,7 +274,12 @@ mod tests {
             )
         };
         assert!(call("2020-09-25T12:05:00Z").is_ok());
-        for bad in ["2020-09-25 12:05:00", "2020-09-25T12:05:00+08:00", "yesterday", ""] {
+        for bad in [
+            "2020-09-25 12:05:00",
+            "2020-09-25T12:05:00+08:00",
+            "yesterday",
+            "",
+        ] {
             assert_eq!(
                 message(call(bad)),
                 format!(r#"invalid start_time "{bad}": a UTC time such as 1970-01-01T00:00:00Z"#)

@@ -14,6 +14,11 @@ use super::{hex_id, reference_time_ms};
 pub const DEMO_PROJECT: &str = "0123456789abcdef0123456789abcdef";
 /// Its task with a long scan history.
 pub const DEMO_TASK: &str = "demo-task";
+/// A task of the demo project whose [`ALIKE_SCANS`] scans are identical (same times, same
+/// counts): no client can tell from its pages how a page-numbered `offset` counts.
+pub const ALIKE_TASK: &str = "alike-task";
+/// Scans of [`ALIKE_TASK`].
+pub const ALIKE_SCANS: usize = 30;
 /// The shortest history the demo task gets.
 pub const DEMO_MIN_SCANS: usize = 2_000;
 
@@ -21,6 +26,7 @@ pub const DEMO_MIN_SCANS: usize = 2_000;
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// One scan. Times are seconds of the civil (zone-less) clock the API reports.
+#[derive(Clone, Copy)]
 struct Scan {
     check_time: i64,
     check_end_time: i64,
@@ -52,6 +58,18 @@ impl CodeArtsData {
         tasks.insert(
             (DEMO_PROJECT.to_owned(), DEMO_TASK.to_owned()),
             history(demo_scans, rng),
+        );
+        // Fixed, not drawn: the rest of the data stays what the seed always gave.
+        let end = reference_time_ms() / 1_000 + 8 * 3_600;
+        let alike = Scan {
+            check_time: end - 600,
+            check_end_time: end,
+            counts: [1, 2, 3, 4],
+            partial_counts: false,
+        };
+        tasks.insert(
+            (DEMO_PROJECT.to_owned(), ALIKE_TASK.to_owned()),
+            vec![alike; ALIKE_SCANS],
         );
         for _ in 0..4 {
             let project = hex_id(rng, 32);
@@ -100,11 +118,15 @@ impl CodeArtsData {
     }
 }
 
-/// Reads a `start_time`/`end_time` query value as civil seconds. Their format is undocumented,
-/// so this takes the format of `check_time` (`YYYY-MM-DD HH:MM:SS`), a date (`YYYY-MM-DD`,
-/// midnight), or epoch milliseconds (read as UTC+08:00, like the other times).
+/// Reads a `start_time`/`end_time` query value as civil seconds (UTC+08:00, the clock of
+/// `check_time`). The documented form is UTC `yyyy-MM-ddTHH:mm:ssZ` (any RFC 3339 time with an
+/// offset is read too); older clients sent the format of `check_time` (`YYYY-MM-DD HH:MM:SS`),
+/// a date (`YYYY-MM-DD`, midnight) or epoch milliseconds, which are still read.
 pub fn parse_time(text: &str) -> Option<i64> {
     let text = text.trim();
+    if let Ok(instant) = text.parse::<jiff::Timestamp>() {
+        return instant.as_second().checked_add(8 * 3_600);
+    }
     let civil = DateTime::strptime(TIME_FORMAT, text).ok().or_else(|| {
         jiff::civil::Date::strptime("%Y-%m-%d", text)
             .ok()
