@@ -228,6 +228,29 @@ async fn a_dead_first_endpoint_fails_over_and_the_one_that_worked_is_kept() {
             "the endpoint that worked is remembered"
         );
     }
+    // A name that cannot resolve (RFC 2606's `.invalid`) and a TLS handshake with a server that
+    // speaks plain HTTP fail over the same way.
+    let tls_to_plain = sim.base_url().replace("http://", "https://");
+    for first in ["http://hwc-test.invalid", tls_to_plain.as_str()] {
+        let client = Client::builder()
+            .ignore_environment()
+            .allow_insecure_http(true)
+            .connect_timeout(Duration::from_secs(3))
+            .endpoints(Service::CodeArtsCheck, [first, sim.base_url().as_str()])
+            .unwrap()
+            .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+            .retry(RetryPolicy::disabled())
+            .build()
+            .unwrap();
+        let page = client
+            .codearts_check()
+            .check_records(DEMO_PROJECT, DEMO_TASK)
+            .limit(2)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{first}: {e}"));
+        assert_eq!(page.items.len(), 2, "{first}");
+    }
     // Every endpoint dead: a transport error, not a hang.
     let other_dead = dead_endpoint().await;
     let client = Client::builder()
@@ -245,6 +268,56 @@ async fn a_dead_first_endpoint_fails_over_and_the_one_that_worked_is_kept() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+}
+
+/// Answers one request with an empty page and returns its head.
+async fn record_one_request(listener: tokio::net::TcpListener) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut stream, _) = listener.accept().await.unwrap();
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = stream.read(&mut buf).await.unwrap();
+        assert!(n > 0, "connection closed before the head ended");
+        head.extend_from_slice(&buf[..n]);
+    }
+    let body = r#"{"total": 0, "data": []}"#;
+    let answer = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(answer.as_bytes()).await.unwrap();
+    String::from_utf8_lossy(&head).to_lowercase()
+}
+
+#[tokio::test]
+async fn a_request_that_fails_over_is_signed_for_the_host_it_reaches() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let reached = listener.local_addr().unwrap();
+    let recorded = tokio::spawn(record_one_request(listener));
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint(
+            Service::CodeArtsCheck,
+            format!("{},http://{reached}", dead_endpoint().await),
+        )
+        .unwrap()
+        .credentials(Credentials::access_key("AK", "SK").unwrap())
+        .project_id("iam-project")
+        .build()
+        .unwrap();
+    client
+        .codearts_check()
+        .check_records(DEMO_PROJECT, DEMO_TASK)
+        .send()
+        .await
+        .unwrap();
+    let head = recorded.await.unwrap();
+    assert!(head.contains(&format!("\r\nhost: {reached}\r\n")), "{head}");
+    assert!(
+        head.contains("signedheaders=accept;host;x-project-id;x-sdk-date"),
+        "host and the IAM project are signed: {head}"
+    );
 }
 
 #[tokio::test]
