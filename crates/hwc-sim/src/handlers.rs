@@ -36,8 +36,10 @@ pub struct Shared {
     pub data: Dataset,
     pub auth: Authenticator,
     pub faults: FaultInjector,
-    /// Added to the real clock to give the server's clock.
-    pub clock_offset: SignedDuration,
+    /// Milliseconds added to the real clock to give the server's clock; tests move it.
+    pub clock_offset_ms: std::sync::atomic::AtomicI64,
+    /// Requests refused by authentication (any 401 of the gateway's checks).
+    pub auth_rejections: AtomicU64,
     /// What CodeArts Check's `offset` counts.
     pub codearts_paging: crate::CodeArtsPaging,
     /// Base URL the redirect fault sends clients to.
@@ -50,8 +52,9 @@ pub struct Shared {
 
 impl Shared {
     fn server_now(&self) -> Timestamp {
+        let offset = SignedDuration::from_millis(self.clock_offset_ms.load(Ordering::Relaxed));
         Timestamp::now()
-            .checked_add(self.clock_offset)
+            .checked_add(offset)
             .unwrap_or_else(|_| Timestamp::now())
     }
 }
@@ -166,6 +169,7 @@ async fn serve(
     }
 
     if let Err(error) = shared.auth.check(&parts, &body, shared.server_now()) {
+        shared.auth_rejections.fetch_add(1, Ordering::Relaxed);
         return error.into_response_with(&id);
     }
 

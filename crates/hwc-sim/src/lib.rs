@@ -233,7 +233,10 @@ impl SimulatorBuilder {
             data,
             auth: auth::Authenticator::new(keys, tokens, self.lockout),
             faults: injector,
-            clock_offset: self.clock_offset,
+            clock_offset_ms: std::sync::atomic::AtomicI64::new(
+                i64::try_from(self.clock_offset.as_millis()).unwrap_or(0),
+            ),
+            auth_rejections: AtomicU64::new(0),
             codearts_paging: self.codearts_paging,
             redirect_target: self
                 .redirect_target
@@ -311,6 +314,19 @@ impl Simulator {
     /// someone handles vulnerabilities while a client pages: totals grow and offsets shift.
     pub fn add_hss_records(&self, count: u64) {
         self.shared.added_hss.fetch_add(count, Ordering::Relaxed);
+    }
+
+    /// Moves the server's clock to `offset` from the real one, from now on (a server whose clock
+    /// is corrected, or drifts, while clients run).
+    pub fn set_clock_offset(&self, offset: SignedDuration) {
+        let millis = i64::try_from(offset.as_millis()).unwrap_or(0);
+        self.shared.clock_offset_ms.store(millis, Ordering::Relaxed);
+    }
+
+    /// How many requests authentication refused so far (bad or expired signatures, unknown
+    /// keys or tokens, locked keys).
+    pub fn auth_rejections(&self) -> u64 {
+        self.shared.auth_rejections.load(Ordering::Relaxed)
     }
 
     /// How many requests reached `api` so far (whatever their outcome).

@@ -21,30 +21,47 @@ use crate::signing;
 /// The header progenitor adds from the spec's `info.version`; not part of these APIs.
 const API_VERSION: &str = "api-version";
 
-/// The difference between the server's clock and ours, learned from expiry rejections and
-/// shared by every request of a client.
+/// The difference between the server's clock and ours (server time minus local time), learned
+/// from expiry rejections and shared by every request of a client.
+///
+/// It is one absolute estimate, not a sum of corrections: each rejection says what the server's
+/// time was when the request was signed with a known estimate, so calls rejected together all
+/// compute the same value and store it, and the estimate converges however many there are.
 #[derive(Debug, Default)]
 pub(crate) struct Clock {
     offset_ms: AtomicI64,
 }
 
 impl Clock {
-    /// Our idea of the server's time.
-    pub(crate) fn now(&self) -> Timestamp {
-        let offset = SignedDuration::from_millis(self.offset_ms.load(Ordering::Relaxed));
-        Timestamp::now()
-            .checked_add(offset)
-            .unwrap_or_else(|_| Timestamp::now())
+    /// The current estimate, in milliseconds.
+    pub(crate) fn estimate_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
+    /// Our idea of the server's time under the estimate `offset_ms`.
+    pub(crate) fn server_time(offset_ms: i64) -> Timestamp {
+        let now = Timestamp::now();
+        now.checked_add(SignedDuration::from_millis(offset_ms))
+            .unwrap_or(now)
     }
 
     /// The current offset.
     pub(crate) fn offset(&self) -> SignedDuration {
-        SignedDuration::from_millis(self.offset_ms.load(Ordering::Relaxed))
+        SignedDuration::from_millis(self.estimate_ms())
     }
 
-    fn adjust(&self, by: SignedDuration) {
-        self.offset_ms
-            .fetch_add(by.as_millis() as i64, Ordering::Relaxed);
+    /// A request signed under the estimate `used_ms` was `correction` off the server's time:
+    /// the server's time minus ours is `used_ms + correction`. Returns the new estimate.
+    fn learn(&self, used_ms: i64, correction: SignedDuration) -> i64 {
+        let correction_ms =
+            i64::try_from(correction.as_millis()).unwrap_or(if correction.is_negative() {
+                i64::MIN
+            } else {
+                i64::MAX
+            });
+        let estimate = used_ms.saturating_add(correction_ms);
+        self.offset_ms.store(estimate, Ordering::Relaxed);
+        estimate
     }
 }
 
@@ -158,11 +175,14 @@ impl Answer {
 }
 
 impl HwcTransport {
-    fn authenticate(&self, request: &mut Request) -> Result<(), crate::Error> {
+    /// Authenticates one attempt; returns the clock estimate a signature was made with.
+    fn authenticate(&self, request: &mut Request) -> Result<i64, crate::Error> {
+        let estimate = self.clock.estimate_ms();
         match &self.credentials {
             Credentials::AccessKey(signer) => {
                 request.headers_mut().remove(signing::SDK_DATE);
-                signer.sign(request, self.clock.now())
+                signer.sign(request, Clock::server_time(estimate))?;
+                Ok(estimate)
             }
             Credentials::Token(_) => {
                 let token = self.credentials.token_value().unwrap_or_default();
@@ -170,7 +190,7 @@ impl HwcTransport {
                     .map_err(|_| crate::Error::Config("the IAM token is not ASCII".into()))?;
                 value.set_sensitive(true);
                 request.headers_mut().insert("x-auth-token", value);
-                Ok(())
+                Ok(estimate)
             }
         }
     }
@@ -182,7 +202,9 @@ impl HwcTransport {
         operation_id: &'static str,
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
-        let mut corrected_clock = false;
+        // Signing again after an expiry rejection: once normally; a second time covers a call
+        // whose first retry raced with the server's clock moving.
+        let mut clock_resigns: u32 = 0;
         let mut attempt: u32 = 0;
         // Attempts that moved to another endpoint at once, and endpoints found unreachable in a
         // row: a failover is not a retry until every endpoint has been tried.
@@ -199,12 +221,14 @@ impl HwcTransport {
                 .endpoints
                 .aim(&mut this_try, endpoint)
                 .and_then(|()| self.authenticate(&mut this_try));
-            if let Err(error) = aimed {
-                // `prepare` signed a copy successfully, so this does not happen; never send
-                // unsigned, and say why through a local answer.
-                record(|r| r.local_error = Some(error.to_string()));
-                return Ok(local_failure(&error.to_string()));
-            }
+            let signed_with = match aimed {
+                Ok(estimate) => estimate,
+                Err(error) => {
+                    // Never send unsigned: say why through a local answer.
+                    record(|r| r.local_error = Some(error.to_string()));
+                    return Ok(local_failure(&error.to_string()));
+                }
+            };
             *this_try.timeout_mut() = Some(self.attempt_timeout);
             let span = tracing::debug_span!(
                 "attempt",
@@ -275,15 +299,16 @@ impl HwcTransport {
             match classify(&verdict) {
                 Verdict::Done => return Ok(note(verdict)),
                 Verdict::ClockSkew(correction) => {
-                    if corrected_clock || !matches!(self.credentials, Credentials::AccessKey(_)) {
+                    if clock_resigns >= 2 || !matches!(self.credentials, Credentials::AccessKey(_))
+                    {
                         return Ok(note(verdict));
                     }
-                    corrected_clock = true;
-                    self.clock.adjust(correction);
+                    clock_resigns += 1;
+                    let estimate = self.clock.learn(signed_with, correction);
                     tracing::warn!(
                         operation = operation_id,
                         correction_s = correction.as_secs(),
-                        offset_s = self.clock.offset().as_secs(),
+                        offset_s = estimate / 1_000,
                         "the gateway says our clock is off; signing again with the corrected time"
                     );
                 }
