@@ -126,6 +126,12 @@ pub enum PagingProblem {
         /// Items it held.
         received: u64,
     },
+    /// The task fetching a page stopped without an answer (it panicked or its runtime is
+    /// shutting down).
+    FetchFailed {
+        /// What stopped it.
+        reason: String,
+    },
     /// The first two pages of a page-numbered operation do not tell how the server counts
     /// `offset` (pages from 0, pages from 1, or records): paging it could give a wrong list.
     PagingUndecided {
@@ -164,6 +170,9 @@ impl fmt::Display for PagingProblem {
                 f,
                 "the page at item {offset} has {received} items where at most {expected} fit; the server does not page as it was understood"
             ),
+            PagingProblem::FetchFailed { reason } => {
+                write!(f, "a page could not be fetched: {reason}")
+            }
             PagingProblem::PagingUndecided { evidence } => write!(
                 f,
                 "cannot tell how the server counts offset (pages from 0, pages from 1 or records): {evidence}; page with one large page or set offset yourself"

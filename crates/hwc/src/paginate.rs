@@ -163,12 +163,15 @@ impl<R: PagedRequest> Paginator<R> {
                     return known.boxed();
                 }
                 match total {
-                    // With a total, the remaining pages are known: fetched N at once.
+                    // With a total, the remaining pages are known: fetched N at once, in tasks
+                    // of their own, so they progress however slowly the consumer reads.
                     Some(total) => {
                         let step = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
-                        let rest = stream::iter((next_item..total).step_by(step))
-                            .map(move |first_item| fetch(request.clone(), first_item))
-                            .buffered(concurrency);
+                        let first_items = (next_item..total).step_by(step);
+                        let rest =
+                            prefetch(operation.id, first_items, concurrency, move |first_item| {
+                                fetch(request.clone(), first_item)
+                            });
                         known.chain(rest).boxed()
                     }
                     // Without one, pages come one by one until a short one.
@@ -207,6 +210,81 @@ impl<R: PagedRequest> Paginator<R> {
             .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
             .try_flatten()
             .boxed()
+    }
+}
+
+/// A task fetching one page, aborted when dropped: dropping the stream cancels what is in
+/// flight.
+struct PageTask<T>(tokio::task::JoinHandle<Result<Page<T>, Error>>);
+
+impl<T> Drop for PageTask<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Fetches the pages starting at `first_items` in spawned tasks, at most `ahead` of them fetched
+/// or waiting to be read at any time, and yields them in order. The tasks run whether or not the
+/// stream is polled, so a slow consumer does not make prefetched pages time out. After an error
+/// the stream ends at once and the tasks still running are aborted.
+fn prefetch<I, F, Fut, T>(
+    operation: &'static str,
+    first_items: I,
+    ahead: usize,
+    fetch: F,
+) -> BoxStream<'static, Result<Page<T>, Error>>
+where
+    I: Iterator<Item = u64> + Send + 'static,
+    F: Fn(u64) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
+    T: Send + 'static,
+{
+    use std::collections::VecDeque;
+    use tracing::Instrument;
+
+    let queue: VecDeque<PageTask<T>> = VecDeque::with_capacity(ahead);
+    stream::unfold(
+        (first_items, queue, fetch, false),
+        move |(mut first_items, mut queue, fetch, ended)| async move {
+            if ended {
+                return None;
+            }
+            while queue.len() < ahead.max(1) {
+                let Some(first_item) = first_items.next() else {
+                    break;
+                };
+                let handle = match tokio::runtime::Handle::try_current() {
+                    Ok(runtime) => runtime.spawn(fetch(first_item).in_current_span()),
+                    Err(error) => {
+                        let failed = Err(fetch_failed(
+                            operation,
+                            format!("no Tokio runtime: {error}"),
+                        ));
+                        return Some((failed, (first_items, VecDeque::new(), fetch, true)));
+                    }
+                };
+                queue.push_back(PageTask(handle));
+            }
+            let mut next = queue.pop_front()?;
+            let result = match (&mut next.0).await {
+                Ok(result) => result,
+                Err(error) => Err(fetch_failed(operation, error.to_string())),
+            };
+            let ended = result.is_err();
+            if ended {
+                // Aborts every page still in flight.
+                queue.clear();
+            }
+            Some((result, (first_items, queue, fetch, ended)))
+        },
+    )
+    .boxed()
+}
+
+fn fetch_failed(operation: &'static str, reason: String) -> Error {
+    Error::Paging {
+        operation,
+        problem: PagingProblem::FetchFailed { reason },
     }
 }
 
