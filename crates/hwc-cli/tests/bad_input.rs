@@ -132,3 +132,52 @@ async fn every_constraint_broken_on_the_command_line_exits_2_before_sending() {
         "nothing was sent"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_that_would_leave_their_path_segment_exit_2_before_sending() {
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    for (flag, id) in [
+        ("--task-id", ".."),
+        ("--task-id", "a\\..\\..\\v5"),
+        ("--task-id", "%2e%2e"),
+        ("--codearts-project", "a/b"),
+    ] {
+        let base = sim.base_url();
+        let output = tokio::task::spawn_blocking(move || {
+            let mut args = vec![
+                "codearts-check",
+                "records",
+                "--codearts-project",
+                "0123456789abcdef0123456789abcdef",
+                "--task-id",
+                "demo-task",
+            ];
+            let at = args.iter().position(|a| *a == flag).unwrap();
+            args[at + 1] = id;
+            Command::cargo_bin("hwc")
+                .unwrap()
+                .env_clear()
+                .env("HOME", "/nonexistent-home")
+                .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
+                .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
+                .args(["--endpoint", &base])
+                .args(&args)
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{flag} {id:?}: {stderr}");
+        let parameter = if flag == "--task-id" {
+            "task_id"
+        } else {
+            "project_id"
+        };
+        assert!(
+            stderr.contains(&format!("invalid {parameter}")) && stderr.contains("one path segment"),
+            "{flag} {id:?}: {stderr}"
+        );
+    }
+    assert_eq!(sim.requests(Api::CodeArtsCheck), 0, "nothing was sent");
+}

@@ -237,6 +237,7 @@ impl SimulatorBuilder {
                 i64::try_from(self.clock_offset.as_millis()).unwrap_or(0),
             ),
             auth_rejections: AtomicU64::new(0),
+            last_path: std::sync::Mutex::new([None, None]),
             codearts_paging: self.codearts_paging,
             redirect_target: self
                 .redirect_target
@@ -327,6 +328,19 @@ impl Simulator {
     /// keys or tokens, locked keys).
     pub fn auth_rejections(&self) -> u64 {
         self.shared.auth_rejections.load(Ordering::Relaxed)
+    }
+
+    /// The path parameters (decoded) of the last request routed to `api`: what the server took
+    /// `project_id`, `task_id`... to be.
+    pub fn last_path_parameters(
+        &self,
+        api: Api,
+    ) -> Option<std::collections::HashMap<String, String>> {
+        self.shared
+            .last_path
+            .lock()
+            .ok()
+            .and_then(|last| last[api as usize].clone())
     }
 
     /// How many requests reached `api` so far (whatever their outcome).

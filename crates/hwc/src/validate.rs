@@ -4,7 +4,7 @@
 //! the spec's own; nothing here repeats a limit. The simulator checks incoming requests with the
 //! same functions.
 
-use hwc_api::descriptor::{Operation, Parameter, ParameterSchema};
+use hwc_api::descriptor::{Location, Operation, Parameter, ParameterSchema};
 
 use crate::error::Error;
 
@@ -83,8 +83,27 @@ pub fn check_wire(operation: &Operation, values: &[(&'static str, String)]) -> R
     check(operation, &pairs)
 }
 
+/// What a path parameter may not be: anything that would make the request address another
+/// path, as sent or once a server decodes it.
+pub const PATH_SEGMENT_RULE: &str =
+    "one path segment: not \".\" or \"..\", and no /, \\, % or control characters";
+
+/// Whether `value` stays one path segment whatever decodes it: not `.` or `..` (which URL
+/// parsers resolve), no `/` or `\` (which WHATWG URLs treat as a separator), no `%` (a server
+/// decoding `%2e%2e` or `%2f` would see a separator or a dot segment), no control characters.
+pub fn is_path_segment(value: &str) -> bool {
+    value != "."
+        && value != ".."
+        && !value
+            .chars()
+            .any(|c| matches!(c, '/' | '\\' | '%') || c.is_control())
+}
+
 /// Checks one value against its parameter's constraints.
 pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
+    if parameter.location == Location::Path && !is_path_segment(value) {
+        return Err(invalid(parameter.name, value, PATH_SEGMENT_RULE.to_owned()));
+    }
     let fits = match parameter.schema {
         ParameterSchema::Text {
             min_length,

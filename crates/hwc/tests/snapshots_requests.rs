@@ -106,7 +106,7 @@ async fn the_exact_requests_sent() {
     );
     temporary
         .codearts_check()
-        .check_records("5f8a1b2c3d4e5f60718293a4b5c6d7e8", "task 1/a")
+        .check_records("5f8a1b2c3d4e5f60718293a4b5c6d7e8", "task 1:a")
         .start_time("2020-02-20T03:37:46Z".parse().unwrap())
         // Any offset in, UTC out, in the documented `yyyy-MM-ddTHH:mm:ssZ`.
         .end_time("2020-02-21T08:00:00+08:00".parse().unwrap())
