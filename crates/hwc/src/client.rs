@@ -362,6 +362,7 @@ impl ClientBuilder {
                 clock: Arc::clone(&clock),
                 retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
+                operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
             })
         };
         let endpoint_of = |service: Service| {

@@ -103,6 +103,8 @@ pub(crate) struct HwcTransport {
     pub clock: Arc<Clock>,
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
+    /// The limit of a whole call: no wait that would end past it is started.
+    pub operation_timeout: Duration,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -332,14 +334,20 @@ impl HwcTransport {
     }
 
     /// Whether another attempt fits the policy: attempts left, and the wait ends before the
-    /// operation's deadline.
+    /// call's deadline (the retry budget or the operation timeout, whichever comes first). A
+    /// wait that would not, however long a header says it is, ends the call with the answer.
     fn may_retry(&self, attempt: u32, started: Instant, wait: Option<Duration>) -> bool {
         if !self.retry.enabled || attempt >= self.retry.max_attempts {
             return false;
         }
-        let wait = wait.unwrap_or(Duration::ZERO);
-        started.elapsed() + wait < self.retry.max_elapsed
+        let deadline = self.retry.max_elapsed.min(self.operation_timeout);
+        ends_before(started.elapsed(), wait.unwrap_or(Duration::ZERO), deadline)
     }
+}
+
+/// Whether waiting `wait` more after `elapsed` ends before `deadline`; never overflows.
+fn ends_before(elapsed: Duration, wait: Duration, deadline: Duration) -> bool {
+    elapsed.checked_add(wait).is_some_and(|end| end < deadline)
 }
 
 fn classify(answer: &Answer) -> Verdict {
@@ -475,6 +483,44 @@ mod tests {
             skew_correction("signature expired, signature time:garbage", &headers),
             None
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_retry_after_reads_without_panicking(text in "\\PC{0,40}", seconds: u64) {
+            for value in [text, seconds.to_string(), format!(" {seconds} ")] {
+                let mut headers = HeaderMap::new();
+                if let Ok(value) = HeaderValue::from_str(&value) {
+                    headers.insert("retry-after", value);
+                    headers.insert("date", HeaderValue::from_static("Fri, 17 Dec 2021 06:13:03 GMT"));
+                }
+                let wait = retry_after(&headers);
+                if let Some(wait) = wait {
+                    let _ = ends_before(Duration::from_secs(3), wait, Duration::from_secs(300));
+                }
+                let message = format!("signature expired, signature time:{}, server time:{}", value, value);
+                let _ = skew_correction(&message, &headers);
+            }
+            proptest::prop_assert_eq!(
+                retry_after(&{
+                    let mut h = HeaderMap::new();
+                    h.insert("retry-after", HeaderValue::from(seconds));
+                    h
+                }),
+                Some(Duration::from_secs(seconds))
+            );
+        }
+
+        #[test]
+        fn waits_never_overflow(elapsed_s: u64, elapsed_ns in 0u32..1_000_000_000, wait_s: u64, deadline_s: u64) {
+            let elapsed = Duration::new(elapsed_s, elapsed_ns);
+            let wait = Duration::from_secs(wait_s);
+            let deadline = Duration::from_secs(deadline_s);
+            let fits = ends_before(elapsed, wait, deadline);
+            if fits {
+                proptest::prop_assert!(elapsed < deadline && wait < deadline);
+            }
+        }
     }
 
     #[test]
