@@ -1,6 +1,9 @@
-//! When and how long to wait before trying again.
+//! When and how long to wait before trying again: the one place that decides which failures
+//! are retried.
 
 use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
 
 /// Retries of GET requests on connection errors, timeouts, 429 `APIGW.0308`, 500/502/503/504
 /// and the transient 400 `CC.00000000`: exponential backoff with full jitter (each wait drawn
@@ -55,9 +58,66 @@ impl RetryPolicy {
     }
 }
 
+/// Whether a request may be sent again without changing what the server does: the methods
+/// HTTP defines as idempotent. Anything else (a POST added to a spec later) is sent once.
+pub(crate) fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE
+    )
+}
+
+/// Whether an answer is worth another attempt: throttling, the gateway's and servers' transient
+/// errors, and CodeArts Check's "network is busy" (`CC.00000000`).
+pub(crate) fn is_transient_answer(status: StatusCode, error_code: &str) -> bool {
+    matches!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS
+            | StatusCode::INTERNAL_SERVER_ERROR
+            | StatusCode::BAD_GATEWAY
+            | StatusCode::SERVICE_UNAVAILABLE
+            | StatusCode::GATEWAY_TIMEOUT
+    ) || (status == StatusCode::BAD_REQUEST && error_code == "CC.00000000")
+}
+
+/// Whether a request that got no answer is worth another attempt: connections refused or
+/// dropped, timeouts, bodies cut short. Not a request that could not be built, a redirect, or a
+/// certificate the client does not trust (trying again repeats the handshake with a host that
+/// is not who it says; another endpoint may still be tried).
+pub(crate) fn is_transient_failure(error: &reqwest::Error) -> bool {
+    !error.is_builder() && !error.is_redirect() && !is_certificate_failure(error)
+}
+
+/// Whether a failure comes from the server's certificate (untrusted, expired, for another
+/// name). rustls says so in its message, which is all reqwest exposes of it.
+pub(crate) fn is_certificate_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(error) = cause {
+        if error.to_string().contains("certificate") {
+            return true;
+        }
+        cause = error.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_idempotent_methods_and_transient_answers_are_retried() {
+        assert!(is_idempotent(&Method::GET) && is_idempotent(&Method::PUT));
+        assert!(!is_idempotent(&Method::POST) && !is_idempotent(&Method::PATCH));
+        assert!(is_transient_answer(
+            StatusCode::TOO_MANY_REQUESTS,
+            "APIGW.0308"
+        ));
+        assert!(is_transient_answer(StatusCode::BAD_REQUEST, "CC.00000000"));
+        assert!(!is_transient_answer(StatusCode::BAD_REQUEST, "APIGW.0201"));
+        assert!(!is_transient_answer(StatusCode::UNAUTHORIZED, "APIGW.0301"));
+        assert!(!is_transient_answer(StatusCode::NOT_IMPLEMENTED, ""));
+    }
 
     #[test]
     fn waits_stay_under_a_doubling_cap_and_vary() {

@@ -15,7 +15,7 @@ use tracing::Instrument;
 
 use crate::credentials::Credentials;
 use crate::endpoints::EndpointSet;
-use crate::retry::RetryPolicy;
+use crate::retry::{self, RetryPolicy};
 use crate::signing;
 
 /// The header progenitor adds from the spec's `info.version`; not part of these APIs.
@@ -204,6 +204,7 @@ impl HwcTransport {
         operation_id: &'static str,
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
+        let idempotent = retry::is_idempotent(request.method());
         // Signing again after an expiry rejection: once normally; a second time covers a call
         // whose first retry raced with the server's clock moving.
         let mut clock_resigns: u32 = 0;
@@ -270,7 +271,10 @@ impl HwcTransport {
                     // Every endpoint failed in a row: an ordinary retry, after a backoff.
                     unreachable_in_a_row = 0;
                     let tries = attempt - failovers;
-                    if self.may_retry(tries, started, None) {
+                    if idempotent
+                        && retry::is_transient_failure(&error)
+                        && self.may_retry(tries, started, None)
+                    {
                         let delay = self.retry.backoff(tries);
                         tracing::debug!(operation = operation_id, attempt, %error, ?delay, "no endpoint reachable; retrying");
                         tokio::time::sleep(delay).await;
@@ -287,9 +291,11 @@ impl HwcTransport {
                     answer
                 }
                 Err(error) => {
-                    let retryable = !error.is_builder() && !error.is_redirect();
                     let tries = attempt - failovers;
-                    if retryable && self.may_retry(tries, started, None) {
+                    if idempotent
+                        && retry::is_transient_failure(&error)
+                        && self.may_retry(tries, started, None)
+                    {
                         let delay = self.retry.backoff(tries);
                         tracing::debug!(operation = operation_id, attempt, %error, ?delay, "retrying after a transport error");
                         tokio::time::sleep(delay).await;
@@ -316,7 +322,7 @@ impl HwcTransport {
                 }
                 Verdict::Retry(retry_after) => {
                     let tries = attempt - failovers;
-                    if !self.may_retry(tries, started, retry_after) {
+                    if !idempotent || !self.may_retry(tries, started, retry_after) {
                         return Ok(note(verdict));
                     }
                     let delay = retry_after.unwrap_or_else(|| self.retry.backoff(tries));
@@ -355,29 +361,25 @@ fn classify(answer: &Answer) -> Verdict {
     if status.is_success() || status.is_redirection() {
         return Verdict::Done;
     }
-    let retry_after = retry_after(&answer.headers);
-    match status {
-        StatusCode::TOO_MANY_REQUESTS
-        | StatusCode::INTERNAL_SERVER_ERROR
-        | StatusCode::BAD_GATEWAY
-        | StatusCode::SERVICE_UNAVAILABLE
-        | StatusCode::GATEWAY_TIMEOUT => Verdict::Retry(retry_after),
-        StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED => {
-            let error =
-                crate::error::ApiError::from_body("", status.as_u16(), &answer.body, None, None);
-            if status == StatusCode::BAD_REQUEST && error.code == "CC.00000000" {
-                return Verdict::Retry(retry_after);
-            }
-            if status == StatusCode::UNAUTHORIZED
-                && error.code == "APIGW.0301"
-                && let Some(correction) = skew_correction(&error.message, &answer.headers)
-            {
-                return Verdict::ClockSkew(correction);
-            }
-            Verdict::Done
-        }
-        _ => Verdict::Done,
+    // Only error bodies that can matter are parsed.
+    let code = match status {
+        StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED => Some(
+            crate::error::ApiError::from_body("", status.as_u16(), &answer.body, None, None),
+        ),
+        _ => None,
+    };
+    let error_code = code.as_ref().map_or("", |error| error.code.as_str());
+    if retry::is_transient_answer(status, error_code) {
+        return Verdict::Retry(retry_after(&answer.headers));
     }
+    if let Some(error) = &code
+        && status == StatusCode::UNAUTHORIZED
+        && error.code == "APIGW.0301"
+        && let Some(correction) = skew_correction(&error.message, &answer.headers)
+    {
+        return Verdict::ClockSkew(correction);
+    }
+    Verdict::Done
 }
 
 /// From `... signature expired, signature time:<t1>, server time:<t2>` (or, lacking a server
@@ -456,6 +458,58 @@ fn local_failure(message: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers every request with 503 and counts them.
+    async fn always_unavailable() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = Arc::clone(&count);
+        tokio::spawn(async move {
+            while let Ok((mut stream, _)) = listener.accept().await {
+                let counted = Arc::clone(&counted);
+                tokio::spawn(async move {
+                    let mut buf = [0u8; 4096];
+                    let _ = stream.read(&mut buf).await;
+                    counted.fetch_add(1, Ordering::SeqCst);
+                    let _ = stream
+                        .write_all(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                        .await;
+                });
+            }
+        });
+        (url, count)
+    }
+
+    fn transport(url: &str) -> HwcTransport {
+        HwcTransport {
+            endpoints: Arc::new(EndpointSet::new(vec![url.to_owned()]).unwrap()),
+            credentials: Credentials::token("t").unwrap(),
+            project_id: None,
+            clock: Arc::default(),
+            retry: RetryPolicy {
+                base_delay: Duration::from_millis(1),
+                ..RetryPolicy::default()
+            },
+            attempt_timeout: Duration::from_secs(5),
+            operation_timeout: Duration::from_secs(30),
+        }
+    }
+
+    #[tokio::test]
+    async fn only_idempotent_methods_are_retried() {
+        let (url, count) = always_unavailable().await;
+        let transport = transport(&url);
+        let http = reqwest::Client::new();
+        for (method, sent) in [(reqwest::Method::POST, 1), (reqwest::Method::GET, 5)] {
+            count.store(0, Ordering::SeqCst);
+            let request = Request::new(method.clone(), format!("{url}/x").parse().unwrap());
+            let response = transport.run(&http, request, "Op").await.unwrap();
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(count.load(Ordering::SeqCst), sent, "{method}");
+        }
+    }
 
     #[test]
     fn the_correction_comes_from_the_message_or_the_date_header() {

@@ -1,0 +1,77 @@
+//! What is retried: certificate failures are not (another attempt cannot fix them and only
+//! repeats the handshake with a host that is not who it claims to be).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use hwc::{Client, Credentials, Error, RetryPolicy, Service};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tokio::io::AsyncReadExt;
+
+/// A TLS server whose certificate nobody trusts; counts the connections it accepts.
+async fn self_signed_server() -> (String, Arc<AtomicUsize>) {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let certificates = CertificateDer::pem_file_iter(format!("{data}/self-signed-cert.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(format!("{data}/self-signed-key.pem")).unwrap();
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(certificates, key)
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&connections);
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let acceptor = acceptor.clone();
+            tokio::spawn(async move {
+                if let Ok(mut tls) = acceptor.accept(stream).await {
+                    let mut buf = [0u8; 1024];
+                    let _ = tls.read(&mut buf).await;
+                }
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[tokio::test]
+async fn a_certificate_nobody_trusts_is_not_retried() {
+    let (url, connections) = self_signed_server().await;
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint(Service::CodeArtsCheck, &url)
+        .unwrap()
+        .credentials(Credentials::access_key("AK", "SK").unwrap())
+        .retry(RetryPolicy {
+            base_delay: std::time::Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .build()
+        .unwrap();
+    let error = client
+        .codearts_check()
+        .check_records("0123456789abcdef0123456789abcdef", "t")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.to_string().contains("certificate"), "{error}");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        1,
+        "one handshake, no retry"
+    );
+}
