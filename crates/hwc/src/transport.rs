@@ -216,8 +216,11 @@ impl HwcTransport {
         loop {
             attempt += 1;
             let Some(mut this_try) = request.try_clone() else {
-                // Only bodies that cannot be cloned land here; these operations have none.
-                return client.execute(request).await;
+                // A streaming body can be neither signed nor replayed: never send it unsigned.
+                let why =
+                    "the request body is a stream, which can be neither signed nor sent again";
+                record(|r| r.local_error = Some(why.to_owned()));
+                return Ok(local_failure(why));
             };
             let endpoint = self.endpoints.preferred();
             let aimed = self
@@ -509,6 +512,27 @@ mod tests {
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(count.load(Ordering::SeqCst), sent, "{method}");
         }
+    }
+
+    #[tokio::test]
+    async fn a_request_that_cannot_be_signed_is_never_sent() {
+        let (url, count) = always_unavailable().await;
+        let transport = transport(&url);
+        let mut request = Request::new(reqwest::Method::GET, format!("{url}/x").parse().unwrap());
+        // A streaming body can be neither hashed for a signature nor replayed.
+        let chunks: Vec<Result<&'static [u8], std::io::Error>> = vec![Ok(b"body")];
+        *request.body_mut() = Some(reqwest::Body::wrap_stream(futures::stream::iter(chunks)));
+        let slot = Arc::new(Mutex::new(CallRecord::default()));
+        let response = CALL
+            .scope(
+                Arc::clone(&slot),
+                transport.run(&reqwest::Client::new(), request, "Op"),
+            )
+            .await
+            .unwrap();
+        assert!(response.headers().contains_key("x-hwc-local-error"));
+        assert!(slot.lock().unwrap().local_error.is_some());
+        assert_eq!(count.load(Ordering::SeqCst), 0, "nothing was sent");
     }
 
     #[test]
