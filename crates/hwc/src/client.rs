@@ -100,6 +100,20 @@ impl Client {
     }
 }
 
+/// `url` with any `user:password@` replaced by `***@`, for messages.
+fn redact_userinfo(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_owned(),
+        },
+        None => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    }
+}
+
 /// Builds a [`Client`]. What is not set comes from where the official SDKs look:
 /// credentials from `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN` or `~/.huaweicloud/credentials`,
 /// the project from `HUAWEICLOUD_SDK_PROJECT_ID` or the profile, endpoint overrides from
@@ -342,8 +356,14 @@ impl ClientBuilder {
                     .unwrap_or_else(|| format!("hwc/{}", env!("CARGO_PKG_VERSION"))),
             );
         if let Some(proxy) = &self.proxy {
-            let proxy = reqwest::Proxy::all(proxy)
-                .map_err(|e| Error::Config(format!("proxy {proxy:?}: {e}")))?;
+            // reqwest's own message may repeat the URL: neither is shown, since the URL may
+            // carry a password.
+            let shown = redact_userinfo(proxy);
+            let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
+                Error::Config(format!(
+                    "proxy {shown:?} is not a usable http://, https:// or socks5:// URL"
+                ))
+            })?;
             http = http.proxy(proxy);
         }
         for certificate in self.root_certificates {

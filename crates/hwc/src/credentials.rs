@@ -5,6 +5,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use secrecy::{ExposeSecret, SecretString};
+use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::signing::Signer;
@@ -163,7 +164,9 @@ impl fmt::Debug for Profile {
 impl Profile {
     /// Reads the file; a syntax error names the file and the line.
     pub fn load(path: &Path) -> Result<Self, Error> {
+        // The file holds the SK: its text is wiped from memory when dropped.
         let text = std::fs::read_to_string(path)
+            .map(Zeroizing::new)
             .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
         Self::parse(&text)
             .map_err(|message| Error::Config(format!("{}: {message}", path.display())))
@@ -171,10 +174,20 @@ impl Profile {
 
     /// Parses INI text (as Python's configparser writes it); errors give line and column.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let ini = ini::Ini::load_from_str(text).map_err(|e| e.to_string())?;
-        let Some(basic) = ini.section(Some("basic")) else {
+        let mut ini = ini::Ini::load_from_str(text).map_err(|e| e.to_string())?;
+        let Some(basic) = ini.section_mut(Some("basic")) else {
             return Ok(Profile::default());
         };
+        // Secrets are taken out of the parsed file, and both the parser's copy and the trimmed
+        // one are wiped when dropped: they live only in secret types.
+        let mut secret = |key: &str| {
+            basic.remove(key).map(Zeroizing::new).and_then(|raw| {
+                let trimmed = raw.trim();
+                (!trimmed.is_empty()).then(|| SecretString::from(trimmed.to_owned()))
+            })
+        };
+        let sk = secret("sk");
+        let security_token = secret("security_token");
         let value = |key: &str| {
             basic
                 .get(key)
@@ -183,8 +196,8 @@ impl Profile {
         };
         Ok(Profile {
             ak: value("ak"),
-            sk: value("sk").map(SecretString::from),
-            security_token: value("security_token").map(SecretString::from),
+            sk,
+            security_token,
             project_id: value("project_id"),
             iam_endpoint: value("iam_endpoint"),
         })

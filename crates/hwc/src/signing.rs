@@ -96,7 +96,9 @@ impl Signer {
             }
         };
         if let Some(token) = &self.security_token {
-            let value = header_value(token.expose_secret())?;
+            let mut value = header_value(token.expose_secret())?;
+            // Kept out of `Debug` of the request and its headers, like `Authorization`.
+            value.set_sensitive(true);
             request
                 .headers_mut()
                 .insert(HeaderName::from_static(SECURITY_TOKEN), value);
