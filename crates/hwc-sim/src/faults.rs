@@ -50,6 +50,9 @@ pub enum Fault {
     TruncatedBody,
     /// A 200 whose body is not valid JSON.
     MalformedJson,
+    /// A 200 whose JSON body never ends (a broken proxy or a hostile server). Not in
+    /// [`Fault::all_kinds`]: a client reading it all never finishes.
+    EndlessBody,
     /// A 502 HTML page, as a proxy in front of the gateway would send.
     HtmlErrorPage,
     /// A 307 redirect to another host.
@@ -95,6 +98,7 @@ impl fmt::Display for Fault {
             Fault::DropConnection => f.write_str("drop"),
             Fault::TruncatedBody => f.write_str("truncate"),
             Fault::MalformedJson => f.write_str("malformed"),
+            Fault::EndlessBody => f.write_str("endless"),
             Fault::HtmlErrorPage => f.write_str("html"),
             Fault::Redirect => f.write_str("redirect"),
             Fault::ClockSkew => f.write_str("clock-skew"),
@@ -116,6 +120,7 @@ impl FromStr for Fault {
             "busy" => Fault::TransientBusy,
             "drop" => Fault::DropConnection,
             "truncate" => Fault::TruncatedBody,
+            "endless" => Fault::EndlessBody,
             "malformed" => Fault::MalformedJson,
             "html" => Fault::HtmlErrorPage,
             "redirect" => Fault::Redirect,
@@ -135,7 +140,7 @@ impl FromStr for Fault {
                     )
                 } else {
                     return Err(format!(
-                        "unknown fault {other:?}: use 429, 429-retry-after=N, 500, 502, 503, 504, busy, slow=2s, drop, truncate, malformed, html, redirect or clock-skew"
+                        "unknown fault {other:?}: use 429, 429-retry-after=N, 500, 502, 503, 504, busy, slow=2s, drop, truncate, endless, malformed, html, redirect or clock-skew"
                     ));
                 }
             }

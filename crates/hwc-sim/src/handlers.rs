@@ -277,7 +277,7 @@ async fn answer_before_service(
                     .into_response(),
             );
         }
-        Fault::TruncatedBody | Fault::MalformedJson => return None,
+        Fault::TruncatedBody | Fault::MalformedJson | Fault::EndlessBody => return None,
     };
     Some(error.into_response_with(id))
 }
@@ -301,6 +301,23 @@ fn ok_response(json: Vec<u8>, fault: Option<&Fault>) -> Response {
                 HeaderValue::from_static("application/json"),
             );
             headers.insert(header::CONTENT_LENGTH, HeaderValue::from(full_length));
+            response
+        }
+        Some(Fault::EndlessBody) => {
+            // A valid start, then records for ever, 64 KiB at a time, with no length announced.
+            let record: &[u8] =
+                br#"{"check_time":"2020-02-20 11:37:46","issue_counts":{"critical":1}},"#;
+            let chunk = Bytes::from(record.repeat(64 * 1024 / record.len()));
+            let start = Bytes::from_static(br#"{"total":1,"total_num":1,"data":["#);
+            let stream = futures::StreamExt::chain(
+                futures::stream::iter([Ok::<Bytes, std::io::Error>(start)]),
+                futures::stream::repeat_with(move || Ok(chunk.clone())),
+            );
+            let mut response = Response::new(Body::from_stream(stream));
+            response.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
             response
         }
         Some(Fault::MalformedJson) => {

@@ -76,6 +76,14 @@ fn to_error<T: DeserializeOwned, E>(
     if let Some(message) = record.local_error {
         return Error::Signing(message);
     }
+    if let Some(limit) = record.too_large {
+        return Error::ResponseTooLarge {
+            operation,
+            limit,
+            status: record.status.unwrap_or_default(),
+            request_id: record.request_id,
+        };
+    }
     let api = |status: u16| {
         let body = record.error_body.clone().unwrap_or_default();
         let mut api = ApiError::from_body(

@@ -21,6 +21,8 @@ pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
 /// Pages fetched at once by paginators, once the total is known.
 pub const DEFAULT_PAGE_CONCURRENCY: usize = 4;
+/// Largest answer body read by default: 32 MiB, where a real page is under 1 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
 
 /// A client of both APIs. Cheap to clone: clones share one connection pool and one clock.
 #[derive(Clone)]
@@ -133,6 +135,7 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
     allow_insecure_http: bool,
     page_concurrency: Option<usize>,
+    max_response_bytes: Option<usize>,
     ignore_environment: bool,
 }
 
@@ -278,6 +281,13 @@ impl ClientBuilder {
         self
     }
 
+    /// The largest answer body read (default 32 MiB): a larger one ends the attempt with
+    /// [`Error::ResponseTooLarge`], so a broken or hostile server cannot exhaust memory.
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = Some(bytes);
+        self
+    }
+
     /// Reads nothing from the environment or `~/.huaweicloud`: only what is set here counts.
     pub fn ignore_environment(mut self) -> Self {
         self.ignore_environment = true;
@@ -383,6 +393,9 @@ impl ClientBuilder {
                 retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
                 operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
+                max_response_bytes: self
+                    .max_response_bytes
+                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
             })
         };
         let endpoint_of = |service: Service| {

@@ -57,6 +57,24 @@ pub enum Error {
         what: &'static str,
     },
 
+    /// An answer's body was larger than the client reads (see
+    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); reading
+    /// stopped there. Not retried.
+    #[error(
+        "{operation}: the {status} answer{} is larger than {limit} bytes; not read on",
+        request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default()
+    )]
+    ResponseTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The limit, in bytes.
+        limit: usize,
+        /// HTTP status of the answer.
+        status: u16,
+        /// `X-Request-Id` of the answer.
+        request_id: Option<String>,
+    },
+
     /// A success answer whose body is not what the spec describes.
     #[error(
         "{operation}: cannot decode the {status} answer{} at `{path}`: {message}; body starts {excerpt:?}",
@@ -277,7 +295,7 @@ impl Error {
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api(api) => Some(api.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } | Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -286,7 +304,9 @@ impl Error {
     pub fn request_id(&self) -> Option<&str> {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
-            Error::Decode { request_id, .. } => request_id.as_deref(),
+            Error::Decode { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
             _ => None,
         }
     }

@@ -61,7 +61,7 @@ pub mod validate;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
 };
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};

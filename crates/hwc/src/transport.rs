@@ -76,6 +76,8 @@ pub(crate) struct CallRecord {
     pub attempts: u32,
     /// A failure before sending (a request that could not be signed).
     pub local_error: Option<String>,
+    /// The answer's body was over this many bytes and was not read on.
+    pub too_large: Option<usize>,
 }
 
 tokio::task_local! {
@@ -105,6 +107,8 @@ pub(crate) struct HwcTransport {
     pub attempt_timeout: Duration,
     /// The limit of a whole call: no wait that would end past it is started.
     pub operation_timeout: Duration,
+    /// Largest answer body read; a larger one ends the attempt.
+    pub max_response_bytes: usize,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -152,19 +156,49 @@ struct Answer {
     body: Bytes,
 }
 
+/// An answer whose body is over the limit: how far it got and what it was.
+struct TooLarge {
+    status: StatusCode,
+    request_id: Option<String>,
+}
+
 impl Answer {
-    /// Reads the whole body, so a body cut short is an error here, where it can be retried.
-    async fn read(response: Response) -> reqwest::Result<Self> {
+    /// Reads the whole body, so a body cut short is an error here, where it can be retried. A
+    /// body over `limit` bytes (announced or as it arrives) stops the reading there.
+    async fn read(
+        mut response: Response,
+        limit: usize,
+    ) -> Result<Result<Self, TooLarge>, reqwest::Error> {
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
-        Ok(Self {
+        let too_large = || TooLarge {
+            status,
+            request_id: header_text(&headers, "x-request-id"),
+        };
+        if response
+            .content_length()
+            .is_some_and(|length| length > limit as u64)
+        {
+            return Ok(Err(too_large()));
+        }
+        let mut body = bytes::BytesMut::with_capacity(
+            response
+                .content_length()
+                .map_or(0, |length| usize::try_from(length).unwrap_or(0)),
+        );
+        while let Some(chunk) = response.chunk().await? {
+            if body.len().saturating_add(chunk.len()) > limit {
+                return Ok(Err(too_large()));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(Ok(Self {
             status,
             version,
             headers,
-            body,
-        })
+            body: body.freeze(),
+        }))
     }
 
     fn into_response(self) -> Response {
@@ -247,12 +281,26 @@ impl HwcTransport {
             let sent = Instant::now();
             let outcome = async {
                 match client.execute(this_try).await {
-                    Ok(response) => Answer::read(response).await,
+                    Ok(response) => Answer::read(response, self.max_response_bytes).await,
                     Err(error) => Err(error),
                 }
             }
             .instrument(span.clone())
             .await;
+            // Over the size limit: not retried, since it would be as large again.
+            let outcome = match outcome {
+                Ok(Err(too_large)) => {
+                    let limit = self.max_response_bytes;
+                    record(|r| {
+                        r.status = Some(too_large.status.as_u16());
+                        r.request_id = too_large.request_id;
+                        r.too_large = Some(limit);
+                    });
+                    return Ok(local_failure("the answer is over the size limit"));
+                }
+                Ok(Ok(answer)) => Ok(answer),
+                Err(error) => Err(error),
+            };
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
             record(|r| r.attempts = attempt);
 
@@ -497,6 +545,7 @@ mod tests {
             },
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(30),
+            max_response_bytes: 1 << 20,
         }
     }
 

@@ -80,3 +80,60 @@ async fn a_wait_past_the_operation_deadline_is_not_started() {
         "no attempt after the wait"
     );
 }
+
+/// Resident memory of this process, from `/proc/self/statm` (Linux).
+fn resident_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap();
+    let pages: u64 = statm.split_whitespace().nth(1).unwrap().parse().unwrap();
+    pages * 4096
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_endless_answer_ends_the_attempt_at_the_size_limit() {
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    sim.script(Api::CodeArtsCheck, faults(&["endless"]));
+    let client = client(&sim, Duration::from_secs(4), Duration::from_secs(30));
+    let before = resident_bytes();
+    let started = Instant::now();
+    let error = one_call(&client).await.unwrap_err();
+    let grown = resident_bytes().saturating_sub(before);
+    assert!(
+        error.to_string().contains("larger than"),
+        "{error} after {:?}",
+        started.elapsed()
+    );
+    assert!(
+        matches!(
+            error,
+            Error::ResponseTooLarge {
+                limit: hwc::DEFAULT_MAX_RESPONSE_BYTES,
+                status: 200,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    assert!(error.request_id().is_some());
+
+    // A smaller limit of the caller's choosing stops sooner.
+    sim.script(Api::CodeArtsCheck, faults(&["endless"]));
+    let small = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .unwrap()
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .max_response_bytes(100_000)
+        .build()
+        .unwrap();
+    let error = one_call(&small).await.unwrap_err();
+    assert!(
+        matches!(error, Error::ResponseTooLarge { limit: 100_000, .. }),
+        "{error:?}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(4),
+        "stopped reading at the limit"
+    );
+    assert!(grown < 256 << 20, "memory grew by {} MiB", grown >> 20);
+    assert_eq!(sim.requests(Api::CodeArtsCheck), 2, "not retried");
+}
