@@ -50,8 +50,8 @@ pub enum Fault {
     TruncatedBody,
     /// A 200 whose body is not valid JSON.
     MalformedJson,
-    /// A 200 whose JSON body never ends (a broken proxy or a hostile server). Not in
-    /// [`Fault::all_kinds`]: a client reading it all never finishes.
+    /// A 200 whose JSON body never ends (a broken proxy or a hostile server): a client must
+    /// stop reading at a limit of its own.
     EndlessBody,
     /// A 502 HTML page, as a proxy in front of the gateway would send.
     HtmlErrorPage,
@@ -78,6 +78,7 @@ impl Fault {
             Fault::DropConnection,
             Fault::TruncatedBody,
             Fault::MalformedJson,
+            Fault::EndlessBody,
             Fault::HtmlErrorPage,
             Fault::Redirect,
             Fault::ClockSkew,

@@ -187,7 +187,33 @@ async fn scripts_are_per_api_and_in_order_and_every_kind_is_covered() {
     assert_eq!(sim.requests(Api::Hss), 3);
     assert_eq!(sim.requests(Api::CodeArtsCheck), 1);
     // The tests above cover each kind the simulator has.
-    assert_eq!(Fault::all_kinds().len(), 14);
+    assert_eq!(Fault::all_kinds().len(), 15);
+}
+
+#[tokio::test]
+async fn an_endless_body_keeps_coming() {
+    use futures::StreamExt;
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    sim.script(Api::CodeArtsCheck, [Fault::EndlessBody]);
+    let response = reqwest::Client::new()
+        .get(format!("{}{DEMO_CHECK_PATH}", sim.base_url()))
+        .header("X-Auth-Token", hwc_sim::DEMO_TOKEN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.content_length().is_none(), "no length announced");
+    let mut body = response.bytes_stream();
+    let mut read = 0usize;
+    while read < 4 << 20 {
+        read += body.next().await.unwrap().unwrap().len();
+    }
+    // Dropping the stream closes the connection; the simulator goes on serving.
+    drop(body);
+    assert_eq!(
+        get(&sim.base_url(), DEMO_CHECK_PATH, token()).await.status,
+        200
+    );
 }
 
 #[tokio::test]

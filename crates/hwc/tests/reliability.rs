@@ -40,6 +40,7 @@ fn kind(error: &Error) -> String {
         Error::Decode { path, .. } => format!("Decode at {path}"),
         Error::Transport { .. } => "Transport".into(),
         Error::Timeout { what, .. } => format!("Timeout ({what})"),
+        Error::ResponseTooLarge { limit, .. } => format!("ResponseTooLarge ({} MiB)", limit >> 20),
         other => format!("{other:?}"),
     }
 }
@@ -82,6 +83,7 @@ async fn fault_matrix() {
         }
         let expected_with_retries = match fault {
             Fault::MalformedJson => "Decode",
+            Fault::EndlessBody => "ResponseTooLarge",
             Fault::Redirect => "Api 307",
             _ => "recovered (2 requests)",
         };
@@ -97,6 +99,7 @@ async fn fault_matrix() {
             Fault::Slow(_) => "Timeout (one attempt)",
             Fault::DropConnection | Fault::TruncatedBody => "Transport",
             Fault::MalformedJson => "Decode",
+            Fault::EndlessBody => "ResponseTooLarge",
             Fault::HtmlErrorPage => "Api 502 502",
             Fault::Redirect => "Api 307",
             // Clock correction is not a retry: it happens even with retries off.
