@@ -12,7 +12,7 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Prints `error` to stderr and gives the exit code.
 pub fn report(error: &Error) -> u8 {
-    eprintln!("hwc: error: {error}");
+    eprintln!("hwc: error: {}", with_causes(error));
     if let Some(hint) = hint(error) {
         eprintln!("hint: {hint}");
     }
@@ -21,6 +21,18 @@ pub fn report(error: &Error) -> u8 {
     } else {
         EXIT_API
     }
+}
+
+/// The error and each of its causes on one line, as anyhow's `{:#}` prints them.
+fn with_causes(error: &dyn std::error::Error) -> String {
+    let mut line = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        line.push_str(": ");
+        line.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    line
 }
 
 fn hint(error: &Error) -> Option<&'static str> {

@@ -57,6 +57,7 @@ where
         Err(_) => Err(Error::Timeout {
             operation: operation.id,
             elapsed: started.elapsed(),
+            limit: client.inner.operation_timeout,
             what: "the operation, retries included",
         }),
         Ok(Ok(value)) => Ok(Answered {
@@ -101,6 +102,8 @@ fn to_error<T: DeserializeOwned, E>(
         }
         Error::Api(api)
     };
+    let attempt_elapsed = record.attempt_elapsed.unwrap_or_default();
+    let (attempt_limit, connect_limit) = (record.attempt_limit, record.connect_limit);
     match error {
         Generated::Custom(message) => Error::Signing(message),
         Generated::InvalidRequest(message) => Error::InvalidInput {
@@ -128,22 +131,38 @@ fn to_error<T: DeserializeOwned, E>(
                     },
                     message,
                     excerpt: excerpt(&bytes, 120),
+                    source: Some(serde_error),
                 }
             }
         },
         Generated::CommunicationError(source)
         | Generated::ResponseBodyError(source)
         | Generated::InvalidUpgrade(source) => {
-            if source.is_timeout() {
+            if source.is_timeout() && source.is_connect() {
                 Error::Timeout {
                     operation,
-                    elapsed: std::time::Duration::ZERO,
+                    elapsed: attempt_elapsed,
+                    limit: connect_limit,
+                    what: "connecting",
+                }
+            } else if source.is_timeout() {
+                Error::Timeout {
+                    operation,
+                    elapsed: attempt_elapsed,
+                    limit: attempt_limit,
                     what: "one attempt",
                 }
             } else {
+                let what = if source.is_connect() {
+                    "cannot connect"
+                } else if source.is_body() || source.is_decode() {
+                    "the answer was cut short"
+                } else {
+                    "the request failed"
+                };
                 Error::Transport {
                     operation,
-                    message: chain(&source),
+                    what,
                     source,
                 }
             }
@@ -158,19 +177,4 @@ fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
         Ok(_) => None,
         Err(error) => Some((error.path().to_string(), error.inner().to_string())),
     }
-}
-
-/// An error and its causes on one line.
-fn chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }

@@ -34,26 +34,29 @@ pub enum Error {
     Api(ApiError),
 
     /// The request or its answer did not get through (connection refused or dropped, TLS, a
-    /// body cut short), after any retries.
-    #[error("{operation}: transport error: {message}")]
+    /// body cut short), after any retries. What exactly failed is in `source()`, which `Display`
+    /// does not repeat.
+    #[error("{operation}: {what}")]
     Transport {
         /// The operation, such as `CheckRecord`.
         operation: &'static str,
-        /// What failed, with its causes.
-        message: String,
-        /// The underlying error.
+        /// What went wrong, in a few words: `cannot connect`, `the connection failed`.
+        what: &'static str,
+        /// The underlying error and its causes.
         #[source]
         source: reqwest::Error,
     },
 
     /// An attempt, or the whole operation with its retries, ran out of time.
-    #[error("{operation}: timed out after {elapsed:?} ({what})")]
+    #[error("{operation}: {what} timed out after {elapsed:?} (limit {limit:?})")]
     Timeout {
         /// The operation.
         operation: &'static str,
         /// How long it ran.
         elapsed: Duration,
-        /// `one attempt` or `the operation, retries included`.
+        /// The limit it hit.
+        limit: Duration,
+        /// `connecting`, `one attempt` or `the operation, retries included`.
         what: &'static str,
     },
 
@@ -93,6 +96,9 @@ pub enum Error {
         message: String,
         /// The first characters of the body.
         excerpt: String,
+        /// What the JSON decoder said, when it was the decoder that failed.
+        #[source]
+        source: Option<serde_json::Error>,
     },
 
     /// Paging could not give the complete result (the server changed or misbehaves).

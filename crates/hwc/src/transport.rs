@@ -78,6 +78,10 @@ pub(crate) struct CallRecord {
     pub local_error: Option<String>,
     /// The answer's body was over this many bytes and was not read on.
     pub too_large: Option<usize>,
+    /// How long the last attempt ran, and the limits it ran under (for timeout errors).
+    pub attempt_elapsed: Option<Duration>,
+    pub attempt_limit: Duration,
+    pub connect_limit: Duration,
 }
 
 tokio::task_local! {
@@ -109,6 +113,8 @@ pub(crate) struct HwcTransport {
     pub operation_timeout: Duration,
     /// Largest answer body read; a larger one ends the attempt.
     pub max_response_bytes: usize,
+    /// The HTTP client's connect timeout, to name it when it is hit.
+    pub connect_timeout: Duration,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -302,7 +308,13 @@ impl HwcTransport {
                 Err(error) => Err(error),
             };
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
-            record(|r| r.attempts = attempt);
+            let attempt_elapsed = sent.elapsed();
+            record(|r| {
+                r.attempts = attempt;
+                r.attempt_elapsed = Some(attempt_elapsed);
+                r.attempt_limit = self.attempt_timeout;
+                r.connect_limit = self.connect_timeout;
+            });
 
             let verdict: Answer = match outcome {
                 Err(error) if error.is_connect() && self.endpoints.len() > 1 => {
@@ -546,6 +558,7 @@ mod tests {
             attempt_timeout: Duration::from_secs(5),
             operation_timeout: Duration::from_secs(30),
             max_response_bytes: 1 << 20,
+            connect_timeout: Duration::from_secs(5),
         }
     }
 
