@@ -118,8 +118,8 @@ fn to_error<T: DeserializeOwned, E>(
             // API error, with the status and request id.
             Some(status) if !(200..300).contains(&status) => api(status),
             status => {
-                let (path, message) =
-                    locate::<T>(&bytes).unwrap_or_else(|| (String::new(), serde_error.to_string()));
+                let (path, source) =
+                    locate::<T>(&bytes).unwrap_or_else(|| (String::new(), serde_error));
                 Error::Decode {
                     operation,
                     status: status.unwrap_or(200),
@@ -129,9 +129,8 @@ fn to_error<T: DeserializeOwned, E>(
                     } else {
                         path
                     },
-                    message,
                     excerpt: excerpt(&bytes, 120),
-                    source: Some(serde_error),
+                    source,
                 }
             }
         },
@@ -171,10 +170,10 @@ fn to_error<T: DeserializeOwned, E>(
 }
 
 /// Decodes again with `serde_path_to_error`, only on failure, to name where the body broke.
-fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, String)> {
+fn locate<T: DeserializeOwned>(bytes: &[u8]) -> Option<(String, serde_json::Error)> {
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Ok(_) => None,
-        Err(error) => Some((error.path().to_string(), error.inner().to_string())),
+        Err(error) => Some((error.path().to_string(), error.into_inner())),
     }
 }

@@ -78,9 +78,10 @@ pub enum Error {
         request_id: Option<String>,
     },
 
-    /// A success answer whose body is not what the spec describes.
+    /// A success answer whose body is not what the spec describes. What the JSON decoder said
+    /// is in `source()`.
     #[error(
-        "{operation}: cannot decode the {status} answer{} at `{path}`: {message}; body starts {excerpt:?}",
+        "{operation}: cannot decode the {status} answer{} at `{path}`; body starts {excerpt:?}",
         request_id.as_deref().map(|id| format!(" (request id {id})")).unwrap_or_default()
     )]
     Decode {
@@ -92,13 +93,11 @@ pub enum Error {
         request_id: Option<String>,
         /// JSON path of the failure, such as `data_list[3].handle_time`.
         path: String,
-        /// What serde said.
-        message: String,
         /// The first characters of the body.
         excerpt: String,
-        /// What the JSON decoder said, when it was the decoder that failed.
+        /// What the JSON decoder said.
         #[source]
-        source: Option<serde_json::Error>,
+        source: serde_json::Error,
     },
 
     /// Paging could not give the complete result (the server changed or misbehaves).

@@ -171,9 +171,8 @@ async fn how_every_kind_of_error_reads() {
             status: 200,
             request_id: Some("abc".into()),
             path: "data[3].issue_counts.critical".into(),
-            message: "invalid type: string \"many\", expected i64".into(),
             excerpt: "{\"total\":5,\"data\":[".into(),
-            source: None,
+            source: serde_json::from_str::<i64>("\"many\"").unwrap_err(),
         }
         .to_string(),
         paging(PagingProblem::TotalChanged { first: 100, later: 101 }),
