@@ -16,7 +16,7 @@ pub async fn page_all(
     concurrency: usize,
 ) -> anyhow::Result<String> {
     let client = Client::builder()
-        .endpoint_for_all(endpoint)?
+        .endpoint_for_all(endpoint)
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
         .project_id(hwc_sim::DEMO_PROJECT)
         .page_concurrency(concurrency)

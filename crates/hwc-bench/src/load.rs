@@ -22,7 +22,7 @@ struct Tally {
 /// Runs `pagers` pagers for `duration`; reports requests/s, latency percentiles and errors.
 pub async fn run(endpoint: &str, pagers: usize, duration: Duration) -> anyhow::Result<String> {
     let client = Client::builder()
-        .endpoint_for_all(endpoint)?
+        .endpoint_for_all(endpoint)
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
         .project_id(hwc_sim::DEMO_PROJECT)
         .page_concurrency(1)

@@ -1,7 +1,7 @@
 //! How a failure is told: one line on stderr with status, code, message and request id, a hint
 //! for the common ones, and the exit code (1 API or network, 2 usage or validation).
 
-use hwc::Error;
+use hwc::{ConfigError, Error};
 
 /// Exit code for API and network errors.
 pub const EXIT_API: u8 = 1;
@@ -58,13 +58,18 @@ fn hint(error: &Error) -> Option<&'static str> {
             }
             _ => None,
         },
-        Error::Config(message) if message.contains("region") => {
+        Error::Config(
+            ConfigError::UnknownRegion { .. }
+            | ConfigError::ServiceNotInRegion { .. }
+            | ConfigError::NoEndpoint
+            | ConfigError::ServiceWithoutEndpoint { .. },
+        ) => {
             Some("give a region the service is in, such as --region cn-north-4, or --endpoint URL")
         }
-        Error::Config(message) if message.contains("credentials") => Some(
+        Error::Config(ConfigError::NoCredentials { .. } | ConfigError::Credentials { .. }) => Some(
             "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, or try --sim",
         ),
-        Error::Config(message) if message.contains("project id") => {
+        Error::Config(ConfigError::NoProjectId) => {
             Some("give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID")
         }
         Error::Transport { .. } | Error::Timeout { .. } => {

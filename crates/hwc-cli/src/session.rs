@@ -3,10 +3,11 @@
 
 use std::time::Duration;
 
-use hwc::{Client, Credentials, Error, RetryPolicy};
+use hwc::{Client, Credentials, RetryPolicy};
 use hwc_sim::Simulator;
 
 use crate::args::Global;
+use crate::commands::Failure;
 
 /// Environment variable holding an IAM token (never a flag: flags show in `ps`).
 pub const ENV_IAM_TOKEN: &str = "HWC_IAM_TOKEN";
@@ -23,7 +24,7 @@ pub struct Session {
 
 impl Session {
     /// Connects as the global flags say.
-    pub async fn open(global: &Global) -> Result<Self, Error> {
+    pub async fn open(global: &Global) -> Result<Self, Failure> {
         let simulator = if global.sim {
             Some(start_simulator().await?)
         } else {
@@ -33,7 +34,7 @@ impl Session {
         if let Some(sim) = &simulator {
             builder = builder
                 .ignore_environment()
-                .endpoint_for_all(sim.base_url())?
+                .endpoint_for_all(sim.base_url())
                 .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
                 .project_id(
                     global
@@ -46,10 +47,10 @@ impl Session {
                 builder = builder.credentials(Credentials::token(token)?);
             }
             if let Some(region) = &global.region {
-                builder = builder.region(region)?;
+                builder = builder.region(region);
             }
             if let Some(endpoint) = &global.endpoint {
-                builder = builder.endpoint_for_all(endpoint)?;
+                builder = builder.endpoint_for_all(endpoint);
             }
             if let Some(project) = &global.project_id {
                 builder = builder.project_id(project);
@@ -81,11 +82,10 @@ impl Session {
 }
 
 /// The simulator of `--sim` and `hwc demo`: fixed seed, so output is reproducible.
-pub async fn start_simulator() -> Result<Simulator, Error> {
-    Simulator::builder()
+pub async fn start_simulator() -> Result<Simulator, Failure> {
+    Ok(Simulator::builder()
         .records(SIM_RECORDS)
         .seed(1)
         .start()
-        .await
-        .map_err(|e| Error::Config(format!("cannot start the simulator: {e}")))
+        .await?)
 }

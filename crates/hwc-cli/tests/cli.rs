@@ -496,3 +496,26 @@ fn broken_configuration_files_exit_2_naming_the_file() {
         "{stderr}"
     );
 }
+
+#[tokio::test]
+async fn a_broken_credentials_file_is_not_read_when_a_token_is_given() {
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let credentials = dir.path().join("credentials");
+    std::fs::write(&credentials, "[basic\nak = a\n").unwrap();
+    let mut command = hwc();
+    command
+        .env("HUAWEICLOUD_SDK_CREDENTIALS_FILE", &credentials)
+        .env("HWC_IAM_TOKEN", hwc_sim::DEMO_TOKEN)
+        .args(["--endpoint", &sim.base_url(), "-o", "json"])
+        .args(["codearts-check", "records", "--codearts-project"])
+        .args(["0123456789abcdef0123456789abcdef", "--task-id", "demo-task"]);
+    let output = tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -116,7 +116,6 @@ fn building(c: &mut Criterion) {
     let client = hwc::Client::builder()
         .ignore_environment()
         .endpoint_for_all("https://hss.example.com")
-        .unwrap()
         .credentials(hwc::Credentials::access_key("AK", "SK").unwrap())
         .project_id("0123456789abcdef0123456789abcdef")
         .build()

@@ -3,7 +3,7 @@
 //!
 //!     cargo run -p hwc --example codearts_scans
 //!
-//! Against the real cloud: `Client::builder().region("cn-north-4")?.build()?` with
+//! Against the real cloud: `Client::builder().region("cn-north-4").build()?` with
 //! `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` set, and your CodeArts project and task ids.
 
 use futures::TryStreamExt;
@@ -16,7 +16,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .start()
         .await?;
     let client = Client::builder()
-        .endpoint_for_all(sim.base_url())?
+        .endpoint_for_all(sim.base_url())
         .credentials(Credentials::token(hwc_sim::DEMO_TOKEN)?)
         .build()?;
 

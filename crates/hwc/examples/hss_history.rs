@@ -4,7 +4,7 @@
 //!     cargo run -p hwc --example hss_history
 //!
 //! Against the real cloud, drop the simulator and build the client from the environment:
-//! `Client::builder().region("cn-north-4")?.build()?` with `HUAWEICLOUD_SDK_AK`,
+//! `Client::builder().region("cn-north-4").build()?` with `HUAWEICLOUD_SDK_AK`,
 //! `HUAWEICLOUD_SDK_SK` and `HUAWEICLOUD_SDK_PROJECT_ID` set.
 
 use futures::TryStreamExt;
@@ -18,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .start()
         .await?;
     let client = Client::builder()
-        .endpoint_for_all(sim.base_url())?
+        .endpoint_for_all(sim.base_url())
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
         .project_id("0123456789abcdef0123456789abcdef")
         .build()?;

@@ -6,7 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::credentials::{self, Credentials, Profile};
+use crate::config_error::ConfigError;
+use crate::credentials::{self, Credentials};
 use crate::endpoints::EndpointSet;
 use crate::error::Error;
 use crate::region::{self, Overrides, Service};
@@ -31,13 +32,35 @@ pub struct Client {
 }
 
 pub(crate) struct Inner {
-    pub hss: Result<hwc_api::hss::Client, String>,
-    pub codearts_check: Result<hwc_api::codearts_check::Client, String>,
+    pub hss: Result<hwc_api::hss::Client, Unavailable>,
+    pub codearts_check: Result<hwc_api::codearts_check::Client, Unavailable>,
     pub project_id: Option<String>,
     pub operation_timeout: Duration,
     pub page_concurrency: usize,
     pub clock: Arc<Clock>,
-    pub endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, String>>,
+    pub endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, Unavailable>>,
+}
+
+/// A service the configuration gives no endpoint for; reported when it is called.
+#[derive(Clone, Debug)]
+pub(crate) struct Unavailable {
+    service: Service,
+    region: Option<String>,
+}
+
+impl Unavailable {
+    fn error(&self) -> Error {
+        let service = self.service;
+        match &self.region {
+            Some(region) => ConfigError::ServiceNotInRegion {
+                service,
+                region: region.clone(),
+                variable: region::override_variable(service.descriptor().sdk_name, region),
+            },
+            None => ConfigError::ServiceWithoutEndpoint { service },
+        }
+        .into()
+    }
 }
 
 impl fmt::Debug for Client {
@@ -69,11 +92,8 @@ impl Client {
     fn endpoint_set(&self, service: Service) -> Result<&EndpointSet, Error> {
         match self.inner.endpoints.get(&service) {
             Some(Ok(set)) => Ok(set),
-            Some(Err(why)) => Err(Error::Config(why.clone())),
-            None => Err(Error::Config(format!(
-                "no endpoint for {}",
-                service.display_name()
-            ))),
+            Some(Err(unavailable)) => Err(unavailable.error()),
+            None => Err(ConfigError::ServiceWithoutEndpoint { service }.into()),
         }
     }
 
@@ -88,17 +108,14 @@ impl Client {
     }
 
     pub(crate) fn hss_client(&self) -> Result<&hwc_api::hss::Client, Error> {
-        self.inner
-            .hss
-            .as_ref()
-            .map_err(|why| Error::Config(why.clone()))
+        self.inner.hss.as_ref().map_err(Unavailable::error)
     }
 
     pub(crate) fn codearts_check_client(&self) -> Result<&hwc_api::codearts_check::Client, Error> {
         self.inner
             .codearts_check
             .as_ref()
-            .map_err(|why| Error::Config(why.clone()))
+            .map_err(Unavailable::error)
     }
 }
 
@@ -131,8 +148,9 @@ pub struct ClientBuilder {
     operation_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     proxy: Option<String>,
-    root_certificates: Vec<reqwest::Certificate>,
+    root_certificates: Vec<Vec<u8>>,
     user_agent: Option<String>,
+    credentials_file: Option<std::path::PathBuf>,
     allow_insecure_http: bool,
     page_concurrency: Option<usize>,
     max_response_bytes: Option<usize>,
@@ -151,64 +169,55 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The region whose endpoints to use, such as `cn-north-4`. Refused when neither service
-    /// has an endpoint there (nor an override for it).
-    pub fn region(mut self, region: impl Into<String>) -> Result<Self, Error> {
-        let region = region.into();
-        let overrides = self.overrides();
-        let mut known = false;
-        for service in Service::ALL {
-            // A broken override file is its own error, not an unknown region.
-            known |= region::lookup(service, &region, &overrides)?.is_some();
-        }
-        if !known {
-            let mut all: Vec<&str> = Service::ALL.iter().flat_map(|s| s.regions()).collect();
-            all.sort_unstable();
-            all.dedup();
-            return Err(Error::Config(format!(
-                "unknown region {region:?}; known regions: {}",
-                all.join(", ")
-            )));
-        }
-        self.region = Some(region);
-        Ok(self)
+    /// The region whose endpoints to use, such as `cn-north-4`. [`build`](Self::build)
+    /// refuses a region neither service has an endpoint in (nor an override for).
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
     }
 
     /// Uses `url` for `service` whatever the region (a simulator, a private endpoint).
     /// Plain `http` to a host other than loopback is refused at [`build`](Self::build) unless
     /// [`allow_insecure_http`](Self::allow_insecure_http) is set. A comma-separated list is
     /// taken as [`endpoints`](Self::endpoints).
-    pub fn endpoint(self, service: Service, url: impl AsRef<str>) -> Result<Self, Error> {
-        let urls: Vec<&str> = url.as_ref().split(',').map(str::trim).collect();
+    pub fn endpoint(self, service: Service, url: impl AsRef<str>) -> Self {
+        let urls: Vec<String> = url
+            .as_ref()
+            .split(',')
+            .map(|url| url.trim().to_owned())
+            .collect();
         self.endpoints(service, urls)
     }
 
     /// Uses these URLs for `service`, in order: when a connection to one cannot be made (DNS
     /// failure, refused, TLS handshake failure) requests move to the next, and stay there.
-    pub fn endpoints<I, U>(mut self, service: Service, urls: I) -> Result<Self, Error>
+    /// Checked at [`build`](Self::build).
+    pub fn endpoints<I, U>(mut self, service: Service, urls: I) -> Self
     where
         I: IntoIterator<Item = U>,
         U: AsRef<str>,
     {
         let urls = urls
             .into_iter()
-            .map(|url| region::check_endpoint(url.as_ref(), true))
-            .collect::<Result<Vec<_>, _>>()?;
-        if urls.is_empty() {
-            return Err(Error::Config(format!(
-                "no endpoint given for {}",
-                service.display_name()
-            )));
-        }
+            .map(|url| url.as_ref().to_owned())
+            .collect();
         self.endpoints.insert(service, urls);
-        Ok(self)
+        self
     }
 
-    /// Uses `url` for both services.
-    pub fn endpoint_for_all(self, url: impl AsRef<str>) -> Result<Self, Error> {
+    /// Uses `url` (or a comma-separated list) for both services.
+    pub fn endpoint_for_all(self, url: impl AsRef<str>) -> Self {
         let url = url.as_ref().to_owned();
-        self.endpoint(Service::Hss, &url)?
+        self.endpoint(Service::Hss, &url)
             .endpoint(Service::CodeArtsCheck, &url)
+    }
+
+    /// Reads credentials and the project from this file (the official SDKs' INI format,
+    /// section `[basic]`) instead of `HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
+    /// `~/.huaweicloud/credentials`. Not read when credentials are given explicitly.
+    pub fn credentials_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.credentials_file = Some(path.into());
+        self
     }
 
     /// How requests authenticate.
@@ -254,12 +263,11 @@ impl ClientBuilder {
         self
     }
 
-    /// Trusts this extra CA certificate (PEM), besides the system's.
-    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
-        let certificate = reqwest::Certificate::from_pem(pem)
-            .map_err(|e| Error::Config(format!("not a PEM certificate: {e}")))?;
-        self.root_certificates.push(certificate);
-        Ok(self)
+    /// Trusts this extra CA certificate (PEM), besides the system's; checked at
+    /// [`build`](Self::build).
+    pub fn add_root_certificate_pem(mut self, pem: &[u8]) -> Self {
+        self.root_certificates.push(pem.to_vec());
+        self
     }
 
     /// The `User-Agent` (default `hwc/<version>`).
@@ -302,23 +310,50 @@ impl ClientBuilder {
         }
     }
 
-    /// Checks the configuration and builds the client. A service without an endpoint (no
-    /// region given, or none in that region) is reported when it is called.
+    /// Checks the whole configuration and builds the client: credentials, region, endpoints,
+    /// files, proxy and certificates are all reported here, as [`ConfigError`]s. What is left
+    /// for a call to report depends on the call: a service the region does not offer, an HSS
+    /// call without an IAM project.
+    ///
+    /// The credentials file is read at most once, and not at all when credentials are given.
     pub fn build(self) -> Result<Client, Error> {
-        let profile = if self.ignore_environment {
-            None
-        } else {
-            credentials::default_profile_path()
-                .filter(|path| path.exists())
-                .map(|path| Profile::load(&path))
-                .transpose()?
-        };
-        let credentials = match self.credentials.clone() {
-            Some(credentials) => credentials,
-            None if self.ignore_environment => {
-                return Err(Error::Config("no credentials were given".into()));
+        let overrides = self.overrides();
+        if let Some(region) = &self.region {
+            let mut known = false;
+            for service in Service::ALL {
+                // A broken override file is its own error, not an unknown region.
+                known |= region::lookup(service, region, &overrides)?.is_some();
             }
-            None => Credentials::from_default_chain()?,
+            if !known {
+                let mut all: Vec<&'static str> =
+                    Service::ALL.iter().flat_map(|s| s.regions()).collect();
+                all.sort_unstable();
+                all.dedup();
+                return Err(ConfigError::UnknownRegion {
+                    region: region.clone(),
+                    known: all,
+                }
+                .into());
+            }
+        } else if self.endpoints.is_empty() {
+            return Err(ConfigError::NoEndpoint.into());
+        }
+
+        let (credentials, profile) = match self.credentials.clone() {
+            Some(credentials) => (credentials, None),
+            None if self.ignore_environment => {
+                return Err(ConfigError::NoCredentials {
+                    looked_at: "none were given, and the environment is ignored".into(),
+                }
+                .into());
+            }
+            None => {
+                let path = self
+                    .credentials_file
+                    .clone()
+                    .or_else(credentials::default_profile_path);
+                credentials::from_environment_or_profile(path.as_deref())?
+            }
         };
         let project_id = self
             .project_id
@@ -331,26 +366,27 @@ impl ClientBuilder {
             })
             .or_else(|| profile.as_ref().and_then(|p| p.project_id.clone()));
 
-        let overrides = self.overrides();
         let mut endpoints = BTreeMap::new();
         for service in Service::ALL {
             let urls = match (self.endpoints.get(&service), &self.region) {
-                (Some(urls), _) => Ok(urls.clone()),
-                (None, Some(region)) => region::resolve(service, region, &overrides),
-                (None, None) => Err(Error::Config(format!(
-                    "no endpoint for {}: set a region or an endpoint",
-                    service.display_name()
-                ))),
+                (Some(urls), _) => Some(urls.clone()),
+                (None, Some(region)) => region::lookup(service, region, &overrides)?,
+                (None, None) => None,
             };
-            let set = urls
-                .and_then(|urls| {
-                    urls.iter()
+            let set = match urls {
+                Some(urls) => {
+                    let checked = urls
+                        .iter()
                         .map(|url| region::check_endpoint(url, self.allow_insecure_http))
-                        .collect::<Result<Vec<_>, _>>()
-                })
-                .and_then(EndpointSet::new)
-                .map(Arc::new)
-                .map_err(|e| e.to_string());
+                        .collect::<Result<Vec<_>, _>>()?;
+                    Ok(Arc::new(EndpointSet::new(checked)?))
+                }
+                // Not a configuration mistake: the region does not offer the service.
+                None => Err(Unavailable {
+                    service,
+                    region: self.region.clone(),
+                }),
+            };
             endpoints.insert(service, set);
         }
 
@@ -366,22 +402,21 @@ impl ClientBuilder {
                     .unwrap_or_else(|| format!("hwc/{}", env!("CARGO_PKG_VERSION"))),
             );
         if let Some(proxy) = &self.proxy {
-            // reqwest's own message may repeat the URL: neither is shown, since the URL may
-            // carry a password.
+            // reqwest's own message may repeat the URL, which may carry a password: neither
+            // is shown.
             let shown = redact_userinfo(proxy);
-            let proxy = reqwest::Proxy::all(proxy).map_err(|_| {
-                Error::Config(format!(
-                    "proxy {shown:?} is not a usable http://, https:// or socks5:// URL"
-                ))
-            })?;
+            let proxy =
+                reqwest::Proxy::all(proxy).map_err(|_| ConfigError::Proxy { proxy: shown })?;
             http = http.proxy(proxy);
         }
-        for certificate in self.root_certificates {
+        for pem in &self.root_certificates {
+            let certificate = reqwest::Certificate::from_pem(pem)
+                .map_err(|source| ConfigError::Certificate { source })?;
             http = http.add_root_certificate(certificate);
         }
         let http = http
             .build()
-            .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(|source| ConfigError::HttpClient { source })?;
 
         let clock = Arc::new(Clock::default());
         let transport = |endpoints: Arc<EndpointSet>| -> hwc_api::SharedTransport {
@@ -400,10 +435,10 @@ impl ClientBuilder {
             })
         };
         let endpoint_of = |service: Service| {
-            endpoints
-                .get(&service)
-                .cloned()
-                .unwrap_or_else(|| Err(format!("no endpoint for {}", service.display_name())))
+            endpoints.get(&service).cloned().unwrap_or(Err(Unavailable {
+                service,
+                region: None,
+            }))
         };
         // The generated clients are built for the first endpoint; the transport aims each
         // attempt at the one in use.

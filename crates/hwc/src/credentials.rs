@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
+use crate::config_error::ConfigError;
 use crate::error::Error;
 use crate::signing::Signer;
 
@@ -63,9 +64,10 @@ impl Credentials {
     pub fn token(token: impl Into<String>) -> Result<Self, Error> {
         let token = token.into();
         if token.trim().is_empty() || !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(Error::Config(
-                "the IAM token is empty or has characters outside printable ASCII".into(),
-            ));
+            return Err(ConfigError::Credentials {
+                problem: "the IAM token is empty or has characters outside printable ASCII".into(),
+            }
+            .into());
         }
         Ok(Self::Token(SecretString::from(token)))
     }
@@ -73,26 +75,19 @@ impl Credentials {
     /// `HUAWEICLOUD_SDK_AK` and `HUAWEICLOUD_SDK_SK` (plus `HUAWEICLOUD_SDK_SECURITY_TOKEN`).
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok()).and_then(|found| {
-            found.ok_or_else(|| Error::Config(format!("{ENV_AK} and {ENV_SK} are not set")))
+            found.ok_or_else(|| {
+                ConfigError::NoCredentials {
+                    looked_at: format!("{ENV_AK} and {ENV_SK} are not set"),
+                }
+                .into()
+            })
         })
     }
 
     /// The environment first, then the credentials file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
     /// `~/.huaweicloud/credentials`), as the official SDKs' default chain does.
     pub fn from_default_chain() -> Result<Self, Error> {
-        if let Some(found) = Self::from_lookup(|name| std::env::var(name).ok())? {
-            return Ok(found);
-        }
-        match default_profile_path() {
-            Some(path) if path.exists() => Profile::load(&path)?.credentials(),
-            Some(path) => Err(Error::Config(format!(
-                "no credentials: set {ENV_AK} and {ENV_SK}, or write ak and sk under [basic] in {}",
-                path.display()
-            ))),
-            None => Err(Error::Config(format!(
-                "no credentials: set {ENV_AK} and {ENV_SK}"
-            ))),
-        }
+        from_environment_or_profile(default_profile_path().as_deref()).map(|(found, _)| found)
     }
 
     /// Reads AK/SK from `lookup` (an environment); `None` when neither is set.
@@ -101,12 +96,14 @@ impl Credentials {
         let sk = lookup(ENV_SK).filter(|v| !v.is_empty());
         match (ak, sk) {
             (None, None) => Ok(None),
-            (Some(_), None) => Err(Error::Config(format!(
-                "{ENV_AK} is set but {ENV_SK} is not"
-            ))),
-            (None, Some(_)) => Err(Error::Config(format!(
-                "{ENV_SK} is set but {ENV_AK} is not"
-            ))),
+            (Some(_), None) => Err(ConfigError::Credentials {
+                problem: format!("{ENV_AK} is set but {ENV_SK} is not"),
+            }
+            .into()),
+            (None, Some(_)) => Err(ConfigError::Credentials {
+                problem: format!("{ENV_SK} is set but {ENV_AK} is not"),
+            }
+            .into()),
             (Some(ak), Some(sk)) => {
                 let credentials = match lookup(ENV_SECURITY_TOKEN).filter(|v| !v.is_empty()) {
                     Some(token) => Self::temporary(ak, sk, token)?,
@@ -123,6 +120,33 @@ impl Credentials {
             Credentials::Token(token) => Some(token.expose_secret()),
             Credentials::AccessKey(_) => None,
         }
+    }
+}
+
+/// Credentials from the environment, else from the profile at `path` (read once, and only
+/// then), with the profile when it was read (for its project id).
+pub(crate) fn from_environment_or_profile(
+    path: Option<&Path>,
+) -> Result<(Credentials, Option<Profile>), Error> {
+    if let Some(found) = Credentials::from_lookup(|name| std::env::var(name).ok())? {
+        return Ok((found, None));
+    }
+    match path {
+        Some(path) if path.exists() => {
+            let profile = Profile::load(path)?;
+            Ok((profile.credentials()?, Some(profile)))
+        }
+        Some(path) => Err(ConfigError::NoCredentials {
+            looked_at: format!(
+                "{ENV_AK} and {ENV_SK} are not set, and {} does not exist",
+                path.display()
+            ),
+        }
+        .into()),
+        None => Err(ConfigError::NoCredentials {
+            looked_at: format!("{ENV_AK} and {ENV_SK} are not set, and there is no home directory"),
+        }
+        .into()),
     }
 }
 
@@ -167,9 +191,18 @@ impl Profile {
         // The file holds the SK: its text is wiped from memory when dropped.
         let text = std::fs::read_to_string(path)
             .map(Zeroizing::new)
-            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
-        Self::parse(&text)
-            .map_err(|message| Error::Config(format!("{}: {message}", path.display())))
+            .map_err(|source| ConfigError::ReadFile {
+                path: path.to_owned(),
+                source,
+            })?;
+        Self::parse(&text).map_err(|problem| {
+            ConfigError::FileSyntax {
+                path: path.to_owned(),
+                what: "credentials file",
+                problem,
+            }
+            .into()
+        })
     }
 
     /// Parses INI text (as Python's configparser writes it); errors give line and column.
@@ -206,9 +239,10 @@ impl Profile {
     /// The AK/SK credentials of the profile.
     pub fn credentials(&self) -> Result<Credentials, Error> {
         let (Some(ak), Some(sk)) = (&self.ak, &self.sk) else {
-            return Err(Error::Config(
-                "the [basic] section needs both ak and sk".into(),
-            ));
+            return Err(ConfigError::Credentials {
+                problem: "the [basic] section needs both ak and sk".into(),
+            }
+            .into());
         };
         let signer = Signer::new(ak.clone(), sk.clone())?;
         let signer = match &self.security_token {

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::Url;
 
+use crate::config_error::ConfigError;
 use crate::error::Error;
 
 /// Every endpoint of a service, in the order to try them, and the one in use.
@@ -25,13 +26,18 @@ impl EndpointSet {
     /// The set of checked base URLs (scheme, host and port only; see `region::check_endpoint`).
     pub(crate) fn new(texts: Vec<String>) -> Result<Self, Error> {
         if texts.is_empty() {
-            return Err(Error::Config("an empty list of endpoints".into()));
+            return Err(ConfigError::NoEndpoint.into());
         }
         let urls = texts
             .iter()
             .map(|text| {
-                Url::parse(text)
-                    .map_err(|e| Error::Config(format!("endpoint {text:?} is not a URL ({e})")))
+                Url::parse(text).map_err(|e| -> Error {
+                    ConfigError::Endpoint {
+                        endpoint: text.clone(),
+                        problem: format!("is not a URL ({e})"),
+                    }
+                    .into()
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
@@ -86,7 +92,13 @@ impl EndpointSet {
         {
             return Ok(());
         }
-        let failed = || Error::Config(format!("cannot send a request to {target}"));
+        let failed = || -> Error {
+            ConfigError::Endpoint {
+                endpoint: target.to_string(),
+                problem: "cannot take a request aimed at another endpoint".into(),
+            }
+            .into()
+        };
         url.set_scheme(target.scheme()).map_err(|()| failed())?;
         url.set_host(target.host_str()).map_err(|_| failed())?;
         url.set_port(target.port()).map_err(|()| failed())?;

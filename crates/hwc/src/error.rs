@@ -21,9 +21,9 @@ pub enum Error {
         allowed: String,
     },
 
-    /// The client could not be configured: credentials, region, endpoint, profile files.
-    #[error("configuration error: {0}")]
-    Config(String),
+    /// The client could not be configured: credentials, region, endpoint, files, proxy.
+    #[error(transparent)]
+    Config(#[from] crate::ConfigError),
 
     /// A request could not be signed (a header that is not ASCII, a streaming body).
     #[error("cannot sign the request: {0}")]

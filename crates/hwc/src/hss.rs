@@ -266,11 +266,10 @@ impl ImageVulHandleHistory {
         offset: Option<u64>,
         limit: Option<u64>,
     ) -> Result<Page<HandleRecord>, Error> {
-        let project_id = self.client.project_id().ok_or_else(|| {
-            Error::Config(
-                "HSS calls need the IAM project id: set .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID or project_id in the credentials file".into(),
-            )
-        })?;
+        let project_id = self
+            .client
+            .project_id()
+            .ok_or(crate::ConfigError::NoProjectId)?;
         let wire = self.wire(project_id, offset, limit);
         crate::validate::check_wire(OPERATION, &wire)?;
         let generated_client = self.client.hss_client()?;

@@ -13,7 +13,7 @@
 //! use hwc::hss::{ImageType, VulStatus};
 //!
 //! // Credentials and project from HUAWEICLOUD_SDK_AK/SK/PROJECT_ID or ~/.huaweicloud/credentials.
-//! let client = hwc::Client::builder().region("cn-north-4")?.build()?;
+//! let client = hwc::Client::builder().region("cn-north-4").build()?;
 //!
 //! // One page of HSS handling records.
 //! let page = client
@@ -48,6 +48,7 @@ mod call;
 pub mod canonical;
 mod client;
 pub mod codearts_check;
+mod config_error;
 mod credentials;
 mod endpoints;
 mod error;
@@ -63,6 +64,7 @@ pub use client::{
     Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
 };
+pub use config_error::ConfigError;
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};

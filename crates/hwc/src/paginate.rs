@@ -303,11 +303,8 @@ fn plan<R: PagedRequest>(
     request: &R,
     page_size: Option<u64>,
 ) -> Result<Plan, Error> {
-    let paging = operation.paging.ok_or_else(|| {
-        Error::Config(format!(
-            "{} does not page (its spec has no x-hwc-paging)",
-            operation.id
-        ))
+    let paging = operation.paging.ok_or(crate::ConfigError::NotPaged {
+        operation: operation.id,
     })?;
     let bounds = |name: &str| match operation.parameter(name).map(|p| p.schema) {
         Some(schema @ ParameterSchema::Integer { .. }) => {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use reqwest::Url;
 use serde::Deserialize;
 
+use crate::config_error::ConfigError;
 use crate::error::Error;
 
 /// Environment variable naming the regions file.
@@ -117,7 +118,7 @@ fn override_names(service: Service) -> impl Iterator<Item = &'static str> {
 
 /// The environment variable that overrides `service`'s endpoints in `region`, under the
 /// service name `name`.
-fn override_variable(name: &str, region: &str) -> String {
+pub(crate) fn override_variable(name: &str, region: &str) -> String {
     format!(
         "HUAWEICLOUD_SDK_REGION_{name}_{}",
         region.to_ascii_uppercase().replace('-', "_")
@@ -125,18 +126,19 @@ fn override_variable(name: &str, region: &str) -> String {
 }
 
 /// The base URLs of `service` in `region`, in the order to try them, or why there are none.
+#[cfg(test)]
 pub(crate) fn resolve(
     service: Service,
     region: &str,
     overrides: &Overrides,
 ) -> Result<Vec<String>, Error> {
     lookup(service, region, overrides)?.ok_or_else(|| {
-        Error::Config(format!(
-            "{} has no endpoint in region {region:?}; its regions are {} (or set {})",
-            service.display_name(),
-            service.regions().join(", "),
-            override_variable(service.descriptor().sdk_name, region)
-        ))
+        ConfigError::ServiceNotInRegion {
+            service,
+            region: region.to_owned(),
+            variable: override_variable(service.descriptor().sdk_name, region),
+        }
+        .into()
     })
 }
 
@@ -166,14 +168,15 @@ pub(crate) fn lookup(
         }
     }
     if let Some(path) = overrides.regions_file.as_deref().filter(|p| p.exists()) {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::ReadFile {
+            path: path.to_owned(),
+            source,
+        })?;
         let file: BTreeMap<String, Vec<RegionEntry>> =
-            serde_yaml_ng::from_str(&text).map_err(|e| {
-                Error::Config(format!(
-                    "{} is not a valid regions file: {e}",
-                    path.display()
-                ))
+            serde_yaml_ng::from_str(&text).map_err(|e| ConfigError::FileSyntax {
+                path: path.to_owned(),
+                what: "regions file",
+                problem: e.to_string(),
             })?;
         for name in override_names(service) {
             let entry = file
@@ -210,7 +213,13 @@ pub(crate) fn lookup(
 /// Checks an endpoint URL: http(s), a host, no path beyond `/`, no query or fragment; plain
 /// `http` only on loopback unless `allow_insecure_http`. Returns it without a trailing `/`.
 pub(crate) fn check_endpoint(text: &str, allow_insecure_http: bool) -> Result<String, Error> {
-    let bad = |why: &str| Error::Config(format!("endpoint {text:?} {why}"));
+    let bad = |why: &str| -> Error {
+        ConfigError::Endpoint {
+            endpoint: text.to_owned(),
+            problem: why.to_owned(),
+        }
+        .into()
+    };
     let url = Url::parse(text.trim()).map_err(|e| bad(&format!("is not a URL ({e})")))?;
     match url.scheme() {
         "https" => {}

@@ -184,13 +184,19 @@ fn check_key(what: &str, key: &str, show: bool) -> Result<(), Error> {
         }
     };
     if key.is_empty() {
-        return Err(Error::Config(format!("the {what} is empty")));
+        return Err(crate::ConfigError::Credentials {
+            problem: format!("the {what} is empty"),
+        }
+        .into());
     }
     if key.trim() != key || !key.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(Error::Config(format!(
-            "the {what}{} has spaces or characters outside printable ASCII",
-            shown()
-        )));
+        return Err(crate::ConfigError::Credentials {
+            problem: format!(
+                "the {what}{} has spaces or characters outside printable ASCII",
+                shown()
+            ),
+        }
+        .into());
     }
     Ok(())
 }

@@ -228,8 +228,10 @@ impl HwcTransport {
             }
             Credentials::Token(_) => {
                 let token = self.credentials.token_value().unwrap_or_default();
-                let mut value = HeaderValue::from_str(token)
-                    .map_err(|_| crate::Error::Config("the IAM token is not ASCII".into()))?;
+                let mut value =
+                    HeaderValue::from_str(token).map_err(|_| crate::ConfigError::Credentials {
+                        problem: "the IAM token is not ASCII".into(),
+                    })?;
                 value.set_sensitive(true);
                 request.headers_mut().insert("x-auth-token", value);
                 Ok(estimate)

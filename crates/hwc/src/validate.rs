@@ -12,28 +12,26 @@ use crate::error::Error;
 /// parameter of `operation` given once, each value keeps its constraints, and every required
 /// parameter is present. The first problem is returned.
 pub fn check(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error> {
-    check_all(operation, values, TimeFormats::Enforced)
+    check_all(operation, values, Side::Sending)
 }
 
-/// [`check`] as a server lenient about what it receives applies it: every constraint but the
-/// form of times (`x-hwc-time-format`), which it reads as best it can. The simulator checks
-/// requests this way, since older clients sent other forms the service may still read.
+/// [`check`] as a server lenient about what it receives applies it: every constraint of the
+/// spec but the form of times (`x-hwc-time-format`), which it reads as best it can, and the
+/// client's own rule that a path parameter stays one segment (a server gets the decoded value
+/// as data). The simulator checks requests this way, since older clients sent other time forms
+/// the service may still read.
 pub fn check_received(operation: &Operation, values: &[(&str, &str)]) -> Result<(), Error> {
-    check_all(operation, values, TimeFormats::Lenient)
+    check_all(operation, values, Side::Receiving)
 }
 
-/// Whether a time must be in its parameter's `x-hwc-time-format`.
+/// Which side of the wire checks: the sender enforces everything, the receiver is lenient.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum TimeFormats {
-    Enforced,
-    Lenient,
+enum Side {
+    Sending,
+    Receiving,
 }
 
-fn check_all(
-    operation: &Operation,
-    values: &[(&str, &str)],
-    times: TimeFormats,
-) -> Result<(), Error> {
+fn check_all(operation: &Operation, values: &[(&str, &str)], side: Side) -> Result<(), Error> {
     for (index, (name, value)) in values.iter().enumerate() {
         let Some(parameter) = operation.parameter(name) else {
             let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
@@ -50,16 +48,20 @@ fn check_all(
         if values[..index].iter().any(|(earlier, _)| earlier == name) {
             return Err(invalid(name, value, "given more than once".to_owned()));
         }
-        let lenient_time = times == TimeFormats::Lenient
-            && matches!(
-                parameter.schema,
-                ParameterSchema::Text {
-                    time_format: Some(_),
-                    ..
+        match side {
+            Side::Sending => check_value(parameter, value)?,
+            Side::Receiving => {
+                let is_time = matches!(
+                    parameter.schema,
+                    ParameterSchema::Text {
+                        time_format: Some(_),
+                        ..
+                    }
+                );
+                if !is_time {
+                    check_schema(parameter, value)?;
                 }
-            );
-        if !lenient_time {
-            check_value(parameter, value)?;
+            }
         }
     }
     for parameter in operation.parameters.iter().filter(|p| p.required) {
@@ -99,11 +101,17 @@ pub fn is_path_segment(value: &str) -> bool {
             .any(|c| matches!(c, '/' | '\\' | '%') || c.is_control())
 }
 
-/// Checks one value against its parameter's constraints.
+/// Checks one value to send against its parameter's constraints, and a path parameter against
+/// [`PATH_SEGMENT_RULE`].
 pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
     if parameter.location == Location::Path && !is_path_segment(value) {
         return Err(invalid(parameter.name, value, PATH_SEGMENT_RULE.to_owned()));
     }
+    check_schema(parameter, value)
+}
+
+/// Checks one value against the constraints its parameter's spec states.
+fn check_schema(parameter: &Parameter, value: &str) -> Result<(), Error> {
     let fits = match parameter.schema {
         ParameterSchema::Text {
             min_length,

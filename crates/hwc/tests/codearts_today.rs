@@ -20,7 +20,6 @@ fn client(sim: &Simulator) -> Client {
     Client::builder()
         .ignore_environment()
         .endpoint_for_all(sim.base_url())
-        .unwrap()
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
         .project_id("iam-project-of-the-region")
         .retry(RetryPolicy {
@@ -167,7 +166,6 @@ fn cn_north_4_is_codearts_check_with_the_cn_domain_second() {
     let client = Client::builder()
         .ignore_environment()
         .region("cn-north-4")
-        .unwrap()
         .credentials(Credentials::access_key("AK", "SK").unwrap())
         .build()
         .unwrap();
@@ -203,7 +201,6 @@ async fn a_dead_first_endpoint_fails_over_and_the_one_that_worked_is_kept() {
                 Service::CodeArtsCheck,
                 format!("{dead}, {}", sim.base_url()),
             )
-            .unwrap()
             .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
             .retry(retry)
             .build()
@@ -237,7 +234,6 @@ async fn a_dead_first_endpoint_fails_over_and_the_one_that_worked_is_kept() {
             .allow_insecure_http(true)
             .connect_timeout(Duration::from_secs(3))
             .endpoints(Service::CodeArtsCheck, [first, sim.base_url().as_str()])
-            .unwrap()
             .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
             .retry(RetryPolicy::disabled())
             .build()
@@ -256,7 +252,6 @@ async fn a_dead_first_endpoint_fails_over_and_the_one_that_worked_is_kept() {
     let client = Client::builder()
         .ignore_environment()
         .endpoint(Service::CodeArtsCheck, format!("{dead},{other_dead}"))
-        .unwrap()
         .credentials(Credentials::access_key("AK", "SK").unwrap())
         .retry(RetryPolicy::disabled())
         .build()
@@ -301,7 +296,6 @@ async fn a_request_that_fails_over_is_signed_for_the_host_it_reaches() {
             Service::CodeArtsCheck,
             format!("{},http://{reached}", dead_endpoint().await),
         )
-        .unwrap()
         .credentials(Credentials::access_key("AK", "SK").unwrap())
         .project_id("iam-project")
         .build()

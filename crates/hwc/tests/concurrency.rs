@@ -14,7 +14,6 @@ fn client(sim: &Simulator) -> hwc::ClientBuilder {
     Client::builder()
         .ignore_environment()
         .endpoint_for_all(sim.base_url())
-        .unwrap()
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
 }
 

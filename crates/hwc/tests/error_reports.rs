@@ -14,7 +14,6 @@ fn client(base: &str, attempt: Duration) -> Client {
     Client::builder()
         .ignore_environment()
         .endpoint_for_all(base)
-        .unwrap()
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
         .retry(RetryPolicy::disabled())
         .attempt_timeout(attempt)

@@ -5,9 +5,18 @@
 
 use hwc::{Client, Credentials, Error, Profile, Service};
 
+/// The error and its causes on one line, as a person reads them.
 fn config_error(result: Result<impl std::fmt::Debug, Error>) -> String {
     match result {
-        Err(error @ Error::Config(_)) => error.to_string(),
+        Err(error @ Error::Config(_)) => {
+            let mut line = error.to_string();
+            let mut cause = std::error::Error::source(&error);
+            while let Some(inner) = cause {
+                line = format!("{line}: {inner}");
+                cause = inner.source();
+            }
+            line
+        }
         other => panic!("expected a configuration error, got {other:?}"),
     }
 }
@@ -41,10 +50,17 @@ fn keys_and_tokens() {
 }
 
 #[test]
-fn regions_and_endpoints() {
-    let builder = || Client::builder().ignore_environment();
-    assert!(config_error(builder().region("")).contains("unknown region"));
-    assert!(config_error(builder().region("cn-north-4; rm -rf /")).contains("unknown region"));
+fn regions_and_endpoints_are_checked_by_build() {
+    let builder = || {
+        Client::builder()
+            .ignore_environment()
+            .credentials(Credentials::access_key("ak", "sk").unwrap())
+    };
+    assert!(config_error(builder().region("").build()).contains("unknown region"));
+    assert!(
+        config_error(builder().region("cn-north-4; rm -rf /").build()).contains("unknown region")
+    );
+    assert!(config_error(builder().build()).contains("set a region or an endpoint"));
     for endpoint in [
         "https://h.example/v5",
         "https://h.example/?x=1",
@@ -55,22 +71,40 @@ fn regions_and_endpoints() {
         "https://",
         "https://u:p@h.example",
     ] {
-        let message = config_error(builder().endpoint(Service::Hss, endpoint));
+        let message = config_error(builder().endpoint(Service::Hss, endpoint).build());
         assert!(message.contains("endpoint"), "{endpoint:?}: {message}");
     }
-    let insecure = builder()
-        .endpoint(Service::Hss, "http://10.0.0.1")
-        .unwrap()
+    // Reported by build(), not by the first call.
+    let insecure = builder().endpoint(Service::Hss, "http://10.0.0.1").build();
+    assert!(config_error(insecure).contains("plain http"));
+    let certificate = builder()
+        .region("cn-north-4")
+        .add_root_certificate_pem(
+            b"-----BEGIN CERTIFICATE-----\nnot base64!\n-----END CERTIFICATE-----\n",
+        )
+        .build();
+    let message = config_error(certificate);
+    assert!(message.contains("certificate"), "{message}");
+    // A service the region does not offer is the call's to report: HSS works in cn-north-9.
+    let hss_only = builder().region("cn-north-9").build().unwrap();
+    assert!(hss_only.endpoint(Service::Hss).is_ok());
+    assert!(matches!(
+        hss_only.endpoint(Service::CodeArtsCheck),
+        Err(Error::Config(hwc::ConfigError::ServiceNotInRegion { .. }))
+    ));
+}
+
+#[test]
+fn the_credentials_file_is_not_read_when_credentials_are_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("credentials");
+    std::fs::write(&broken, "[basic\nnot ini").unwrap();
+    let given = Client::builder()
+        .region("cn-north-4")
         .credentials(Credentials::access_key("ak", "sk").unwrap())
-        .build()
-        .unwrap();
-    assert!(
-        insecure
-            .endpoint(Service::Hss)
-            .unwrap_err()
-            .to_string()
-            .contains("plain http")
-    );
+        .credentials_file(&broken)
+        .build();
+    assert!(given.is_ok(), "{given:?}");
 }
 
 #[test]

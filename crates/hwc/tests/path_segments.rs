@@ -30,7 +30,6 @@ fn client(sim: &Simulator, project: &str) -> Client {
     Client::builder()
         .ignore_environment()
         .endpoint_for_all(sim.base_url())
-        .unwrap()
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
         .project_id(project)
         .build()

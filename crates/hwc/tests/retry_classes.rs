@@ -53,7 +53,6 @@ async fn a_certificate_nobody_trusts_is_not_retried() {
     let client = Client::builder()
         .ignore_environment()
         .endpoint(Service::CodeArtsCheck, &url)
-        .unwrap()
         .credentials(Credentials::access_key("AK", "SK").unwrap())
         .retry(RetryPolicy {
             base_delay: std::time::Duration::from_millis(5),
@@ -68,7 +67,13 @@ async fn a_certificate_nobody_trusts_is_not_retried() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
-    assert!(error.to_string().contains("certificate"), "{error}");
+    let mut causes = String::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        causes = format!("{causes}: {inner}");
+        cause = inner.source();
+    }
+    assert!(causes.contains("certificate"), "{error}{causes}");
     assert_eq!(
         connections.load(Ordering::SeqCst),
         1,

@@ -33,6 +33,7 @@ fn a_proxy_password_is_never_printed() {
     ] {
         let builder = Client::builder()
             .ignore_environment()
+            .region("cn-north-4")
             .credentials(Credentials::access_key("AK", "SK").unwrap())
             .proxy(proxy);
         let shown = format!("{builder:?}");

@@ -72,7 +72,6 @@ fn client(base: &str, credentials: Credentials) -> Client {
     Client::builder()
         .ignore_environment()
         .endpoint_for_all(base)
-        .unwrap()
         .credentials(credentials)
         .project_id("0123456789abcdef0123456789abcdef")
         .user_agent("hwc-test")
@@ -137,7 +136,6 @@ async fn how_every_kind_of_error_reads() {
     let refused = Client::builder()
         .ignore_environment()
         .endpoint_for_all("http://127.0.0.1:9")
-        .unwrap()
         .credentials(Credentials::access_key("AK", "SK").unwrap())
         .project_id("p")
         .retry(RetryPolicy::disabled())
@@ -152,7 +150,7 @@ async fn how_every_kind_of_error_reads() {
     assert!(matches!(transport, Error::Transport { .. }));
     let errors = [
         refused.codearts_check().check_records("p", "t").limit(0).send().await.unwrap_err().to_string(),
-        Error::Config("unknown region \"mars-1\"; known regions: cn-north-4".into()).to_string(),
+        Error::from(hwc::ConfigError::UnknownRegion { region: "mars-1".into(), known: vec!["cn-north-4"] }).to_string(),
         Error::Signing("header x-custom is not visible ASCII and cannot be signed".into()).to_string(),
         Error::Api(ApiError::from_body(
             "ListGeneralImageVulOperations",

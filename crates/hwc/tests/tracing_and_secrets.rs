@@ -60,7 +60,6 @@ async fn trace_output_shows_spans_and_no_secret() {
         let builder = Client::builder()
             .ignore_environment()
             .endpoint_for_all(sim.base_url())
-            .unwrap()
             .credentials(credentials.clone())
             .project_id("p");
         shown.push(format!("{builder:?}"));

@@ -1,0 +1,134 @@
+//! `ConfigError`: why a client could not be configured. [`ClientBuilder::build`] reports every
+//! problem with what was configured; a call reports only what depends on the call (a service the
+//! region does not offer, an HSS call without an IAM project).
+//!
+//! [`ClientBuilder::build`]: crate::ClientBuilder::build
+
+use std::path::PathBuf;
+
+use thiserror::Error as ThisError;
+
+use crate::region::Service;
+
+/// What is wrong with the configuration, as data a program can match on. Files and the HTTP
+/// client carry their underlying error as `source()`.
+#[derive(Debug, ThisError)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No credentials were given or found.
+    #[error("no credentials: {looked_at}")]
+    NoCredentials {
+        /// Where they were looked for, and why each gave nothing.
+        looked_at: String,
+    },
+
+    /// Credentials were found but cannot be used (an AK without its SK, a blank value, a value
+    /// a header cannot carry).
+    #[error("unusable credentials: {problem}")]
+    Credentials {
+        /// What is wrong (never the secret itself).
+        problem: String,
+    },
+
+    /// The region is in neither service's table nor in an override.
+    #[error("unknown region {region:?}; known regions: {}", known.join(", "))]
+    UnknownRegion {
+        /// The region given.
+        region: String,
+        /// Every region the specs list.
+        known: Vec<&'static str>,
+    },
+
+    /// The service has no endpoint in the region (the other service may).
+    #[error(
+        "{} has no endpoint in region {region:?}; its regions are {} (or set {variable})",
+        service.display_name(),
+        service.regions().join(", ")
+    )]
+    ServiceNotInRegion {
+        /// The service.
+        service: Service,
+        /// The region.
+        region: String,
+        /// The environment variable that would give it one.
+        variable: String,
+    },
+
+    /// Neither a region nor an endpoint was given.
+    #[error("no endpoint: set a region or an endpoint")]
+    NoEndpoint,
+
+    /// Endpoints were given for the other service only, and no region.
+    #[error("no endpoint for {}: set a region or an endpoint for it", service.display_name())]
+    ServiceWithoutEndpoint {
+        /// The service called.
+        service: Service,
+    },
+
+    /// An endpoint URL that cannot be used.
+    #[error("endpoint {endpoint:?} {problem}")]
+    Endpoint {
+        /// The URL as given.
+        endpoint: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+
+    /// A configuration file exists but cannot be read.
+    #[error("cannot read {}", path.display())]
+    ReadFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A configuration file that is not what it should be (a credentials INI file, a
+    /// `regions.yaml`).
+    #[error("{} is not a valid {what}: {problem}", path.display())]
+    FileSyntax {
+        /// The file.
+        path: PathBuf,
+        /// What it should be.
+        what: &'static str,
+        /// Where and how it is broken.
+        problem: String,
+    },
+
+    /// A proxy URL that cannot be used; any `user:password` is replaced by `***`.
+    #[error("proxy {proxy:?} is not a usable http://, https:// or socks5:// URL")]
+    Proxy {
+        /// The URL, without its user information.
+        proxy: String,
+    },
+
+    /// An extra CA certificate that is not PEM.
+    #[error("not a PEM certificate")]
+    Certificate {
+        /// What the TLS library said.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// The HTTP client could not be built from the settings.
+    #[error("cannot build the HTTP client")]
+    HttpClient {
+        /// What reqwest said.
+        #[source]
+        source: reqwest::Error,
+    },
+
+    /// HSS calls name the IAM project in their path, and none was configured.
+    #[error(
+        "HSS calls need the IAM project id: set .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID or project_id in the credentials file"
+    )]
+    NoProjectId,
+
+    /// An operation without `x-hwc-paging` in its spec was asked for a paginator.
+    #[error("{operation} does not page (its spec has no x-hwc-paging)")]
+    NotPaged {
+        /// The operation.
+        operation: &'static str,
+    },
+}
