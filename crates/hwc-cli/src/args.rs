@@ -176,11 +176,11 @@ pub struct VulHistory {
 #[derive(Args, Debug, Clone, Copy)]
 pub struct Paging {
     /// Records per page (one page); with --all, the page size.
-    #[arg(long)]
-    pub limit: Option<u64>,
+    #[arg(long, allow_negative_numbers = true)]
+    pub limit: Option<i64>,
     /// Where the page starts, as the operation counts it (one page).
-    #[arg(long, conflicts_with = "all")]
-    pub offset: Option<u64>,
+    #[arg(long, conflicts_with = "all", allow_negative_numbers = true)]
+    pub offset: Option<i64>,
     /// Every page.
     #[arg(long)]
     pub all: bool,
@@ -237,6 +237,27 @@ pub struct Trend {
     /// Write the chart as PNG to this file.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
+}
+
+impl Paging {
+    /// `--limit` and `--offset` as the operation takes them. Numbers are read by clap and
+    /// checked against the spec by the library, so a negative one is refused with the spec's
+    /// message (naming the parameter and what is allowed), like any other out-of-range value.
+    pub fn checked(
+        &self,
+        operation: &hwc::descriptor::Operation,
+    ) -> Result<(Option<u64>, Option<u64>), hwc::Error> {
+        let value = |name: &str, value: Option<i64>| -> Result<Option<u64>, hwc::Error> {
+            let Some(value) = value else {
+                return Ok(None);
+            };
+            if let (Some(parameter), Err(_)) = (operation.parameter(name), u64::try_from(value)) {
+                hwc::validate::check_value(parameter, &value.to_string())?;
+            }
+            Ok(u64::try_from(value).ok())
+        };
+        Ok((value("limit", self.limit)?, value("offset", self.offset)?))
+    }
 }
 
 impl Trend {

@@ -10,8 +10,7 @@ use hwc::{Client, PagedRequest, Paginator};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{
-    HandleTypeArg, ImageTypeArg, Output, Paging, Records, StatusArg, TaskSelection, Trend,
-    VulHistory,
+    HandleTypeArg, ImageTypeArg, Output, Records, StatusArg, TaskSelection, Trend, VulHistory,
 };
 use crate::chart;
 use crate::output::{Printer, Row};
@@ -91,13 +90,14 @@ pub async fn vul_history(
     format: Output,
 ) -> Result<(), Failure> {
     let mut request = vul_history_request(client, args);
+    let (limit, offset) = args.paging.checked(hwc::hss::OPERATION)?;
     if args.paging.all {
-        return list_all(request, args.paging, format).await;
+        return list_all(request, limit, format).await;
     }
-    if let Some(limit) = args.paging.limit {
+    if let Some(limit) = limit {
         request = request.limit(limit);
     }
-    if let Some(offset) = args.paging.offset {
+    if let Some(offset) = offset {
         request = request.offset(offset);
     }
     let page = request.send().await?;
@@ -121,13 +121,14 @@ pub fn records_request(client: &Client, task: &TaskSelection) -> CheckRecords {
 /// `hwc codearts-check records`.
 pub async fn records(client: &Client, args: &Records, format: Output) -> Result<(), Failure> {
     let mut request = records_request(client, &args.task);
+    let (limit, offset) = args.paging.checked(hwc::codearts_check::OPERATION)?;
     if args.paging.all {
-        return list_all(request, args.paging, format).await;
+        return list_all(request, limit, format).await;
     }
-    if let Some(limit) = args.paging.limit {
+    if let Some(limit) = limit {
         request = request.limit(limit);
     }
-    if let Some(offset) = args.paging.offset {
+    if let Some(offset) = offset {
         request = request.offset(offset);
     }
     let page = request.send().await?;
@@ -143,13 +144,13 @@ fn print_page<R: Row>(items: Vec<R>, total: Option<u64>, format: Output) -> Resu
 }
 
 /// Every page, printed as it arrives; a progress bar on a terminal; Ctrl-C stops between pages.
-pub async fn list_all<P>(request: P, paging: Paging, format: Output) -> Result<(), Failure>
+pub async fn list_all<P>(request: P, page_size: Option<u64>, format: Output) -> Result<(), Failure>
 where
     P: PagedRequest,
     P::Item: Row,
 {
     let mut paginator = Paginator::new(request);
-    if let Some(limit) = paging.limit {
+    if let Some(limit) = page_size {
         paginator = paginator.page_size(limit);
     }
     let mut pages = paginator.pages();

@@ -40,8 +40,8 @@ pub struct Shared {
     pub clock_offset_ms: std::sync::atomic::AtomicI64,
     /// Requests refused by authentication (any 401 of the gateway's checks).
     pub auth_rejections: AtomicU64,
-    /// The path parameters of the last request routed to each API, decoded.
-    pub last_path: std::sync::Mutex<[Option<HashMap<String, String>>; 2]>,
+    /// The last request routed to each API, as received.
+    pub last_request: std::sync::Mutex<[Option<crate::ReceivedRequest>; 2]>,
     /// What CodeArts Check's `offset` counts.
     pub codearts_paging: crate::CodeArtsPaging,
     /// Base URL the redirect fault sends clients to.
@@ -150,8 +150,18 @@ async fn serve(
     request: Request,
 ) -> Response {
     shared.served[api as usize].fetch_add(1, Ordering::Relaxed);
-    if let Ok(mut last) = shared.last_path.lock() {
-        last[api as usize] = Some(path.clone());
+    if let Ok(mut last) = shared.last_request.lock() {
+        last[api as usize] = Some(crate::ReceivedRequest {
+            path_parameters: path.clone(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect(),
+        });
     }
     let id = request_id(&request);
     let kill = request.extensions().get::<ConnectionKill>().cloned();

@@ -237,7 +237,7 @@ impl SimulatorBuilder {
                 i64::try_from(self.clock_offset.as_millis()).unwrap_or(0),
             ),
             auth_rejections: AtomicU64::new(0),
-            last_path: std::sync::Mutex::new([None, None]),
+            last_request: std::sync::Mutex::new([None, None]),
             codearts_paging: self.codearts_paging,
             redirect_target: self
                 .redirect_target
@@ -268,6 +268,25 @@ pub struct Credentials {
     pub access_keys: Vec<(String, String, Option<String>)>,
     /// IAM tokens.
     pub tokens: Vec<String>,
+}
+
+/// A request as the simulator received it.
+#[derive(Clone, Debug, Default)]
+pub struct ReceivedRequest {
+    /// Path parameters, percent-decoded, by name.
+    pub path_parameters: std::collections::HashMap<String, String>,
+    /// Headers in arrival order, names lower-case.
+    pub headers: Vec<(String, String)>,
+}
+
+impl ReceivedRequest {
+    /// The first value of header `name` (lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 /// A running simulator; it stops when dropped or on [`Simulator::shutdown`].
@@ -330,14 +349,11 @@ impl Simulator {
         self.shared.auth_rejections.load(Ordering::Relaxed)
     }
 
-    /// The path parameters (decoded) of the last request routed to `api`: what the server took
-    /// `project_id`, `task_id`... to be.
-    pub fn last_path_parameters(
-        &self,
-        api: Api,
-    ) -> Option<std::collections::HashMap<String, String>> {
+    /// The last request routed to `api`, as the simulator received it: what the server took
+    /// `project_id`, `task_id`... to be, and every header (tests look for what was really sent).
+    pub fn last_request(&self, api: Api) -> Option<ReceivedRequest> {
         self.shared
-            .last_path
+            .last_request
             .lock()
             .ok()
             .and_then(|last| last[api as usize].clone())

@@ -72,5 +72,9 @@ pub use region::Service;
 pub use retry::RetryPolicy;
 pub use signing::Signer;
 
+/// What the specs say, as data (operations, parameters, constraints, paging), for tools that
+/// build on the same source of truth, such as a command line.
+pub use hwc_api::descriptor;
+
 /// Re-exported so that users name secrets with the same type the crate takes.
 pub use secrecy::SecretString;

@@ -95,7 +95,10 @@ async fn other_ids_reach_the_server_exactly_as_given() {
             .await
             .unwrap_or_else(|e| panic!("{id:?}: {e}"));
         assert_eq!(page.total, Some(0), "{id:?}: an unknown task has no scans");
-        let seen = sim.last_path_parameters(Api::CodeArtsCheck).unwrap();
+        let seen = sim
+            .last_request(Api::CodeArtsCheck)
+            .unwrap()
+            .path_parameters;
         assert_eq!(seen["task_id"], id, "the server read exactly the id given");
         assert_eq!(seen["project_id"], DEMO_PROJECT);
     }

@@ -78,19 +78,28 @@ async fn trace_output_shows_spans_and_no_secret() {
                 shown.push(format!("{error:?}"));
             }
         }
-        // The signature this client sends, to look for in the output.
+        // The signature this client really sent, as the simulator received it.
         if let Credentials::AccessKey(signer) = &credentials {
             shown.push(format!("{signer:?}"));
-            let mut request = reqwest::Request::new(
-                reqwest::Method::GET,
-                format!("{}/x", sim.base_url()).parse().unwrap(),
+            let sent = sim.last_request(Api::Hss).unwrap();
+            let authorization = sent.header("authorization").unwrap();
+            assert!(
+                authorization.contains(signer.access_key()),
+                "{authorization}"
             );
-            signer.sign(&mut request, jiff::Timestamp::now()).unwrap();
-            let header = request.headers()["authorization"]
-                .to_str()
-                .unwrap()
-                .to_owned();
-            signatures.push(header.rsplit("Signature=").next().unwrap().to_owned());
+            signatures.push(
+                authorization
+                    .rsplit("Signature=")
+                    .next()
+                    .unwrap()
+                    .to_owned(),
+            );
+            if let Some(token) = sent.header("x-security-token") {
+                assert_eq!(
+                    token, SECURITY_TOKEN,
+                    "the token the test looks for was sent"
+                );
+            }
         }
     }
     let profile = hwc::Profile::parse(&format!(
@@ -120,7 +129,13 @@ async fn trace_output_shows_spans_and_no_secret() {
             "{secret} leaked:\n{everything}"
         );
     }
+    assert_eq!(
+        signatures.len(),
+        3,
+        "every AK/SK client's signature is looked for"
+    );
     for signature in signatures {
+        assert_eq!(signature.len(), 64, "{signature}");
         assert!(!everything.contains(&signature[..16]), "a signature leaked");
     }
     assert!(
