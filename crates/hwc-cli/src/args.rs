@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Credentials come from the official SDKs' environment variables (HUAWEICLOUD_SDK_AK,
 /// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN, HUAWEICLOUD_SDK_PROJECT_ID) or
 /// ~/.huaweicloud/credentials, or an IAM token from HWC_IAM_TOKEN. Exit codes: 0 success, 1 API
-/// or network error, 2 usage or validation error.
+/// or network error, 2 usage or validation error, 3 output that cannot be written (a file or
+/// standard output), 130 interrupted.
 #[derive(Parser, Debug)]
 #[command(name = "hwc", version, propagate_version = true)]
 pub struct Cli {
@@ -52,12 +53,13 @@ pub struct Global {
     pub sim: bool,
 }
 
-/// How results are printed.
+/// How results are printed. Times are RFC 3339 in UTC in every format.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Output {
-    /// A table that fits the terminal.
+    /// A table that fits the terminal; with --all it holds every record until the last page
+    /// (use jsonl or csv for large results).
     Table,
-    /// One JSON document.
+    /// One JSON document, streamed as pages arrive.
     Json,
     /// One JSON record per line, as pages arrive.
     Jsonl,

@@ -23,6 +23,13 @@ pub enum ChartFile<'a> {
 }
 
 impl<'a> ChartFile<'a> {
+    /// The file to write.
+    pub fn path(self) -> &'a Path {
+        match self {
+            ChartFile::Svg(path) | ChartFile::Png(path) => path,
+        }
+    }
+
     /// Writes the chart of `points` (oldest first).
     pub fn write(self, title: &str, points: &[Point]) -> Result<&'a Path, String> {
         match self {
@@ -73,6 +80,17 @@ pub fn write_png(path: &Path, title: &str, points: &[Point]) -> Result<(), Strin
 
 const SIZE: (u32, u32) = (1100, 520);
 
+/// The largest count the axis shows (far beyond any real scan, well within plotters' range).
+const MAX_AXIS: i64 = 1 << 50;
+
+/// The sum of the first `layers` counts, negative ones as 0, saturating.
+fn stacked(counts: &[i64; 4], layers: usize) -> i64 {
+    counts
+        .iter()
+        .take(layers)
+        .fold(0i64, |sum, &count| sum.saturating_add(count.max(0)))
+}
+
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     path: &Path,
@@ -84,13 +102,15 @@ fn draw<DB: DrawingBackend>(
         return Err("there are no scans to draw".into());
     };
     let start = first.0.as_second();
-    let end = last.0.as_second().max(start + 1);
+    let end = last.0.as_second().max(start.saturating_add(1));
+    // Counts come from the network: stacked sums saturate (a negative count draws as 0), and
+    // the axis stops where plotters' own arithmetic stays exact.
     let top = points
         .iter()
-        .map(|(_, counts)| counts.iter().sum::<i64>())
+        .map(|(_, counts)| stacked(counts, counts.len()))
         .max()
         .unwrap_or(0)
-        .max(1);
+        .clamp(1, MAX_AXIS);
 
     root.fill(&WHITE).map_err(|e| fail(&e))?;
     let mut chart = ChartBuilder::on(&root)
@@ -98,14 +118,14 @@ fn draw<DB: DrawingBackend>(
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(60)
-        .build_cartesian_2d(start..end, 0i64..top + top / 10)
+        .build_cartesian_2d(start..end, 0i64..top.saturating_add(top / 10))
         .map_err(|e| fail(&e))?;
     chart
         .configure_mesh()
-        .x_labels(8)
+        .x_labels(6)
         .x_label_formatter(&|seconds| {
             Timestamp::from_second(*seconds)
-                .map(|t| t.strftime("%Y-%m-%d").to_string())
+                .map(crate::output::rfc3339)
                 .unwrap_or_default()
         })
         .y_desc("issues")
@@ -114,9 +134,9 @@ fn draw<DB: DrawingBackend>(
     // Cumulative layers, widest first, so each narrower one is drawn over it.
     for layer in (0..SEVERITIES.len()).rev() {
         let (name, colour) = SEVERITIES[layer];
-        let series = points
-            .iter()
-            .map(move |(time, counts)| (time.as_second(), counts[..=layer].iter().sum::<i64>()));
+        let series = points.iter().map(move |(time, counts)| {
+            (time.as_second(), stacked(counts, layer + 1).min(MAX_AXIS))
+        });
         chart
             .draw_series(AreaSeries::new(series, 0, colour.mix(0.85)).border_style(colour))
             .map_err(|e| fail(&e))?

@@ -19,8 +19,17 @@ use crate::output::{Printer, Row};
 pub enum Failure {
     /// The library refused or the API failed.
     Hwc(hwc::Error),
-    /// Writing the output failed.
+    /// Writing to standard output failed (a closed pipe is not reported).
     Io(std::io::Error),
+    /// The in-process simulator of `--sim` or `demo` could not start.
+    Simulator(std::io::Error),
+    /// A file could not be written.
+    Write {
+        /// The file.
+        target: std::path::PathBuf,
+        /// Why.
+        message: String,
+    },
     /// Ctrl-C.
     Interrupted,
 }
@@ -232,17 +241,70 @@ pub fn write_trend(
     points.sort_by_key(|(instant, _)| *instant);
     writeln!(out, "{} scans of task {task}", points.len())?;
     if let [.., previous, last] = points.as_slice() {
-        writeln!(out, "last scan {} against {}:", last.0, previous.0)?;
+        writeln!(
+            out,
+            "last scan {} against {}:",
+            crate::output::rfc3339(last.0),
+            crate::output::rfc3339(previous.0)
+        )?;
         for (index, (name, _)) in chart::SEVERITIES.iter().enumerate() {
             let (now, before) = (last.1[index], previous.1[index]);
-            writeln!(out, "  {name:>8} {now:>6} ({:+})", now - before)?;
+            // Counts come from the network: the difference of any two fits an i128.
+            let change = i128::from(now) - i128::from(before);
+            writeln!(out, "  {name:>8} {now:>6} ({change:+})")?;
         }
     }
     if let Some(chart) = chart {
         let path = chart
             .write(&format!("Issues per scan of {task}"), &points)
-            .map_err(|message| Failure::Io(std::io::Error::other(message)))?;
+            .map_err(|message| Failure::Write {
+                target: chart.path().to_owned(),
+                message,
+            })?;
         writeln!(out, "chart written to {}", path.display())?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use hwc::codearts_check::{IssueCounts, ScanTime};
+
+    use super::*;
+
+    fn scan(time: &str, count: i64) -> CheckRecord {
+        CheckRecord {
+            check_time: Some(ScanTime::parse(time.to_owned())),
+            check_end_time: None,
+            issue_counts: IssueCounts {
+                critical: Some(count),
+                serious: Some(count),
+                normal: Some(count.saturating_neg()),
+                prompt: None,
+            },
+        }
+    }
+
+    #[test]
+    fn counts_of_any_size_summarise_and_chart_without_overflow() {
+        let dir = tempfile::tempdir().unwrap();
+        for (newer, older) in [
+            (i64::MAX, i64::MIN),
+            (i64::MIN, i64::MAX),
+            (i64::MAX, i64::MAX),
+        ] {
+            let scans = [
+                scan("2026-11-02 08:00:00", newer),
+                scan("2026-11-01 08:00:00", older),
+            ];
+            let svg = dir.path().join("trend.svg");
+            let mut out = Vec::new();
+            write_trend(&scans, "t", Some(chart::ChartFile::Svg(&svg)), &mut out)
+                .unwrap_or_else(|_| panic!("{newer} {older}"));
+            let text = String::from_utf8(out).unwrap();
+            let change = i128::from(newer) - i128::from(older);
+            assert!(text.contains(&format!("({change:+})")), "{text}");
+            assert!(text.contains("2026-11-02T00:00:00Z"), "{text}");
+        }
+    }
 }

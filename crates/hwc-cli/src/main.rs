@@ -43,8 +43,16 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(Failure::Io(error)) => {
-            eprintln!("hwc: error: {error}");
+            eprintln!("hwc: error: cannot write to standard output: {error}");
+            ExitCode::from(report::EXIT_OUTPUT)
+        }
+        Err(Failure::Simulator(error)) => {
+            eprintln!("hwc: error: cannot start the simulator: {error}");
             ExitCode::from(report::EXIT_API)
+        }
+        Err(Failure::Write { target, message }) => {
+            eprintln!("hwc: error: cannot write {}: {message}", target.display());
+            ExitCode::from(report::EXIT_OUTPUT)
         }
         Err(Failure::Interrupted) => {
             eprintln!("hwc: interrupted");

@@ -19,6 +19,11 @@ pub trait Row: Serialize {
     fn cells(&self) -> Vec<String>;
 }
 
+/// Every time the CLI prints, in every format and the chart: RFC 3339 in UTC, to the second.
+pub fn rfc3339(instant: jiff::Timestamp) -> String {
+    instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
@@ -41,9 +46,7 @@ impl Row for HandleRecord {
 
     fn cells(&self) -> Vec<String> {
         vec![
-            self.handle_time
-                .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_default(),
+            self.handle_time.map(rfc3339).unwrap_or_default(),
             self.handle_type
                 .as_ref()
                 .map(|h| h.to_string())
@@ -77,8 +80,12 @@ impl Row for CheckRecord {
 
     fn cells(&self) -> Vec<String> {
         let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
+        // The instant under the documented UTC+08:00 assumption; the raw text when the API
+        // sent something unreadable.
         let time = |t: &Option<hwc::codearts_check::ScanTime>| {
-            t.as_ref().map(|t| t.raw.clone()).unwrap_or_default()
+            t.as_ref()
+                .map(|t| t.instant.map_or_else(|| t.raw.clone(), rfc3339))
+                .unwrap_or_default()
         };
         vec![
             time(&self.check_time),
@@ -91,11 +98,14 @@ impl Row for CheckRecord {
     }
 }
 
-/// Writes records as they arrive (JSON lines and CSV stream; the table and JSON wait for all).
+/// Writes records as they arrive: JSON lines, CSV and the JSON document stream (memory stays
+/// flat however many records there are); only the table holds records, to size its columns.
 pub struct Printer<W: Write, R: Row> {
     format: Output,
     out: W,
     held: Vec<R>,
+    /// Records written so far (JSON's `count`, and whether the next one needs a comma).
+    written: u64,
 }
 
 impl<W: Write, R: Row> Printer<W, R> {
@@ -105,7 +115,11 @@ impl<W: Write, R: Row> Printer<W, R> {
             format,
             out,
             held: Vec::new(),
+            written: 0,
         };
+        if format == Output::Json {
+            printer.out.write_all(b"{\n  \"items\": [")?;
+        }
         if format == Output::Csv {
             let header = csv_lines(std::iter::once(
                 R::COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
@@ -116,9 +130,24 @@ impl<W: Write, R: Row> Printer<W, R> {
         Ok(printer)
     }
 
-    /// Prints (or holds, for table and JSON) a batch of records.
+    /// Prints (or holds, for the table) a batch of records.
     pub fn push(&mut self, records: Vec<R>) -> std::io::Result<()> {
         match self.format {
+            Output::Json => {
+                let mut buffer = Vec::with_capacity(records.len() * 512);
+                for record in &records {
+                    buffer.extend_from_slice(if self.written == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    });
+                    let pretty = serde_json::to_string_pretty(record)?;
+                    buffer.extend_from_slice(pretty.replace('\n', "\n    ").as_bytes());
+                    self.written += 1;
+                }
+                self.out.write_all(&buffer)?;
+                self.out.flush()
+            }
             Output::Jsonl => {
                 let mut buffer = Vec::with_capacity(records.len() * 256);
                 for record in &records {
@@ -134,30 +163,25 @@ impl<W: Write, R: Row> Printer<W, R> {
                 self.out.write_all(&lines)?;
                 self.out.flush()
             }
-            Output::Table | Output::Json => {
+            Output::Table => {
                 self.held.extend(records);
                 Ok(())
             }
         }
     }
 
-    /// Prints what was held; `total` is the API's total, for JSON and the table's caption.
+    /// Ends the output; `total` is the API's total, for JSON and the table's caption. After an
+    /// interruption the JSON document is closed too, so it stays valid with the records so far.
     pub fn finish(mut self, total: Option<u64>) -> std::io::Result<()> {
         match self.format {
             Output::Json => {
-                #[derive(Serialize)]
-                struct Document<'a, R> {
-                    total: Option<u64>,
-                    count: usize,
-                    items: &'a [R],
-                }
-                let document = Document {
-                    total,
-                    count: self.held.len(),
-                    items: &self.held,
-                };
-                serde_json::to_writer_pretty(&mut self.out, &document)?;
-                writeln!(self.out)?;
+                let total = total.map_or_else(|| "null".to_owned(), |t| t.to_string());
+                let end = if self.written == 0 { "" } else { "\n  " };
+                writeln!(
+                    self.out,
+                    "{end}],\n  \"count\": {},\n  \"total\": {total}\n}}",
+                    self.written
+                )?;
             }
             Output::Table => {
                 let mut table = Table::new();

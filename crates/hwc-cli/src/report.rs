@@ -1,5 +1,6 @@
 //! How a failure is told: one line on stderr with status, code, message and request id, a hint
-//! for the common ones, and the exit code (1 API or network, 2 usage or validation).
+//! for the common ones, and the exit code (1 API or network, 2 usage or validation, 3 output that
+//! cannot be written, 130 interrupted).
 
 use hwc::{ConfigError, Error};
 
@@ -7,6 +8,8 @@ use hwc::{ConfigError, Error};
 pub const EXIT_API: u8 = 1;
 /// Exit code for usage and validation errors (clap uses it too).
 pub const EXIT_USAGE: u8 = 2;
+/// Exit code when output cannot be written (a file, or standard output other than a closed pipe).
+pub const EXIT_OUTPUT: u8 = 3;
 /// Exit code after Ctrl-C.
 pub const EXIT_INTERRUPTED: u8 = 130;
 

@@ -83,9 +83,10 @@ impl Session {
 
 /// The simulator of `--sim` and `hwc demo`: fixed seed, so output is reproducible.
 pub async fn start_simulator() -> Result<Simulator, Failure> {
-    Ok(Simulator::builder()
+    Simulator::builder()
         .records(SIM_RECORDS)
         .seed(1)
         .start()
-        .await?)
+        .await
+        .map_err(Failure::Simulator)
 }
