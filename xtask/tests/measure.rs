@@ -29,7 +29,13 @@ fn peak_memory_and_cpu_time_are_the_childs() {
     let big_kib = big["max_rss_kib"].as_u64().unwrap();
     assert!(small_kib > 1_000 && small_kib < 100_000, "{small}");
     assert!(big_kib >= small_kib + 200 * 1024, "{small} {big}");
-    assert!(big["user_seconds"].as_f64().unwrap() >= 0.0, "{big}");
+    let (ok, busy) = measure("sum(i * i for i in range(20_000_000))");
+    assert!(ok);
+    let (small_cpu, busy_cpu) = (
+        small["user_seconds"].as_f64().unwrap(),
+        busy["user_seconds"].as_f64().unwrap(),
+    );
+    assert!(busy_cpu > 0.3 && busy_cpu > small_cpu, "{small} {busy}");
 }
 
 #[test]

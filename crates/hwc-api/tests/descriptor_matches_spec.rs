@@ -100,6 +100,20 @@ fn descriptors_repeat_the_spec_exactly() {
                 constraints_of(&schema),
                 "{context}"
             );
+            let kind = match generated.schema {
+                ParameterSchema::Text { .. } => "string",
+                ParameterSchema::Integer { .. } => "integer",
+                ParameterSchema::Choice { .. } => "enum",
+            };
+            let declared_kind = if schema["enum"].is_array() {
+                "enum"
+            } else {
+                schema["type"].as_str().unwrap_or_default()
+            };
+            assert_eq!(kind, declared_kind, "{context}: kind");
+            if !matches!(generated.schema, ParameterSchema::Text { .. }) {
+                assert!(schema["x-hwc-time-format"].is_null(), "{context}");
+            }
             if let ParameterSchema::Text { time_format, .. } = generated.schema {
                 assert_eq!(
                     time_format,

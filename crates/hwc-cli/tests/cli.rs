@@ -260,7 +260,7 @@ async fn api_errors_are_one_line_with_status_code_message_request_id_and_a_hint(
         let mut command = hwc();
         command
             .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-            .env("HUAWEICLOUD_SDK_SK", "wrong")
+            .env("HUAWEICLOUD_SDK_SK", "wrong-sk-never-shown")
             .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
             .args(["--endpoint", &sim.base_url()])
             .args(&args);
@@ -274,7 +274,7 @@ async fn api_errors_are_one_line_with_status_code_message_request_id_and_a_hint(
         stderr.contains("HTTP 401 APIGW.0301") && stderr.contains("hint: check HUAWEICLOUD_SDK_AK"),
         "{stderr}"
     );
-    assert!(!stderr.contains("wrong\n") && !stderr.contains(hwc_sim::DEMO_SK));
+    assert!(!stderr.contains("never-shown"), "{stderr}");
 
     // Transient faults are retried by default.
     sim.script(Api::Hss, [Fault::ServerError(503)]);

@@ -224,7 +224,15 @@ async fn codearts_time_filters_bound_start_and_end() {
     )
     .await
     .json();
-    assert!(by_day["total"].as_u64().unwrap() >= 10);
+    // Exactly the scans that started on or after that day (all within the first 1000).
+    let want = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|scan| &scan["check_time"].as_str().unwrap()[..10] >= day)
+        .count();
+    assert!((10..1_000).contains(&want), "{want}");
+    assert_eq!(by_day["total"].as_u64().unwrap() as usize, want);
     let civil = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", start).unwrap();
     let millis = civil
         .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(8)))

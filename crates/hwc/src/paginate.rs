@@ -714,7 +714,18 @@ mod tests {
                 len,
                 ..Fake::default()
             };
-            assert_eq!(collect(request).await.unwrap().len() as u64, len, "{len}");
+            let fetches = Arc::clone(&request.fetches);
+            assert_eq!(
+                collect(request).await.unwrap(),
+                (0..len).collect::<Vec<_>>(),
+                "{len}"
+            );
+            // Full pages, then the short one (possibly empty) that ends it: nothing after.
+            assert_eq!(
+                fetches.load(Ordering::Relaxed) as u64,
+                len / 200 + 1,
+                "{len}"
+            );
         }
     }
 
@@ -817,7 +828,7 @@ mod tests {
             .try_collect()
             .await
             .unwrap();
-        assert_eq!(sized.len(), 95);
+        assert_eq!(sized, (0..95).collect::<Vec<_>>());
     }
 
     /// A CodeArts-like server whose `offset` is a page number (from 0 or 1) or a record index.

@@ -659,9 +659,7 @@ mod tests {
             let wait = Duration::from_secs(wait_s);
             let deadline = Duration::from_secs(deadline_s);
             let fits = ends_before(elapsed, wait, deadline);
-            if fits {
-                proptest::prop_assert!(elapsed < deadline && wait < deadline);
-            }
+            proptest::prop_assert_eq!(fits, elapsed.as_nanos() + wait.as_nanos() < deadline.as_nanos());
         }
     }
 

@@ -32,6 +32,7 @@ fn keys_and_tokens() {
         ("ák", "sk"),
         ("ak", "s\u{0}k"),
         ("ak\n", "sk"),
+        ("ak", "sk never-shown"),
     ] {
         let message = config_error(Credentials::access_key(ak, sk));
         assert!(
@@ -42,6 +43,7 @@ fn keys_and_tokens() {
             sk.trim().is_empty() || !message.contains(sk),
             "the SK is never shown: {message}"
         );
+        assert!(!message.contains("never-shown"), "{message}");
     }
     assert!(config_error(Credentials::temporary("ak", "sk", "tök")).contains("security token"));
     for token in ["", "  ", "tök", "a\r\nX-Injected: 1"] {
@@ -114,7 +116,7 @@ fn credentials_files() {
         ("[basic\nak = a\n", "expecting"),
         ("[basic]\nak = only-the-ak\n", "both ak and sk"),
         ("[basic]\nak = a k\nsk = s\n", "access key"),
-        ("\u{0}\u{1}binary", ""),
+        ("\u{0}\u{1}binary", "is not a valid credentials file"),
     ];
     for (index, (text, expected)) in cases.iter().enumerate() {
         let path = dir.path().join(format!("credentials-{index}"));
