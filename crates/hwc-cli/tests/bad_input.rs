@@ -3,9 +3,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
-use assert_cmd::Command;
+mod support;
+
 use hwc_api::descriptor::{Operation, ParameterSchema};
 use hwc_sim::{Api, Simulator};
+use support::{DEMO_RECORDS, hwc_with_demo_keys, run};
 
 /// Values that break one constraint of a schema.
 fn violations(schema: &ParameterSchema) -> Vec<String> {
@@ -96,21 +98,9 @@ async fn every_constraint_broken_on_the_command_line_exits_2_before_sending() {
                 let Some(args) = command_line(operation, parameter.name, &value) else {
                     continue;
                 };
-                let base = sim.base_url();
-                let output = tokio::task::spawn_blocking(move || {
-                    Command::cargo_bin("hwc")
-                        .unwrap()
-                        .env_clear()
-                        .env("HOME", "/nonexistent-home")
-                        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-                        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
-                        .args(["--endpoint", &base])
-                        .args(&args)
-                        .output()
-                        .unwrap()
-                })
-                .await
-                .unwrap();
+                let mut command = hwc_with_demo_keys();
+                command.args(["--endpoint", &sim.base_url()]).args(&args);
+                let output = run(command).await;
                 let stderr = String::from_utf8_lossy(&output.stderr);
                 let context = format!("{} {}={value:.20}", operation.id, parameter.name);
                 assert_eq!(output.status.code(), Some(2), "{context}: {stderr}");
@@ -158,31 +148,12 @@ async fn ids_that_would_leave_their_path_segment_exit_2_before_sending() {
         ("--task-id", "%2e%2e"),
         ("--codearts-project", "a/b"),
     ] {
-        let base = sim.base_url();
-        let output = tokio::task::spawn_blocking(move || {
-            let mut args = vec![
-                "codearts-check",
-                "records",
-                "--codearts-project",
-                "0123456789abcdef0123456789abcdef",
-                "--task-id",
-                "demo-task",
-            ];
-            let at = args.iter().position(|a| *a == flag).unwrap();
-            args[at + 1] = id;
-            Command::cargo_bin("hwc")
-                .unwrap()
-                .env_clear()
-                .env("HOME", "/nonexistent-home")
-                .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-                .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
-                .args(["--endpoint", &base])
-                .args(&args)
-                .output()
-                .unwrap()
-        })
-        .await
-        .unwrap();
+        let mut args = DEMO_RECORDS;
+        let at = args.iter().position(|a| *a == flag).unwrap();
+        args[at + 1] = id;
+        let mut command = hwc_with_demo_keys();
+        command.args(["--endpoint", &sim.base_url()]).args(args);
+        let output = run(command).await;
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{flag} {id:?}: {stderr}");
         let parameter = if flag == "--task-id" {

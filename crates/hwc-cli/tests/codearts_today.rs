@@ -4,29 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
-use assert_cmd::Command;
+mod support;
+
 use hwc_sim::{CodeArtsPaging, DEMO_PROJECT, DEMO_TASK, Fault, Simulator};
+use support::{DEMO_RECORDS as RECORDS, hwc_with_demo_keys as hwc, run};
 
 const SCANS: usize = 2_000;
 const WINDOW: usize = 40;
-
-/// `hwc` with the demo AK/SK and nothing else of the developer's environment.
-fn hwc() -> Command {
-    let mut command = Command::cargo_bin("hwc").unwrap();
-    command
-        .env_clear()
-        .env("HOME", "/nonexistent-home")
-        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK);
-    command
-}
-
-async fn run(command: Command) -> std::process::Output {
-    let mut command = command;
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
 
 fn check_times(output: &std::process::Output) -> Vec<String> {
     assert!(
@@ -42,15 +26,6 @@ fn check_times(output: &std::process::Output) -> Vec<String> {
         })
         .collect()
 }
-
-const RECORDS: [&str; 6] = [
-    "codearts-check",
-    "records",
-    "--codearts-project",
-    DEMO_PROJECT,
-    "--task-id",
-    DEMO_TASK,
-];
 
 #[tokio::test(flavor = "multi_thread")]
 async fn all_is_exact_whatever_offset_counts() {

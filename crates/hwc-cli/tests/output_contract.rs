@@ -7,40 +7,17 @@
 use std::io::Read;
 use std::process::Stdio;
 
+mod support;
+
 use assert_cmd::Command;
 use hwc_sim::{Api, Fault, Simulator};
+use support::{DEMO_RECORDS as RECORDS, hwc_with_demo_keys as hwc, run};
 
-fn hwc() -> Command {
-    let mut command = Command::cargo_bin("hwc").unwrap();
-    command
-        .env_clear()
-        .env("HOME", "/nonexistent-home")
-        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p");
-    command
-}
-
-const RECORDS: [&str; 6] = [
-    "codearts-check",
-    "records",
-    "--codearts-project",
-    "0123456789abcdef0123456789abcdef",
-    "--task-id",
-    "demo-task",
-];
-
-async fn run(mut command: Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || command.output().unwrap())
-        .await
-        .unwrap()
-}
-
-#[tokio::test(flavor = "multi_thread")]
-async fn all_as_json_streams_one_document_as_pages_arrive() {
-    let sim = Simulator::builder().records(100).start().await.unwrap();
+/// `hwc --all -o json` of the demo task, 100 records a page, one page at a time.
+fn json_pages(sim: &Simulator) -> Command {
     let mut command = hwc();
     command
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
         .args([
             "--endpoint",
             &sim.base_url(),
@@ -51,7 +28,13 @@ async fn all_as_json_streams_one_document_as_pages_arrive() {
         ])
         .args(RECORDS)
         .args(["--all", "--limit", "100"]);
-    let whole = run(command).await;
+    command
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn all_as_json_streams_one_document_as_pages_arrive() {
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    let whole = run(json_pages(&sim)).await;
     assert!(whole.status.success());
     let document: serde_json::Value = serde_json::from_slice(&whole.stdout).unwrap();
     assert_eq!(document["count"], 2_000);
@@ -65,19 +48,8 @@ async fn all_as_json_streams_one_document_as_pages_arrive() {
         std::iter::repeat_n(Fault::Slow(std::time::Duration::ZERO), 4)
             .chain([Fault::ServerError(503)]),
     );
-    let mut command = hwc();
-    command
-        .args([
-            "--endpoint",
-            &sim.base_url(),
-            "-o",
-            "json",
-            "--concurrency",
-            "1",
-        ])
-        .args(["--retries", "0"])
-        .args(RECORDS)
-        .args(["--all", "--limit", "100"]);
+    let mut command = json_pages(&sim);
+    command.args(["--retries", "0"]);
     let partial = run(command).await;
     assert_eq!(partial.status.code(), Some(1));
     let text = String::from_utf8(partial.stdout).unwrap();

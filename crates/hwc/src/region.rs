@@ -156,12 +156,7 @@ pub(crate) fn lookup(
 ) -> Result<Option<Vec<String>>, Error> {
     for name in override_names(service) {
         if let Some(list) = (overrides.env)(&override_variable(name, region)) {
-            let endpoints: Vec<String> = list
-                .split(',')
-                .map(str::trim)
-                .filter(|e| !e.is_empty())
-                .map(str::to_owned)
-                .collect();
+            let endpoints = endpoint_list([list.as_str()]);
             if !endpoints.is_empty() {
                 return Ok(Some(endpoints));
             }
@@ -185,15 +180,8 @@ pub(crate) fn lookup(
                 .flat_map(|(_, entries)| entries)
                 .find(|entry| entry.id == region);
             if let Some(entry) = entry {
-                let endpoints: Vec<String> = entry
-                    .endpoint
-                    .iter()
-                    .chain(&entry.endpoints)
-                    .flat_map(|list| list.split(','))
-                    .map(str::trim)
-                    .filter(|e| !e.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+                let lists = entry.endpoint.iter().chain(&entry.endpoints);
+                let endpoints = endpoint_list(lists.map(String::as_str));
                 if !endpoints.is_empty() {
                     return Ok(Some(endpoints));
                 }
@@ -208,6 +196,17 @@ pub(crate) fn lookup(
         .map(|endpoint| endpoint.url.to_owned())
         .collect();
     Ok((!endpoints.is_empty()).then_some(endpoints))
+}
+
+/// The endpoints of comma-separated lists, in order, blanks left out.
+fn endpoint_list<'a>(lists: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    lists
+        .into_iter()
+        .flat_map(|list| list.split(','))
+        .map(str::trim)
+        .filter(|endpoint| !endpoint.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Checks an endpoint URL: http(s), a host, no path beyond `/`, no query or fragment; plain
