@@ -17,6 +17,30 @@ pub trait Row: Serialize {
     const TABLE_COLUMNS: &'static [usize];
     /// The values, in column order, as text.
     fn cells(&self) -> Vec<String>;
+    /// The most characters a table cell of each column shows before it is shortened with an
+    /// ellipsis (JSON, JSON lines and CSV always have whole values).
+    fn table_limit(_column: usize) -> Option<usize> {
+        None
+    }
+}
+
+/// `text` in at most `limit` characters: its end, after an ellipsis, since the end of an image
+/// name (repository and tag) tells it apart from its neighbours.
+fn shorten(text: &str, limit: usize) -> String {
+    let length = text.chars().count();
+    if length <= limit || limit < 2 {
+        return text.to_owned();
+    }
+    let tail: String = text.chars().skip(length - (limit - 1)).collect();
+    format!("…{tail}")
+}
+
+/// The width of the longest word of `text`, which a table column must not go below.
+fn longest_word(text: &str) -> usize {
+    text.split_whitespace()
+        .map(|word| word.chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 /// Every time the CLI prints, in every format and the chart: RFC 3339 in UTC, to the second.
@@ -43,6 +67,11 @@ impl Row for HandleRecord {
         "remark",
     ];
     const TABLE_COLUMNS: &'static [usize] = &[0, 1, 2, 3, 4, 7, 8];
+
+    fn table_limit(column: usize) -> Option<usize> {
+        // image_name: registry paths are long; the table shows their end.
+        (column == 4).then_some(32)
+    }
 
     fn cells(&self) -> Vec<String> {
         vec![
@@ -192,9 +221,34 @@ impl<W: Write, R: Row> Printer<W, R> {
                 if let Some(width) = terminal_width() {
                     table.set_width(width);
                 }
+                // Columns may wrap between words, never inside one (`vul_status_ignored` stays
+                // whole): each column is at least as wide as its longest word.
+                let mut widest = vec![0usize; R::TABLE_COLUMNS.len()];
+                for (slot, &column) in R::TABLE_COLUMNS.iter().enumerate() {
+                    widest[slot] = longest_word(R::COLUMNS[column]);
+                }
                 for record in &self.held {
                     let cells = record.cells();
-                    table.add_row(R::TABLE_COLUMNS.iter().map(|&i| cells[i].clone()));
+                    let shown: Vec<String> = R::TABLE_COLUMNS
+                        .iter()
+                        .map(|&i| match R::table_limit(i) {
+                            Some(limit) => shorten(&cells[i], limit),
+                            None => cells[i].clone(),
+                        })
+                        .collect();
+                    for (slot, cell) in shown.iter().enumerate() {
+                        widest[slot] = widest[slot].max(longest_word(cell));
+                    }
+                    table.add_row(shown);
+                }
+                for (slot, width) in widest.into_iter().enumerate() {
+                    if let Some(column) = table.column_mut(slot) {
+                        // The width counts the padding on both sides.
+                        let width = u16::try_from(width + 2).unwrap_or(u16::MAX);
+                        column.set_constraint(comfy_table::ColumnConstraint::LowerBoundary(
+                            comfy_table::Width::Fixed(width),
+                        ));
+                    }
                 }
                 writeln!(self.out, "{table}")?;
                 let total = total.map(|t| format!(" of {t}")).unwrap_or_default();
@@ -230,6 +284,16 @@ fn terminal_width() -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_shortened_from_the_start() {
+        assert_eq!(shorten("short", 32), "short");
+        let name = "swr.cn-north-4.myhuaweicloud.com/team-3/postgres";
+        let shown = shorten(name, 20);
+        assert_eq!(shown.chars().count(), 20);
+        assert_eq!(shown, "…com/team-3/postgres");
+        assert_eq!(longest_word("add to whitelist"), 9);
+    }
 
     #[test]
     fn csv_quotes_what_needs_quoting() {

@@ -520,3 +520,33 @@ async fn a_broken_credentials_file_is_not_read_when_a_token_is_given() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn narrow_tables_wrap_between_words_and_shorten_image_names() {
+    for columns in ["80", "120"] {
+        let mut args = vec!["--sim", "-o", "table"];
+        args.extend(VUL);
+        args.extend([
+            "registry",
+            "--status",
+            "vul_status_ignored",
+            "--limit",
+            "10",
+        ]);
+        let output = hwc().env("COLUMNS", columns).args(&args).output().unwrap();
+        assert!(output.status.success());
+        let table = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(
+            table.matches("vul_status_ignored").count(),
+            10,
+            "COLUMNS={columns}: every status whole:\n{table}"
+        );
+        assert!(table.contains("…"), "long image names are shortened");
+        assert!(
+            table
+                .lines()
+                .all(|line| !line.contains("myhuaweicloud.com/team") || line.contains('…')),
+            "{table}"
+        );
+    }
+}
