@@ -3,10 +3,11 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
 use hwc::codearts_check::{CheckRecord, CheckRecords};
 use hwc::hss::{HandleType, ImageType, ImageVulHandleHistory, VulStatus};
-use hwc::{Client, PagedRequest, Paginator};
+use hwc::{Client, Page, Paginator};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{
@@ -100,8 +101,27 @@ pub async fn vul_history(
 ) -> Result<(), Failure> {
     let mut request = vul_history_request(client, args);
     let (limit, offset) = args.paging.checked(hwc::hss::OPERATION)?;
-    if args.paging.all {
-        return list_all(request, limit, format).await;
+    let now = jiff::Timestamp::now();
+    let since = args.since.map(|since| since.at(now));
+    let until = args.until.map(|until| until.at(now));
+    if args.paging.all || since.is_some() {
+        let mut paginator = Paginator::new(request);
+        if let Some(limit) = limit {
+            paginator = paginator.page_size(limit);
+        }
+        // Newest first: stop at the first record handled before --since.
+        let pages = match since {
+            Some(since) => paginator.pages_until(move |record| record.handled_before(since)),
+            None => paginator.pages(),
+        };
+        let pages = pages.map_ok(move |mut page| {
+            if let Some(until) = until {
+                page.items
+                    .retain(|record| record.handle_time.is_none_or(|time| time <= until));
+            }
+            page
+        });
+        return print_pages(pages.boxed(), format).await;
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -132,7 +152,11 @@ pub async fn records(client: &Client, args: &Records, format: Output) -> Result<
     let mut request = records_request(client, &args.task);
     let (limit, offset) = args.paging.checked(hwc::codearts_check::OPERATION)?;
     if args.paging.all {
-        return list_all(request, limit, format).await;
+        let mut paginator = Paginator::new(request);
+        if let Some(limit) = limit {
+            paginator = paginator.page_size(limit);
+        }
+        return print_pages(paginator.pages(), format).await;
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -153,18 +177,12 @@ fn print_page<R: Row>(items: Vec<R>, total: Option<u64>, format: Output) -> Resu
 }
 
 /// Every page, printed as it arrives; a progress bar on a terminal; Ctrl-C stops between pages.
-pub async fn list_all<P>(request: P, page_size: Option<u64>, format: Output) -> Result<(), Failure>
-where
-    P: PagedRequest,
-    P::Item: Row,
-{
-    let mut paginator = Paginator::new(request);
-    if let Some(limit) = page_size {
-        paginator = paginator.page_size(limit);
-    }
-    let mut pages = paginator.pages();
+pub async fn print_pages<T: Row>(
+    mut pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
+    format: Output,
+) -> Result<(), Failure> {
     let stdout = std::io::stdout().lock();
-    let mut printer = Printer::<_, P::Item>::new(format, stdout)?;
+    let mut printer = Printer::<_, T>::new(format, stdout)?;
     let progress = progress_bar();
     let mut total = None;
     let interrupt = tokio::signal::ctrl_c();

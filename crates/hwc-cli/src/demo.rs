@@ -62,6 +62,8 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         app_version: None,
         remark: None,
         enterprise_project_id: None,
+        since: None,
+        until: None,
         paging: Paging {
             limit: Some(10),
             offset: None,

@@ -120,6 +120,15 @@ pub struct HandleRecord {
     pub remark: Option<String>,
 }
 
+impl HandleRecord {
+    /// Whether this record was handled before `since`. HSS answers newest first, so
+    /// `into_paginator().items_until(|r| r.handled_before(since))` lists what is new since then
+    /// and stops at the first older page. A record without a time is never "before".
+    pub fn handled_before(&self, since: Timestamp) -> bool {
+        self.handle_time.is_some_and(|time| time < since)
+    }
+}
+
 impl From<generated::GeneralImageVulOperationsResponseInfo> for HandleRecord {
     fn from(record: generated::GeneralImageVulOperationsResponseInfo) -> Self {
         let text = |value: Option<generated::LenientString>| {

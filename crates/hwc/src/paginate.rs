@@ -204,6 +204,45 @@ impl<R: PagedRequest> Paginator<R> {
             .boxed()
     }
 
+    /// Every page until the first item for which `stop` is true: that page is cut before the
+    /// item and is the last one, and the pages still in flight are cancelled. For results that
+    /// come newest first (HSS), `stop` = "older than" lists what is new since a time, with at
+    /// most `concurrency` pages requested past the boundary, and one request when the first page
+    /// reaches it.
+    pub fn pages_until<F>(self, stop: F) -> BoxStream<'static, Result<Page<R::Item>, Error>>
+    where
+        F: FnMut(&R::Item) -> bool + Send + 'static,
+    {
+        let pages = self.pages();
+        stream::unfold((Some(pages), stop), |(pages, mut stop)| async move {
+            let mut pages = pages?;
+            match pages.next().await? {
+                Err(error) => Some((Err(error), (None, stop))),
+                Ok(mut page) => match page.items.iter().position(&mut stop) {
+                    Some(boundary) => {
+                        page.items.truncate(boundary);
+                        // Dropping the pages cancels what is in flight.
+                        drop(pages);
+                        Some((Ok(page), (None, stop)))
+                    }
+                    None => Some((Ok(page), (Some(pages), stop))),
+                },
+            }
+        })
+        .boxed()
+    }
+
+    /// Every item until the first for which `stop` is true; see [`pages_until`](Self::pages_until).
+    pub fn items_until<F>(self, stop: F) -> BoxStream<'static, Result<R::Item, Error>>
+    where
+        F: FnMut(&R::Item) -> bool + Send + 'static,
+    {
+        self.pages_until(stop)
+            .map_ok(|page| stream::iter(page.items.into_iter().map(Ok)))
+            .try_flatten()
+            .boxed()
+    }
+
     /// Every item, in order. Ends after the last item, or with one error.
     pub fn items(self) -> BoxStream<'static, Result<R::Item, Error>> {
         self.pages()
@@ -808,6 +847,33 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[tokio::test]
+    async fn paging_until_a_boundary_stops_there_and_requests_little_past_it() {
+        // Boundary on the first page: one request.
+        let request = fake(1_000);
+        let fetches = Arc::clone(&request.fetches);
+        let items: Vec<u64> = Paginator::new(request)
+            .items_until(|item| *item >= 50)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(items, (0..50).collect::<Vec<_>>());
+        assert_eq!(fetches.load(Ordering::Relaxed), 1);
+        // Boundary on the third page of 10 at concurrency 4: at most 4 pages past it.
+        let request = fake(1_000);
+        let fetches = Arc::clone(&request.fetches);
+        let items: Vec<u64> = Paginator::new(request)
+            .page_size(10)
+            .concurrency(4)
+            .items_until(|item| *item >= 25)
+            .try_collect()
+            .await
+            .unwrap();
+        assert_eq!(items, (0..25).collect::<Vec<_>>());
+        let requested = fetches.load(Ordering::Relaxed);
+        assert!((3..=3 + 4).contains(&requested), "{requested}");
     }
 
     #[tokio::test]
