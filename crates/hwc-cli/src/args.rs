@@ -11,7 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN, HUAWEICLOUD_SDK_PROJECT_ID) or
 /// ~/.huaweicloud/credentials, or an IAM token from HWC_IAM_TOKEN. Exit codes: 0 success, 1 API
 /// or network error, 2 usage or validation error, 3 output that cannot be written (a file or
-/// standard output), 130 interrupted.
+/// standard output), 4 a failed `codearts-check gate`, 130 interrupted.
 #[derive(Parser, Debug)]
 #[command(name = "hwc", version, propagate_version = true)]
 pub struct Cli {
@@ -203,6 +203,9 @@ pub enum CodeArtsCommand {
     Records(Records),
     /// A chart of issue counts per scan over time, and the last scan against the one before.
     Trend(Trend),
+    /// A verdict on the latest scan for CI: thresholds per severity and/or no increase against
+    /// the scan before. Exit 0 when it passes, 4 when it fails (1 and 2 stay errors).
+    Gate(Gate),
 }
 
 /// Which task's scans.
@@ -234,6 +237,79 @@ pub struct Records {
     pub task: TaskSelection,
     #[command(flatten)]
     pub paging: Paging,
+}
+
+/// A severity of CodeArts Check's issue counts.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Critical issues.
+    Critical,
+    /// Major issues.
+    Serious,
+    /// Common problems.
+    Normal,
+    /// Suggestions.
+    Prompt,
+}
+
+impl Severity {
+    /// Every severity, most severe first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::Serious,
+        Severity::Normal,
+        Severity::Prompt,
+    ];
+
+    /// The API's name of the count.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Serious => "serious",
+            Severity::Normal => "normal",
+            Severity::Prompt => "prompt",
+        }
+    }
+}
+
+/// `hwc codearts-check gate`.
+#[derive(Args, Debug)]
+#[command(group(
+    clap::ArgGroup::new("rules")
+        .required(true)
+        .multiple(true)
+        .args(["max_critical", "max_serious", "max_normal", "max_prompt", "no_increase"])
+))]
+pub struct Gate {
+    #[command(flatten)]
+    pub task: TaskSelection,
+    /// Fail when the latest scan has more critical issues than this.
+    #[arg(long, value_name = "N")]
+    pub max_critical: Option<i64>,
+    /// Fail when the latest scan has more serious issues than this.
+    #[arg(long, value_name = "N")]
+    pub max_serious: Option<i64>,
+    /// Fail when the latest scan has more normal issues than this.
+    #[arg(long, value_name = "N")]
+    pub max_normal: Option<i64>,
+    /// Fail when the latest scan has more prompt issues (suggestions) than this.
+    #[arg(long, value_name = "N")]
+    pub max_prompt: Option<i64>,
+    /// Fail when these counts grew since the scan before (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY,..")]
+    pub no_increase: Vec<Severity>,
+}
+
+impl Gate {
+    /// The threshold set for `severity`, if any.
+    pub fn maximum(&self, severity: Severity) -> Option<i64> {
+        match severity {
+            Severity::Critical => self.max_critical,
+            Severity::Serious => self.max_serious,
+            Severity::Normal => self.max_normal,
+            Severity::Prompt => self.max_prompt,
+        }
+    }
 }
 
 /// `hwc codearts-check trend`.

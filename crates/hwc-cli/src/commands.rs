@@ -33,6 +33,8 @@ pub enum Failure {
     },
     /// Ctrl-C.
     Interrupted,
+    /// `gate` judged the scan and it failed (the verdict is printed).
+    GateFailed,
 }
 
 impl From<hwc::Error> for Failure {

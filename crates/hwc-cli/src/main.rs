@@ -7,6 +7,7 @@ mod args;
 mod chart;
 mod commands;
 mod demo;
+mod gate;
 mod output;
 mod report;
 mod session;
@@ -54,6 +55,7 @@ async fn main() -> ExitCode {
             eprintln!("hwc: error: cannot write {}: {message}", target.display());
             ExitCode::from(report::EXIT_OUTPUT)
         }
+        Err(Failure::GateFailed) => ExitCode::from(report::EXIT_GATE_FAILED),
         Err(Failure::Interrupted) => {
             eprintln!("hwc: interrupted");
             ExitCode::from(report::EXIT_INTERRUPTED)
@@ -76,6 +78,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         Command::CodeArtsCheck(CodeArtsCommand::Records(args)) => {
             let session = Session::open(&cli.global).await?;
             commands::records(&session.client, args, format).await
+        }
+        Command::CodeArtsCheck(CodeArtsCommand::Gate(args)) => {
+            let session = Session::open(&cli.global).await?;
+            gate::gate(&session.client, args, format, &mut std::io::stdout()).await
         }
         Command::CodeArtsCheck(CodeArtsCommand::Trend(args)) => {
             let session = Session::open(&cli.global).await?;

@@ -1,6 +1,6 @@
 //! How a failure is told: one line on stderr with status, code, message and request id, a hint
 //! for the common ones, and the exit code (1 API or network, 2 usage or validation, 3 output that
-//! cannot be written, 130 interrupted).
+//! cannot be written, 4 a failed gate, 130 interrupted).
 
 use hwc::{ConfigError, Error};
 
@@ -10,6 +10,8 @@ pub const EXIT_API: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// Exit code when output cannot be written (a file, or standard output other than a closed pipe).
 pub const EXIT_OUTPUT: u8 = 3;
+/// Exit code of `codearts-check gate` when the scan fails its checks.
+pub const EXIT_GATE_FAILED: u8 = 4;
 /// Exit code after Ctrl-C.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
