@@ -134,7 +134,8 @@ pub enum HandleTypeArg {
 /// `hwc hss vul-history`.
 #[derive(Args, Debug)]
 #[command(mut_arg("offset", |arg| arg.help(
-    "Index of the first record (one page)"
+    "Index of the first record (with --all, where paging starts; an interrupted or failed --all \
+     prints the command that goes on from where it stopped)"
 )))]
 pub struct VulHistory {
     /// Vulnerability id, such as CVE-2021-44228.
@@ -188,8 +189,9 @@ pub struct Paging {
     /// Records per page (one page); with --all, the page size.
     #[arg(long, allow_negative_numbers = true)]
     pub limit: Option<i64>,
-    /// Where the page starts, as the operation counts it (one page).
-    #[arg(long, conflicts_with = "all", allow_negative_numbers = true)]
+    /// Where the page starts, as the operation counts it; with --all, where paging starts (an
+    /// interrupted or failed --all prints the command that goes on from there).
+    #[arg(long, allow_negative_numbers = true)]
     pub offset: Option<i64>,
     /// Every page.
     #[arg(long)]
@@ -230,7 +232,8 @@ pub struct TaskSelection {
 #[derive(Args, Debug)]
 #[command(mut_arg("offset", |arg| arg.help(
     "Page number, sent as given (CodeArts Check documents offset as a page number without \
-     saying whether the first page is 0 or 1; --all finds out from the answers)"
+     saying whether the first page is 0 or 1). With --all, the pages to skip: --all finds out \
+     how the service counts, and an interrupted or failed run prints the command that goes on"
 )))]
 pub struct Records {
     #[command(flatten)]

@@ -107,10 +107,17 @@ pub async fn vul_history(
     let since = args.since.map(|since| since.at(now));
     let until = args.until.map(|until| until.at(now));
     if args.paging.all || since.is_some() {
+        if let Some(offset) = offset {
+            request = request.offset(offset);
+        }
         let mut paginator = Paginator::new(request);
         if let Some(limit) = limit {
             paginator = paginator.page_size(limit);
         }
+        // A run cut at a boundary has nothing to resume; a plain --all has.
+        let resume = since
+            .is_none()
+            .then(|| Resume::new(hwc::hss::OPERATION, limit));
         // Newest first: stop at the first record handled before --since.
         let pages = match since {
             Some(since) => paginator.pages_until(move |record| record.handled_before(since)),
@@ -123,7 +130,7 @@ pub async fn vul_history(
             }
             page
         });
-        return print_pages(pages.boxed(), format).await;
+        return print_pages(pages.boxed(), format, resume).await;
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -154,11 +161,15 @@ pub async fn records(client: &Client, args: &Records, format: Output) -> Result<
     let mut request = records_request(client, &args.task);
     let (limit, offset) = args.paging.checked(hwc::codearts_check::OPERATION)?;
     if args.paging.all {
+        if let Some(offset) = offset {
+            request = request.offset(offset);
+        }
         let mut paginator = Paginator::new(request);
         if let Some(limit) = limit {
             paginator = paginator.page_size(limit);
         }
-        return print_pages(paginator.pages(), format).await;
+        let resume = Resume::new(hwc::codearts_check::OPERATION, limit);
+        return print_pages(paginator.pages(), format, Some(resume)).await;
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -178,10 +189,81 @@ fn print_page<R: Row>(items: Vec<R>, total: Option<u64>, format: Output) -> Resu
     Ok(())
 }
 
+/// Where an `--all` run got to, to print the command that goes on from there.
+pub struct Resume {
+    unit: hwc::descriptor::OffsetUnit,
+    page_size: u64,
+    /// Index of the record after the last one printed.
+    next_item: Option<u64>,
+}
+
+impl Resume {
+    /// For `operation` paged `page_size` records at a time (the spec's largest when `None`).
+    pub fn new(operation: &hwc::descriptor::Operation, page_size: Option<u64>) -> Self {
+        let paging = operation.paging;
+        let largest = paging
+            .and_then(|p| operation.parameter(p.limit_parameter))
+            .map(|p| hwc::validate::integer_bounds(&p.schema).1)
+            .and_then(|max| u64::try_from(max).ok())
+            .unwrap_or(1);
+        Self {
+            unit: paging.map_or(hwc::descriptor::OffsetUnit::Record, |p| p.offset_unit),
+            page_size: page_size.unwrap_or(largest).max(1),
+            next_item: None,
+        }
+    }
+
+    /// The `--offset` that starts where the run stopped: a record index, or (for page numbers,
+    /// whole pages having been printed) the pages to skip.
+    fn offset(&self) -> Option<u64> {
+        let next = self.next_item?;
+        Some(match self.unit {
+            hwc::descriptor::OffsetUnit::Record => next,
+            hwc::descriptor::OffsetUnit::Page => next / self.page_size,
+        })
+    }
+
+    /// Tells on stderr how to go on: this command with `--offset` where it stopped.
+    fn tell(&self) {
+        let Some(offset) = self.offset() else {
+            eprintln!("hwc: nothing was printed; run the same command again to start over");
+            return;
+        };
+        let mut words: Vec<String> = Vec::new();
+        let mut args = std::env::args().skip(1);
+        while let Some(arg) = args.next() {
+            if arg == "--offset" {
+                args.next();
+            } else if !arg.starts_with("--offset=") {
+                words.push(arg);
+            }
+        }
+        words.push("--offset".into());
+        words.push(offset.to_string());
+        let quoted: Vec<String> = words.iter().map(|word| shell_quote(word)).collect();
+        eprintln!("hwc: to go on from here: hwc {}", quoted.join(" "));
+    }
+}
+
+/// `word` as a POSIX shell reads it back.
+fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// Every page, printed as it arrives; a progress bar on a terminal; Ctrl-C stops between pages.
+/// With `resume`, an interrupted or failed run says how to go on from where it stopped.
 pub async fn print_pages<T: Row>(
     mut pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
     format: Output,
+    mut resume: Option<Resume>,
 ) -> Result<(), Failure> {
     let stdout = std::io::stdout().lock();
     let mut printer = Printer::<_, T>::new(format, stdout)?;
@@ -196,11 +278,26 @@ pub async fn print_pages<T: Row>(
                 progress.abandon();
                 // What was printed is whole lines; the rest is not printed.
                 printer.finish(total)?;
+                if let Some(resume) = &resume {
+                    resume.tell();
+                }
                 return Err(Failure::Interrupted);
             }
         };
         let Some(page) = page else { break };
-        let page = page?;
+        let page = match page {
+            Ok(page) => page,
+            Err(error) => {
+                progress.abandon();
+                if let Some(resume) = &resume {
+                    resume.tell();
+                }
+                return Err(error.into());
+            }
+        };
+        if let Some(resume) = &mut resume {
+            resume.next_item = Some(page.offset + page.items.len() as u64);
+        }
         if total.is_none() {
             total = page.total;
             if let Some(total) = total {

@@ -451,6 +451,11 @@ async fn ctrl_c_during_all_leaves_only_complete_lines() {
         .read_to_string(&mut stderr)
         .unwrap();
     assert!(stderr.contains("interrupted"), "{stderr}");
+    // Exactly the first page (200 records) was printed: the command to go on starts after it.
+    assert!(
+        stderr.contains("hwc: to go on from here: hwc ") && stderr.contains("--offset 200"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -83,3 +83,79 @@ async fn a_boundary_on_page_three_requests_at_most_concurrency_pages_past_it() {
     assert_eq!(window.iter().collect::<Vec<_>>(), expected);
     assert!(!window.is_empty() && window.len() < new.len());
 }
+
+/// Runs `args` (jsonl, one page at a time, no retries) with the fifth request failing; returns
+/// the lines printed and the command printed to go on.
+async fn fail_on_the_fifth_request(
+    sim: &Simulator,
+    api: Api,
+    args: &[&str],
+) -> (String, Vec<String>) {
+    sim.script(
+        api,
+        std::iter::repeat_n(hwc_sim::Fault::Slow(std::time::Duration::ZERO), 4)
+            .chain([hwc_sim::Fault::ServerError(503)]),
+    );
+    let mut command = hwc_with_demo_keys();
+    command
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args(["--endpoint", &sim.base_url(), "--retries", "0"])
+        .args(args);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let resume = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("hwc: to go on from here: hwc "))
+        .unwrap_or_else(|| panic!("no resume command: {stderr}"));
+    // The words are plain here (no quoting needed).
+    let words = resume.split(' ').map(str::to_owned).collect();
+    (String::from_utf8(output.stdout).unwrap(), words)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_all_resumes_where_it_stopped_with_nothing_twice() {
+    let sim = Simulator::builder().records(8_000).start().await.unwrap();
+    for (api, args) in [
+        (
+            Api::Hss,
+            [
+                &["-o", "jsonl", "--concurrency", "1"][..],
+                &QUERY,
+                &["--all", "--limit", "50"],
+            ]
+            .concat(),
+        ),
+        (
+            Api::CodeArtsCheck,
+            [
+                &["-o", "jsonl", "--concurrency", "1"][..],
+                &support::DEMO_RECORDS,
+                &["--all", "--limit", "100"],
+            ]
+            .concat(),
+        ),
+    ] {
+        let mut whole = hwc_with_demo_keys();
+        whole
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+            .args(["--endpoint", &sim.base_url()])
+            .args(&args);
+        let whole = String::from_utf8(run(whole).await.stdout).unwrap();
+
+        let (first, resume) = fail_on_the_fifth_request(&sim, api, &args).await;
+        assert!(!first.is_empty(), "{api:?}: pages before the failure");
+        assert!(resume.contains(&"--offset".to_owned()), "{resume:?}");
+        let mut rest = hwc_with_demo_keys();
+        rest.env("HUAWEICLOUD_SDK_PROJECT_ID", "p").args(&resume);
+        let rest = run(rest).await;
+        assert!(
+            rest.status.success(),
+            "{}",
+            String::from_utf8_lossy(&rest.stderr)
+        );
+        let joined = first + &String::from_utf8(rest.stdout).unwrap();
+        assert_eq!(joined.lines().count(), whole.lines().count(), "{api:?}");
+        assert_eq!(joined, whole, "{api:?}: the set completed, nothing twice");
+    }
+}
