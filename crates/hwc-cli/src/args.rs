@@ -179,6 +179,16 @@ pub struct VulHistory {
     /// Only records handled at or before this time (same forms as --since).
     #[arg(long, value_parser = parse_moment)]
     pub until: Option<Moment>,
+    /// Incremental export: emit only records newer than the last complete run recorded in
+    /// FILE (created when missing), then record this run. FILE is written atomically and only
+    /// when the run completes; a failed or interrupted run leaves it as it was.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<std::path::PathBuf>,
+    /// Append the records to FILE instead of printing them (jsonl or csv; a new CSV file gets
+    /// the header), only once the run has completed: with --state, every record reaches FILE
+    /// exactly once over the runs, interrupted ones included.
+    #[arg(long, value_name = "FILE")]
+    pub append: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub paging: Paging,
 }

@@ -6,7 +6,7 @@ use std::time::Duration;
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};
 use hwc::codearts_check::{CheckRecord, CheckRecords};
-use hwc::hss::{HandleType, ImageType, ImageVulHandleHistory, VulStatus};
+use hwc::hss::{HandleRecord, HandleType, ImageType, ImageVulHandleHistory, VulStatus};
 use hwc::{Client, Page, Paginator};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -15,6 +15,7 @@ use crate::args::{
 };
 use crate::chart;
 use crate::output::{Printer, Row};
+use crate::state::ExportState;
 
 /// Why a command stopped early.
 pub enum Failure {
@@ -35,6 +36,16 @@ pub enum Failure {
     Interrupted,
     /// `gate` judged the scan and it failed (the verdict is printed).
     GateFailed,
+    /// A file given on the command line is not what it should be (exit 2, like other usage
+    /// errors).
+    Usage(String),
+}
+
+impl Failure {
+    /// A usage error about the file at `path`.
+    pub fn usage(path: &std::path::Path, problem: &str) -> Self {
+        Failure::Usage(format!("{}: {problem}", path.display()))
+    }
 }
 
 impl From<hwc::Error> for Failure {
@@ -104,9 +115,26 @@ pub async fn vul_history(
     let mut request = vul_history_request(client, args);
     let (limit, offset) = args.paging.checked(hwc::hss::OPERATION)?;
     let now = jiff::Timestamp::now();
-    let since = args.since.map(|since| since.at(now));
     let until = args.until.map(|until| until.at(now));
-    if args.paging.all || since.is_some() {
+    let state = match &args.state {
+        Some(path) => Some(ExportState::load(path)?),
+        None => None,
+    };
+    // Records older than the newest one already exported are not new (same second: by key).
+    let since = match (
+        args.since.map(|since| since.at(now)),
+        state.as_ref().and_then(|s| s.newest),
+    ) {
+        (Some(given), Some(exported)) => Some(given.max(exported)),
+        (given, exported) => given.or(exported),
+    };
+    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv) {
+        return Err(Failure::Usage(
+            "--append takes --output jsonl or csv (whole lines a reader can tail)".into(),
+        ));
+    }
+    let paged = args.state.is_some() || args.append.is_some();
+    if args.paging.all || since.is_some() || paged {
         if let Some(offset) = offset {
             request = request.offset(offset);
         }
@@ -123,14 +151,29 @@ pub async fn vul_history(
             Some(since) => paginator.pages_until(move |record| record.handled_before(since)),
             None => paginator.pages(),
         };
+        let known = state.clone().unwrap_or_default();
         let pages = pages.map_ok(move |mut page| {
             if let Some(until) = until {
                 page.items
                     .retain(|record| record.handle_time.is_none_or(|time| time <= until));
             }
+            page.items.retain(|record| !known.already_emitted(record));
             page
         });
-        return print_pages(pages.boxed(), format, resume).await;
+        let mut next = state.unwrap_or_default();
+        let observe = |record: &HandleRecord| next.emitted(record);
+        match &args.append {
+            Some(target) => append_pages(pages.boxed(), format, resume, target, observe).await?,
+            None => {
+                let stdout = std::io::stdout().lock();
+                print_pages(pages.boxed(), format, resume, stdout, observe).await?;
+            }
+        }
+        // Only a complete run moves the state on.
+        if let Some(path) = &args.state {
+            next.save(path)?;
+        }
+        return Ok(());
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -169,7 +212,8 @@ pub async fn records(client: &Client, args: &Records, format: Output) -> Result<
             paginator = paginator.page_size(limit);
         }
         let resume = Resume::new(hwc::codearts_check::OPERATION, limit);
-        return print_pages(paginator.pages(), format, Some(resume)).await;
+        let stdout = std::io::stdout().lock();
+        return print_pages(paginator.pages(), format, Some(resume), stdout, |_| {}).await;
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -260,13 +304,14 @@ fn shell_quote(word: &str) -> String {
 
 /// Every page, printed as it arrives; a progress bar on a terminal; Ctrl-C stops between pages.
 /// With `resume`, an interrupted or failed run says how to go on from where it stopped.
-pub async fn print_pages<T: Row>(
+pub async fn print_pages<T: Row, W: Write>(
     mut pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
     format: Output,
     mut resume: Option<Resume>,
+    out: W,
+    mut observe: impl FnMut(&T),
 ) -> Result<(), Failure> {
-    let stdout = std::io::stdout().lock();
-    let mut printer = Printer::<_, T>::new(format, stdout)?;
+    let mut printer = Printer::<_, T>::new(format, out)?;
     let progress = progress_bar();
     let mut total = None;
     let interrupt = tokio::signal::ctrl_c();
@@ -305,10 +350,57 @@ pub async fn print_pages<T: Row>(
             }
         }
         progress.inc(page.items.len() as u64);
+        page.items.iter().for_each(&mut observe);
         printer.push(page.items)?;
     }
     progress.finish_and_clear();
     printer.finish(total)?;
+    Ok(())
+}
+
+/// [`print_pages`] into a file beside `target`, appended to `target` once the run is complete
+/// (a CSV header only when `target` is new or empty), so that a reader tailing it never sees a
+/// partial run and an interrupted run adds nothing.
+async fn append_pages<T: Row>(
+    pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
+    format: Output,
+    resume: Option<Resume>,
+    target: &std::path::Path,
+    observe: impl FnMut(&T),
+) -> Result<(), Failure> {
+    let partial = crate::state::sibling(target, "partial");
+    let cannot = |path: &std::path::Path, error: std::io::Error| Failure::Write {
+        target: path.to_owned(),
+        message: error.to_string(),
+    };
+    let file = std::fs::File::create(&partial).map_err(|e| cannot(&partial, e))?;
+    let printed = print_pages(
+        pages,
+        format,
+        resume,
+        std::io::BufWriter::new(file),
+        observe,
+    )
+    .await;
+    if let Err(failure) = printed {
+        let _ = std::fs::remove_file(&partial);
+        return Err(failure);
+    }
+    let has_lines = std::fs::metadata(target).is_ok_and(|m| m.len() > 0);
+    let mut from =
+        std::io::BufReader::new(std::fs::File::open(&partial).map_err(|e| cannot(&partial, e))?);
+    if format == Output::Csv && has_lines {
+        let mut header = String::new();
+        std::io::BufRead::read_line(&mut from, &mut header).map_err(|e| cannot(&partial, e))?;
+    }
+    let mut to = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(target)
+        .map_err(|e| cannot(target, e))?;
+    std::io::copy(&mut from, &mut to).map_err(|e| cannot(target, e))?;
+    to.flush().map_err(|e| cannot(target, e))?;
+    let _ = std::fs::remove_file(&partial);
     Ok(())
 }
 

@@ -64,6 +64,8 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         enterprise_project_id: None,
         since: None,
         until: None,
+        state: None,
+        append: None,
         paging: Paging {
             limit: Some(10),
             offset: None,

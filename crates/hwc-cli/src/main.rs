@@ -11,6 +11,7 @@ mod gate;
 mod output;
 mod report;
 mod session;
+mod state;
 
 use std::process::ExitCode;
 
@@ -56,6 +57,10 @@ async fn main() -> ExitCode {
             ExitCode::from(report::EXIT_OUTPUT)
         }
         Err(Failure::GateFailed) => ExitCode::from(report::EXIT_GATE_FAILED),
+        Err(Failure::Usage(message)) => {
+            eprintln!("hwc: error: {message}");
+            ExitCode::from(report::EXIT_USAGE)
+        }
         Err(Failure::Interrupted) => {
             eprintln!("hwc: interrupted");
             ExitCode::from(report::EXIT_INTERRUPTED)

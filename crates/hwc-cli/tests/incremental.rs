@@ -159,3 +159,113 @@ async fn a_failed_all_resumes_where_it_stopped_with_nothing_twice() {
         assert_eq!(joined, whole, "{api:?}: the set completed, nothing twice");
     }
 }
+
+/// One `--state` run appending jsonl to `out`; the exit code.
+async fn export(sim: &Simulator, state: &std::path::Path, out: &std::path::Path) -> Option<i32> {
+    let mut command = hwc_with_demo_keys();
+    command
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args([
+            "--endpoint",
+            &sim.base_url(),
+            "--retries",
+            "0",
+            "-o",
+            "jsonl",
+        ])
+        .args(QUERY)
+        .arg("--state")
+        .arg(state)
+        .arg("--append")
+        .arg(out);
+    run(command).await.status.code()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn state_exports_every_record_exactly_once_over_runs_even_interrupted_ones() {
+    let sim = Simulator::builder().records(4_000).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (state, out) = (dir.path().join("state.json"), dir.path().join("siem.jsonl"));
+    let lines = || std::fs::read_to_string(&out).unwrap_or_default();
+
+    assert_eq!(export(&sim, &state, &out).await, Some(0));
+    let first = lines();
+    assert!(
+        first.lines().count() > 100,
+        "the first run exports everything"
+    );
+    let saved = std::fs::read_to_string(&state).unwrap();
+
+    // Nothing new: nothing appended, one request.
+    let before = sim.requests(Api::Hss);
+    assert_eq!(export(&sim, &state, &out).await, Some(0));
+    assert_eq!(lines(), first);
+    assert_eq!(sim.requests(Api::Hss) - before, 1);
+
+    // Records handled since; a run that fails leaves the file and the state as they were.
+    sim.add_hss_records(7);
+    sim.script(Api::Hss, [hwc_sim::Fault::ServerError(503)]);
+    assert_eq!(export(&sim, &state, &out).await, Some(1));
+    assert_eq!(lines(), first, "a failed run appends nothing");
+    assert_eq!(
+        std::fs::read_to_string(&state).unwrap(),
+        saved,
+        "nor moves the state"
+    );
+
+    assert_eq!(export(&sim, &state, &out).await, Some(0));
+    let all = lines();
+    let added = all.lines().count() - first.lines().count();
+    assert!(added > 0, "the new records are exported");
+    let distinct: std::collections::HashSet<&str> = all.lines().collect();
+    assert_eq!(
+        distinct.len(),
+        all.lines().count(),
+        "no record twice over the runs"
+    );
+
+    // The whole result, paged afresh, is exactly what the runs exported together.
+    let mut whole = hwc_with_demo_keys();
+    whole
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args(["--endpoint", &sim.base_url(), "-o", "jsonl"])
+        .args(QUERY)
+        .arg("--all");
+    let whole = String::from_utf8(run(whole).await.stdout).unwrap();
+    let expected: std::collections::HashSet<&str> = whole.lines().collect();
+    assert_eq!(distinct, expected);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn appending_csv_writes_the_header_once() {
+    let sim = Simulator::builder().records(4_000).start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (state, out) = (dir.path().join("state.json"), dir.path().join("siem.csv"));
+    for added in [0, 3] {
+        sim.add_hss_records(added);
+        let mut command = hwc_with_demo_keys();
+        command
+            .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+            .args(["--endpoint", &sim.base_url(), "-o", "csv"])
+            .args(QUERY)
+            .arg("--state")
+            .arg(&state)
+            .arg("--append")
+            .arg(&out);
+        assert!(run(command).await.status.success());
+    }
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.matches("handle_time,").count(), 1, "one header");
+    let mut table = hwc_with_demo_keys();
+    table
+        .args(["--endpoint", &sim.base_url(), "-o", "table"])
+        .args(QUERY)
+        .arg("--append")
+        .arg(&out);
+    let refused = run(table).await;
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "--append takes jsonl or csv"
+    );
+}
