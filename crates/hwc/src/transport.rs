@@ -336,11 +336,10 @@ impl HwcTransport {
                     // Every endpoint failed in a row: an ordinary retry, after a backoff.
                     unreachable_in_a_row = 0;
                     let tries = attempt - failovers;
-                    if idempotent
-                        && retry::is_transient_failure(&error)
-                        && self.may_retry(tries, started, None)
-                    {
-                        let delay = self.retry.backoff(tries);
+                    let delay = (idempotent && retry::is_transient_failure(&error))
+                        .then(|| self.retry_delay(tries, started, None))
+                        .flatten();
+                    if let Some(delay) = delay {
                         tracing::debug!(operation = operation_id, attempt, %error, ?delay, "no endpoint reachable; retrying");
                         tokio::time::sleep(delay).await;
                         continue;
@@ -357,11 +356,10 @@ impl HwcTransport {
                 }
                 Err(error) => {
                     let tries = attempt - failovers;
-                    if idempotent
-                        && retry::is_transient_failure(&error)
-                        && self.may_retry(tries, started, None)
-                    {
-                        let delay = self.retry.backoff(tries);
+                    let delay = (idempotent && retry::is_transient_failure(&error))
+                        .then(|| self.retry_delay(tries, started, None))
+                        .flatten();
+                    if let Some(delay) = delay {
                         tracing::debug!(operation = operation_id, attempt, %error, ?delay, "retrying after a transport error");
                         tokio::time::sleep(delay).await;
                         continue;
@@ -387,10 +385,12 @@ impl HwcTransport {
                 }
                 Verdict::Retry(retry_after) => {
                     let tries = attempt - failovers;
-                    if !idempotent || !self.may_retry(tries, started, retry_after) {
+                    let delay = idempotent
+                        .then(|| self.retry_delay(tries, started, retry_after))
+                        .flatten();
+                    let Some(delay) = delay else {
                         return Ok(note(verdict));
-                    }
-                    let delay = retry_after.unwrap_or_else(|| self.retry.backoff(tries));
+                    };
                     tracing::debug!(
                         operation = operation_id,
                         attempt,
@@ -407,12 +407,25 @@ impl HwcTransport {
     /// Whether another attempt fits the policy: attempts left, and the wait ends before the
     /// call's deadline (the retry budget or the operation timeout, whichever comes first). A
     /// wait that would not, however long a header says it is, ends the call with the answer.
-    fn may_retry(&self, attempt: u32, started: Instant, wait: Option<Duration>) -> bool {
+    fn may_retry(&self, attempt: u32, started: Instant, wait: Duration) -> bool {
         if !self.retry.enabled || attempt >= self.retry.max_attempts {
             return false;
         }
         let deadline = self.retry.max_elapsed.min(self.operation_timeout);
-        ends_before(started.elapsed(), wait.unwrap_or(Duration::ZERO), deadline)
+        ends_before(started.elapsed(), wait, deadline)
+    }
+
+    /// The wait before another attempt (the server's `Retry-After`, else a backoff drawn now),
+    /// or `None` when there is no attempt left or the wait would end past the deadline: every
+    /// wait slept is one that was checked.
+    fn retry_delay(
+        &self,
+        attempt: u32,
+        started: Instant,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt));
+        self.may_retry(attempt, started, delay).then_some(delay)
     }
 }
 
@@ -576,6 +589,30 @@ mod tests {
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(count.load(Ordering::SeqCst), sent, "{method}");
         }
+    }
+
+    #[test]
+    fn no_backoff_is_slept_past_the_deadline() {
+        let mut transport = transport("http://127.0.0.1:1");
+        transport.retry = RetryPolicy {
+            base_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(10),
+            ..RetryPolicy::default()
+        };
+        transport.operation_timeout = Duration::from_secs(1);
+        let started = Instant::now();
+        for _ in 0..200 {
+            if let Some(delay) = transport.retry_delay(1, started, None) {
+                assert!(
+                    started.elapsed() + delay < Duration::from_secs(1),
+                    "{delay:?}"
+                );
+            }
+        }
+        assert_eq!(
+            transport.retry_delay(1, started, Some(Duration::from_secs(5))),
+            None
+        );
     }
 
     #[tokio::test]
