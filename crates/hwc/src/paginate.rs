@@ -136,7 +136,9 @@ impl<R: PagedRequest> Paginator<R> {
             .map(move |discovered| {
                 let (discovery, request) = match discovered {
                     Ok(found) => found,
-                    Err(error) => return stream::once(async move { Err(error) }).boxed(),
+                    Err(error) => {
+                        return stream::once(async move { Event::Page(Err(error)) }).boxed();
+                    }
                 };
                 let Discovery {
                     layout,
@@ -159,46 +161,56 @@ impl<R: PagedRequest> Paginator<R> {
                     request.fetch_page(offset, limit).await
                 };
                 let known = stream::iter(known.into_iter().map(Ok));
-                if complete {
-                    return known.boxed();
-                }
-                match total {
-                    // With a total, the remaining pages are known: fetched N at once, in tasks
-                    // of their own, so they progress however slowly the consumer reads.
-                    Some(total) => {
-                        let step = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
-                        let first_items = (next_item..total).step_by(step);
-                        let rest =
-                            prefetch(operation.id, first_items, concurrency, move |first_item| {
-                                fetch(request.clone(), first_item)
-                            });
-                        known.chain(rest).boxed()
+                let body: BoxStream<'static, Result<Page<R::Item>, Error>> = if complete {
+                    known.boxed()
+                } else {
+                    match total {
+                        // With a total, the remaining pages are known: fetched N at once, in tasks
+                        // of their own, so they progress however slowly the consumer reads.
+                        Some(total) => {
+                            let step = usize::try_from(limit).unwrap_or(usize::MAX).max(1);
+                            let first_items = (next_item..total).step_by(step);
+                            let rest = prefetch(
+                                operation.id,
+                                first_items,
+                                concurrency,
+                                move |first_item| fetch(request.clone(), first_item),
+                            );
+                            known.chain(rest).boxed()
+                        }
+                        // Without one, pages come one by one until a short one.
+                        None => {
+                            let rest =
+                                stream::unfold((next_item, false), move |(first_item, done)| {
+                                    let page = (!done).then(|| fetch(request.clone(), first_item));
+                                    async move {
+                                        let result = page?.await;
+                                        let done = result
+                                            .as_ref()
+                                            .map_or(true, |p| (p.items.len() as u64) < limit);
+                                        Some((result, (first_item + limit, done)))
+                                    }
+                                });
+                            known.chain(rest).boxed()
+                        }
                     }
-                    // Without one, pages come one by one until a short one.
-                    None => {
-                        let rest = stream::unfold((next_item, false), move |(first_item, done)| {
-                            let page = (!done).then(|| fetch(request.clone(), first_item));
-                            async move {
-                                let result = page?.await;
-                                let done = result
-                                    .as_ref()
-                                    .map_or(true, |p| (p.items.len() as u64) < limit);
-                                Some((result, (first_item + limit, done)))
-                            }
-                        });
-                        known.chain(rest).boxed()
-                    }
-                }
+                };
+                // The checks start from the total the first answers gave, and the end of the
+                // pages is an event too, so that pages ending before the total are reported.
+                stream::once(async move { Event::Total(total) })
+                    .chain(body.map(Event::Page))
+                    .chain(stream::once(async { Event::End }))
+                    .boxed()
             })
             .flatten();
         let mut check = Checker::new(operation.id, start_item, limit);
         pages
-            .map(move |page| check.check(page))
+            .map(move |event| check.on(event))
             .take_while(|step| std::future::ready(!matches!(step, Step::Stop)))
             .filter_map(|step| {
                 std::future::ready(match step {
                     Step::Yield(result) => Some(result),
-                    Step::Stop => None,
+                    Step::Skip | Step::Stop => None,
                 })
             })
             .boxed()
@@ -541,8 +553,17 @@ fn decide<T: PartialEq>(
     }
 }
 
+/// What the checks see: the total the discovery learned, each page, and the end.
+enum Event<T> {
+    Total(Option<u64>),
+    Page(Result<Page<T>, Error>),
+    End,
+}
+
 enum Step<T> {
     Yield(Result<Page<T>, Error>),
+    /// Nothing to yield for this event; go on.
+    Skip,
     Stop,
 }
 
@@ -582,6 +603,29 @@ impl<T: Clone + PartialEq> Checker<T> {
             operation: self.operation,
             problem,
         }))
+    }
+
+    fn on(&mut self, event: Event<T>) -> Step<T> {
+        match event {
+            Event::Total(total) => {
+                if total.is_some() {
+                    self.seen_first = true;
+                    self.total = total;
+                }
+                Step::Skip
+            }
+            Event::Page(page) => self.check(page),
+            // The pages ended: with a total still ahead, the result is short, never complete.
+            Event::End => match self.total {
+                Some(total) if !self.finished && self.next_offset < total => {
+                    self.problem(PagingProblem::ShortResult {
+                        total,
+                        received: self.received - self.start,
+                    })
+                }
+                _ => Step::Stop,
+            },
+        }
     }
 
     fn check(&mut self, page: Result<Page<T>, Error>) -> Step<T> {
@@ -904,6 +948,8 @@ mod tests {
         server: OffsetLayout,
         start_page: Option<u64>,
         fetches: Arc<AtomicUsize>,
+        /// From this many fetches on, the announced total is one more (a scan finished).
+        total_grows_after: Option<usize>,
     }
 
     impl PageNumbered {
@@ -913,6 +959,7 @@ mod tests {
                 server,
                 start_page: None,
                 fetches: Arc::default(),
+                total_grows_after: None,
             }
         }
     }
@@ -937,7 +984,8 @@ mod tests {
             offset: u64,
             limit: u64,
         ) -> impl Future<Output = Result<Page<u64>, Error>> + Send {
-            self.fetches.fetch_add(1, Ordering::Relaxed);
+            let fetched = self.fetches.fetch_add(1, Ordering::Relaxed);
+            let grown = self.total_grows_after.is_some_and(|after| fetched >= after);
             let start = match self.server {
                 OffsetLayout::Records => offset,
                 OffsetLayout::PagesFromZero => offset * limit,
@@ -947,7 +995,7 @@ mod tests {
             let items = self.items[start.min(len)..(start + limit as usize).min(len)].to_vec();
             std::future::ready(Ok(Page {
                 items,
-                total: Some(len as u64),
+                total: Some(len as u64 + u64::from(grown)),
                 offset,
                 request_id: None,
             }))
@@ -1004,6 +1052,31 @@ mod tests {
                 .await
                 .unwrap();
             assert_eq!(items, (14..50).collect::<Vec<_>>(), "{server:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_total_that_changes_after_discovery_is_reported_whatever_the_start() {
+        for server in LAYOUTS {
+            // Discovery reads pages 0 and 1; starting at page 2 yields none of them.
+            let mut request = PageNumbered::new((0..1_000).collect(), server);
+            request.start_page = Some(2);
+            request.total_grows_after = Some(2);
+            let result = Paginator::new(request)
+                .page_size(100)
+                .items()
+                .try_collect::<Vec<_>>()
+                .await;
+            assert!(
+                matches!(
+                    problem(result),
+                    PagingProblem::TotalChanged {
+                        first: 1_000,
+                        later: 1_001
+                    }
+                ),
+                "{server:?}"
+            );
         }
     }
 
