@@ -188,7 +188,7 @@ impl<R: PagedRequest> Paginator<R> {
                                         let done = result
                                             .as_ref()
                                             .map_or(true, |p| (p.items.len() as u64) < limit);
-                                        Some((result, (first_item + limit, done)))
+                                        Some((result, (first_item.saturating_add(limit), done)))
                                     }
                                 });
                             known.chain(rest).boxed()
@@ -375,6 +375,13 @@ fn plan<R: PagedRequest>(
         });
     }
     let offset = offset.unwrap_or(0);
+    if offset_max < i64::MAX && offset > offset_max as u64 {
+        return Err(Error::InvalidInput {
+            parameter: paging.offset_parameter.to_owned(),
+            value: offset.to_string(),
+            allowed: format!("a start from 0 to {offset_max}"),
+        });
+    }
     // A record offset starts at that record; a page number at that page, counted from 0
     // whatever the server's first page number turns out to be.
     let start_item = match paging.offset_unit {
@@ -918,6 +925,23 @@ mod tests {
         assert_eq!(items, (0..25).collect::<Vec<_>>());
         let requested = fetches.load(Ordering::Relaxed);
         assert!((3..=3 + 4).contains(&requested), "{requested}");
+    }
+
+    #[tokio::test]
+    async fn a_start_beyond_the_largest_offset_is_refused() {
+        let mut request = PageNumbered::new((0..10).collect(), OffsetLayout::PagesFromZero);
+        request.start_page = Some(1_000_000);
+        let fetches = Arc::clone(&request.fetches);
+        let error = Paginator::new(request)
+            .items()
+            .try_collect::<Vec<_>>()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(error, Error::InvalidInput { ref parameter, .. } if parameter == "offset"),
+            "{error}"
+        );
+        assert_eq!(fetches.load(Ordering::Relaxed), 0, "nothing sent");
     }
 
     #[tokio::test]
