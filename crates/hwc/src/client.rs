@@ -119,23 +119,10 @@ impl Client {
     }
 }
 
-/// `url` with any `user:password@` replaced by `***@`, for messages.
-fn redact_userinfo(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.rsplit_once('@') {
-            Some((_, host)) => format!("{scheme}://***@{host}"),
-            None => url.to_owned(),
-        },
-        None => match url.rsplit_once('@') {
-            Some((_, host)) => format!("***@{host}"),
-            None => url.to_owned(),
-        },
-    }
-}
-
 /// Builds a [`Client`]. What is not set comes from where the official SDKs look:
 /// credentials from `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN` or `~/.huaweicloud/credentials`,
-/// the project from `HUAWEICLOUD_SDK_PROJECT_ID` or the profile, endpoint overrides from
+/// the project from `HUAWEICLOUD_SDK_PROJECT_ID` or the profile (read, once, only when the
+/// credentials are not given explicitly), endpoint overrides from
 /// `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` or `~/.huaweicloud/regions.yaml`.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -341,6 +328,10 @@ impl ClientBuilder {
 
         let (credentials, profile) = match self.credentials.clone() {
             Some(credentials) => (credentials, None),
+            // A file chosen here counts even when the environment is ignored.
+            None if self.ignore_environment && self.credentials_file.is_some() => {
+                credentials::from_profile(self.credentials_file.as_deref())?
+            }
             None if self.ignore_environment => {
                 return Err(ConfigError::NoCredentials {
                     looked_at: "none were given, and the environment is ignored".into(),
@@ -404,7 +395,7 @@ impl ClientBuilder {
         if let Some(proxy) = &self.proxy {
             // reqwest's own message may repeat the URL, which may carry a password: neither
             // is shown.
-            let shown = redact_userinfo(proxy);
+            let shown = region::redact_userinfo(proxy);
             let proxy =
                 reqwest::Proxy::all(proxy).map_err(|_| ConfigError::Proxy { proxy: shown })?;
             http = http.proxy(proxy);

@@ -121,7 +121,7 @@ pub enum ConfigError {
 
     /// HSS calls name the IAM project in their path, and none was configured.
     #[error(
-        "HSS calls need the IAM project id: set .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID or project_id in the credentials file"
+        "HSS calls need the IAM project id: set .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID, or project_id in the credentials file (read when the credentials are not given explicitly)"
     )]
     NoProjectId,
 

@@ -129,8 +129,18 @@ pub(crate) fn from_environment_or_profile(
     path: Option<&Path>,
 ) -> Result<(Credentials, Option<Profile>), Error> {
     if let Some(found) = Credentials::from_lookup(|name| std::env::var(name).ok())? {
-        return Ok((found, None));
+        // The profile may still give the project, as it did with the official SDKs.
+        let profile = match path {
+            Some(path) if path.exists() => Some(Profile::load(path)?),
+            _ => None,
+        };
+        return Ok((found, profile));
     }
+    from_profile(path)
+}
+
+/// Credentials from the profile at `path` alone (read once).
+pub(crate) fn from_profile(path: Option<&Path>) -> Result<(Credentials, Option<Profile>), Error> {
     match path {
         Some(path) if path.exists() => {
             let profile = Profile::load(path)?;

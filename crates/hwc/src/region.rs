@@ -198,6 +198,21 @@ pub(crate) fn lookup(
     Ok((!endpoints.is_empty()).then_some(endpoints))
 }
 
+/// `url` with any `user:password@` replaced by `***@`, for messages: a URL given as an
+/// endpoint or proxy may carry a password.
+pub(crate) fn redact_userinfo(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((_, host)) => format!("{scheme}://***@{host}"),
+            None => url.to_owned(),
+        },
+        None => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    }
+}
+
 /// The endpoints of comma-separated lists, in order, blanks left out.
 fn endpoint_list<'a>(lists: impl IntoIterator<Item = &'a str>) -> Vec<String> {
     lists
@@ -214,7 +229,7 @@ fn endpoint_list<'a>(lists: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 pub(crate) fn check_endpoint(text: &str, allow_insecure_http: bool) -> Result<String, Error> {
     let bad = |why: &str| -> Error {
         ConfigError::Endpoint {
-            endpoint: text.to_owned(),
+            endpoint: redact_userinfo(text),
             problem: why.to_owned(),
         }
         .into()

@@ -44,3 +44,34 @@ fn a_proxy_password_is_never_printed() {
         assert!(!shown.contains("hunter2"), "{shown}");
     }
 }
+
+#[test]
+fn an_endpoint_password_is_never_printed() {
+    let error = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all("https://user:hunter2-never-shown@hss.example.com")
+        .credentials(Credentials::access_key("AK", "SK").unwrap())
+        .build()
+        .unwrap_err();
+    let shown = format!("{error} {error:?}");
+    assert!(shown.contains("user information"), "{shown}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+}
+
+#[test]
+fn a_credentials_file_chosen_explicitly_counts_when_the_environment_is_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("credentials");
+    std::fs::write(
+        &file,
+        "[basic]\nak = FILEAK\nsk = file-sk\nproject_id = from-file\n",
+    )
+    .unwrap();
+    let client = Client::builder()
+        .ignore_environment()
+        .region("cn-north-4")
+        .credentials_file(&file)
+        .build()
+        .unwrap();
+    assert_eq!(client.project_id(), Some("from-file"));
+}
