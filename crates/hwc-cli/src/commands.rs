@@ -3,8 +3,8 @@
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
+use futures::StreamExt;
 use futures::stream::BoxStream;
-use futures::{StreamExt, TryStreamExt};
 use hwc::codearts_check::{CheckRecord, CheckRecords};
 use hwc::hss::{HandleRecord, HandleType, ImageType, ImageVulHandleHistory, VulStatus};
 use hwc::{Client, Page, Paginator};
@@ -151,22 +151,26 @@ pub async fn vul_history(
             Some(since) => paginator.pages_until(move |record| record.handled_before(since)),
             None => paginator.pages(),
         };
+        // Which records to print: the --until window, not exported before; and what this run
+        // exported, for the next state.
         let known = state.clone().unwrap_or_default();
-        let pages = pages.map_ok(move |mut page| {
-            if let Some(until) = until {
-                page.items
-                    .retain(|record| record.handle_time.is_none_or(|time| time <= until));
-            }
-            page.items.retain(|record| !known.already_emitted(record));
-            page
-        });
         let mut next = state.unwrap_or_default();
-        let observe = |record: &HandleRecord| next.emitted(record);
+        let select = |record: &HandleRecord| {
+            let in_window = until.is_none_or(|until| record.handle_time.is_none_or(|t| t <= until));
+            let new = in_window && !known.already_emitted(record);
+            if new {
+                next.emitted(record);
+            }
+            new
+        };
+        // A resumed --state or --append run would lose or repeat records: those say to run the
+        // same command again instead.
+        let resume = resume.filter(|_| !paged);
         match &args.append {
-            Some(target) => append_pages(pages.boxed(), format, resume, target, observe).await?,
+            Some(target) => append_pages(pages, format, resume, target, select).await?,
             None => {
                 let stdout = std::io::stdout().lock();
-                print_pages(pages.boxed(), format, resume, stdout, observe).await?;
+                print_pages(pages, format, resume, stdout, select).await?;
             }
         }
         // Only a complete run moves the state on.
@@ -213,7 +217,7 @@ pub async fn records(client: &Client, args: &Records, format: Output) -> Result<
         }
         let resume = Resume::new(hwc::codearts_check::OPERATION, limit);
         let stdout = std::io::stdout().lock();
-        return print_pages(paginator.pages(), format, Some(resume), stdout, |_| {}).await;
+        return print_pages(paginator.pages(), format, Some(resume), stdout, |_| true).await;
     }
     if let Some(limit) = limit {
         request = request.limit(limit);
@@ -274,7 +278,9 @@ impl Resume {
             return;
         };
         let mut words: Vec<String> = Vec::new();
-        let mut args = std::env::args().skip(1);
+        let mut args = std::env::args_os()
+            .skip(1)
+            .map(|arg| arg.to_string_lossy().into_owned());
         while let Some(arg) = args.next() {
             if arg == "--offset" {
                 args.next();
@@ -309,7 +315,7 @@ pub async fn print_pages<T: Row, W: Write>(
     format: Output,
     mut resume: Option<Resume>,
     out: W,
-    mut observe: impl FnMut(&T),
+    mut select: impl FnMut(&T) -> bool,
 ) -> Result<(), Failure> {
     let mut printer = Printer::<_, T>::new(format, out)?;
     let progress = progress_bar();
@@ -322,7 +328,7 @@ pub async fn print_pages<T: Row, W: Write>(
             _ = &mut interrupt => {
                 progress.abandon();
                 // What was printed is whole lines; the rest is not printed.
-                printer.finish(total)?;
+                printer.abandon(total)?;
                 if let Some(resume) = &resume {
                     resume.tell();
                 }
@@ -334,12 +340,15 @@ pub async fn print_pages<T: Row, W: Write>(
             Ok(page) => page,
             Err(error) => {
                 progress.abandon();
+                // A JSON document stays valid, and says it is not complete.
+                let _ = printer.abandon(total);
                 if let Some(resume) = &resume {
                     resume.tell();
                 }
                 return Err(error.into());
             }
         };
+        // Where the next page starts, counted before any record is left out of the output.
         if let Some(resume) = &mut resume {
             resume.next_item = Some(page.offset + page.items.len() as u64);
         }
@@ -350,8 +359,9 @@ pub async fn print_pages<T: Row, W: Write>(
             }
         }
         progress.inc(page.items.len() as u64);
-        page.items.iter().for_each(&mut observe);
-        printer.push(page.items)?;
+        let mut items = page.items;
+        items.retain(|item| select(item));
+        printer.push(items)?;
     }
     progress.finish_and_clear();
     printer.finish(total)?;
@@ -366,7 +376,7 @@ async fn append_pages<T: Row>(
     format: Output,
     resume: Option<Resume>,
     target: &std::path::Path,
-    observe: impl FnMut(&T),
+    select: impl FnMut(&T) -> bool,
 ) -> Result<(), Failure> {
     let partial = crate::state::sibling(target, "partial");
     let cannot = |path: &std::path::Path, error: std::io::Error| Failure::Write {
@@ -374,17 +384,14 @@ async fn append_pages<T: Row>(
         message: error.to_string(),
     };
     let file = std::fs::File::create(&partial).map_err(|e| cannot(&partial, e))?;
-    let printed = print_pages(
-        pages,
-        format,
-        resume,
-        std::io::BufWriter::new(file),
-        observe,
-    )
-    .await;
+    let printed = print_pages(pages, format, resume, std::io::BufWriter::new(file), select).await;
     if let Err(failure) = printed {
         let _ = std::fs::remove_file(&partial);
-        return Err(failure);
+        // Writing went to the partial file, not to standard output.
+        return Err(match failure {
+            Failure::Io(error) => cannot(&partial, error),
+            other => other,
+        });
     }
     let has_lines = std::fs::metadata(target).is_ok_and(|m| m.len() > 0);
     let mut from =
@@ -398,9 +405,14 @@ async fn append_pages<T: Row>(
         .append(true)
         .open(target)
         .map_err(|e| cannot(target, e))?;
-    std::io::copy(&mut from, &mut to).map_err(|e| cannot(target, e))?;
-    to.flush().map_err(|e| cannot(target, e))?;
+    // All or nothing: a copy that fails half-way (a full disk) is cut back to where it began.
+    let before = to.metadata().map_err(|e| cannot(target, e))?.len();
+    let copied = std::io::copy(&mut from, &mut to).and_then(|_| to.flush());
     let _ = std::fs::remove_file(&partial);
+    if let Err(error) = copied {
+        let _ = to.set_len(before);
+        return Err(cannot(target, error));
+    }
     Ok(())
 }
 

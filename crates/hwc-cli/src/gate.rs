@@ -95,8 +95,16 @@ pub async fn gate(
         .limit(2)
         .send()
         .await?;
-    let latest = page.items.first();
-    let previous = page.items.get(1);
+    // The API lists newest first, which its pages do not promise: the later scan is the latest.
+    let mut scans: Vec<&CheckRecord> = page.items.iter().take(2).collect();
+    let started = |scan: &CheckRecord| scan.check_time.as_ref().and_then(|t| t.instant);
+    if let [first, second] = scans[..]
+        && started(second) > started(first)
+    {
+        scans.swap(0, 1);
+    }
+    let latest = scans.first().copied();
+    let previous = scans.get(1).copied();
     let (checks, reason) = match latest {
         Some(latest) => (judge(args, latest, previous), None),
         None => (

@@ -199,19 +199,31 @@ impl<W: Write, R: Row> Printer<W, R> {
         }
     }
 
-    /// Ends the output; `total` is the API's total, for JSON and the table's caption. After an
-    /// interruption the JSON document is closed too, so it stays valid with the records so far.
+    /// Ends a run that stopped early (interrupted or failed): a JSON document is closed, so it
+    /// stays valid with the records so far, and says `"complete": false`; the table prints
+    /// nothing, since it would look whole.
+    pub fn abandon(mut self, total: Option<u64>) -> std::io::Result<()> {
+        match self.format {
+            Output::Json => self.close_json(total, false),
+            _ => self.out.flush(),
+        }
+    }
+
+    fn close_json(&mut self, total: Option<u64>, complete: bool) -> std::io::Result<()> {
+        let total = total.map_or_else(|| "null".to_owned(), |t| t.to_string());
+        let end = if self.written == 0 { "" } else { "\n  " };
+        writeln!(
+            self.out,
+            "{end}],\n  \"count\": {},\n  \"total\": {total},\n  \"complete\": {complete}\n}}",
+            self.written
+        )?;
+        self.out.flush()
+    }
+
+    /// Ends the output; `total` is the API's total, for JSON and the table's caption.
     pub fn finish(mut self, total: Option<u64>) -> std::io::Result<()> {
         match self.format {
-            Output::Json => {
-                let total = total.map_or_else(|| "null".to_owned(), |t| t.to_string());
-                let end = if self.written == 0 { "" } else { "\n  " };
-                writeln!(
-                    self.out,
-                    "{end}],\n  \"count\": {},\n  \"total\": {total}\n}}",
-                    self.written
-                )?;
-            }
+            Output::Json => self.close_json(total, true)?,
             Output::Table => {
                 let mut table = Table::new();
                 table

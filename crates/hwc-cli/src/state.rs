@@ -19,6 +19,10 @@ pub struct ExportState {
     pub newest: Option<Timestamp>,
     /// The records emitted at exactly that instant, as their JSON.
     pub at_newest: BTreeSet<String>,
+    /// The records emitted that carry no `handle_time` (the API's fields are all optional), as
+    /// their JSON: without a time they can only be known by what they are.
+    #[serde(default)]
+    pub untimed: BTreeSet<String>,
 }
 
 impl ExportState {
@@ -44,6 +48,7 @@ impl ExportState {
     /// Whether `record` was emitted by an earlier run.
     pub fn already_emitted(&self, record: &HandleRecord) -> bool {
         match (self.newest, record.handle_time) {
+            (_, None) => self.untimed.contains(&Self::key(record)),
             (Some(newest), Some(time)) if time < newest => true,
             (Some(newest), Some(time)) if time == newest => {
                 self.at_newest.contains(&Self::key(record))
@@ -55,6 +60,7 @@ impl ExportState {
     /// Notes that `record` was emitted now.
     pub fn emitted(&mut self, record: &HandleRecord) {
         let Some(time) = record.handle_time else {
+            self.untimed.insert(Self::key(record));
             return;
         };
         match self.newest {
@@ -123,6 +129,15 @@ mod tests {
             2,
             "both records of that second are kept"
         );
+        // A record without a time is known by what it is.
+        let untimed: HandleRecord = serde_json::from_value::<
+            hwc_api::hss::types::GeneralImageVulOperationsResponseInfo,
+        >(serde_json::json!({"user_name": "e"}))
+        .unwrap()
+        .into();
+        assert!(!second.already_emitted(&untimed));
+        second.emitted(&untimed);
+        assert!(second.already_emitted(&untimed));
         // A newer record starts a new second.
         let newer = record("2026-11-02T00:00:00Z", "d");
         second.emitted(&newer);

@@ -58,6 +58,10 @@ async fn all_as_json_streams_one_document_as_pages_arrive() {
         400,
         "the four pages before the failure were printed as they arrived"
     );
+    // Still one valid document, which says it is not complete.
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(document["complete"], false);
+    assert_eq!(document["count"], 400);
 }
 
 #[test]
