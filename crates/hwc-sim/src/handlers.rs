@@ -40,6 +40,12 @@ pub struct Shared {
     pub clock_offset_ms: std::sync::atomic::AtomicI64,
     /// Requests refused by authentication (any 401 of the gateway's checks).
     pub auth_rejections: AtomicU64,
+    /// Added to every answer.
+    pub latency: crate::Latency,
+    /// The gateway's flow control, when on.
+    pub flow_control: Option<crate::flow::FlowControl>,
+    /// Requests refused by flow control, per API.
+    pub throttled: [AtomicU64; 2],
     /// The last request routed to each API, as received.
     pub last_request: std::sync::Mutex<[Option<crate::ReceivedRequest>; 2]>,
     /// What CodeArts Check's `offset` counts.
@@ -164,6 +170,22 @@ async fn serve(
         });
     }
     let id = request_id(&request);
+    // The round trip to the region, on every answer.
+    let latency = shared.latency.draw();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    if let Some(flow) = &shared.flow_control
+        && !flow.admit(api, &crate::flow::credential(request.headers()))
+    {
+        shared.throttled[api as usize].fetch_add(1, Ordering::Relaxed);
+        return GatewayError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "APIGW.0308",
+            "The throttling threshold has been reached: policy user over ratelimit",
+        )
+        .into_response_with(&id);
+    }
     let kill = request.extensions().get::<ConnectionKill>().cloned();
     let (parts, body) = request.into_parts();
     let Ok(body) = axum::body::to_bytes(body, MAX_BODY).await else {

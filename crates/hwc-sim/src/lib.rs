@@ -22,6 +22,7 @@
 mod auth;
 pub mod data;
 mod faults;
+mod flow;
 mod gateway_error;
 mod handlers;
 mod paging;
@@ -41,6 +42,7 @@ pub use auth::{AccessKey, Authenticator, Lockout, MAX_CLOCK_SKEW};
 pub use data::codearts::{ALIKE_SCANS, ALIKE_TASK, DEMO_PROJECT, DEMO_TASK};
 pub use data::hss::DEMO_VUL_ID;
 pub use faults::{Api, Fault};
+pub use flow::{Latency, RateLimit};
 pub use gateway_error::GatewayError;
 pub use paging::CodeArtsPaging;
 
@@ -70,6 +72,8 @@ pub struct SimulatorBuilder {
     clock_offset: SignedDuration,
     redirect_target: Option<String>,
     codearts_paging: CodeArtsPaging,
+    latency: Latency,
+    rate_limit: Option<RateLimit>,
 }
 
 impl Default for SimulatorBuilder {
@@ -92,6 +96,8 @@ impl Default for SimulatorBuilder {
             clock_offset: SignedDuration::ZERO,
             redirect_target: None,
             codearts_paging: CodeArtsPaging::default(),
+            latency: Latency::default(),
+            rate_limit: None,
         }
     }
 }
@@ -187,6 +193,20 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Adds this latency (with its jitter) to every answer, as the round trip to a region would
+    /// (default none).
+    pub fn latency(mut self, latency: Latency) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// Flow control like the gateway's: a token bucket per API and credential at this rate;
+    /// beyond it, 429 `APIGW.0308` without `Retry-After` (default none).
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// Base URL the redirect fault points at; default `http://127.0.0.2:<port>`, another host.
     pub fn redirect_target(mut self, url: impl Into<String>) -> Self {
         self.redirect_target = Some(url.into());
@@ -237,6 +257,9 @@ impl SimulatorBuilder {
                 i64::try_from(self.clock_offset.as_millis()).unwrap_or(0),
             ),
             auth_rejections: AtomicU64::new(0),
+            latency: self.latency,
+            flow_control: self.rate_limit.map(flow::FlowControl::new),
+            throttled: [AtomicU64::new(0), AtomicU64::new(0)],
             last_request: std::sync::Mutex::new([None, None]),
             codearts_paging: self.codearts_paging,
             redirect_target: self
@@ -341,6 +364,12 @@ impl Simulator {
     pub fn set_clock_offset(&self, offset: SignedDuration) {
         let millis = i64::try_from(offset.as_millis()).unwrap_or(0);
         self.shared.clock_offset_ms.store(millis, Ordering::Relaxed);
+    }
+
+    /// How many requests flow control refused so far with 429 `APIGW.0308` (scripted and
+    /// random throttle faults not counted).
+    pub fn throttled(&self, api: Api) -> u64 {
+        self.shared.throttled[api as usize].load(Ordering::Relaxed)
     }
 
     /// How many requests authentication refused so far (bad or expired signatures, unknown

@@ -63,6 +63,13 @@ struct Args {
     /// documented in 2024).
     #[arg(long, default_value_t = hwc_sim::CodeArtsPaging::Page0, value_name = "page0|page1|record")]
     codearts_paging: hwc_sim::CodeArtsPaging,
+    /// Latency added to every answer, as a region's round trip: 40ms, or 40ms±5ms (40ms+-5ms).
+    #[arg(long, value_name = "LATENCY")]
+    latency: Option<hwc_sim::Latency>,
+    /// The gateway's flow control: at most N requests a second per API and credential (a token
+    /// bucket), 429 APIGW.0308 without Retry-After beyond, such as 200/s.
+    #[arg(long, value_name = "N/s")]
+    rate_limit: Option<hwc_sim::RateLimit>,
 }
 
 #[tokio::main]
@@ -97,7 +104,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .seed(args.seed)
         .random_faults(args.fault_rate, args.fault_kinds, args.fault_seed)
         .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs))
-        .codearts_paging(args.codearts_paging);
+        .codearts_paging(args.codearts_paging)
+        .latency(args.latency.unwrap_or_default())
+        .rate_limit(args.rate_limit);
     if let Some(scans) = args.check_records {
         builder = builder.check_records(scans);
     }
