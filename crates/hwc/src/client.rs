@@ -36,7 +36,9 @@ pub(crate) struct Inner {
     pub codearts_check: Result<hwc_api::codearts_check::Client, Unavailable>,
     pub project_id: Option<String>,
     pub operation_timeout: Duration,
-    pub page_concurrency: usize,
+    /// Pages in flight, when fixed; otherwise from each API's flow control.
+    pub page_concurrency: Option<usize>,
+    pub flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>>,
     pub clock: Arc<Clock>,
     pub endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, Unavailable>>,
 }
@@ -102,6 +104,33 @@ impl Client {
         self.inner.project_id.as_deref()
     }
 
+    /// Pages a paginator of `operation` keeps in flight now: fixed by
+    /// [`ClientBuilder::page_concurrency`], or the API's rate times its latency.
+    pub(crate) fn pages_in_flight(&self, operation: &hwc_api::descriptor::Operation) -> usize {
+        if let Some(fixed) = self.inner.page_concurrency {
+            return fixed;
+        }
+        Service::ALL
+            .into_iter()
+            .find(|service| {
+                service
+                    .descriptor()
+                    .operations
+                    .iter()
+                    .any(|op| std::ptr::eq(*op, operation) || op.id == operation.id)
+            })
+            .and_then(|service| self.inner.flow.get(&service))
+            .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {
+                flow.pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
+            })
+    }
+
+    /// The requests a second client-side flow control allows `service` now, once the gateway
+    /// has throttled it (`None` before, or when it is off).
+    pub fn flow_rate(&self, service: Service) -> Option<f64> {
+        self.inner.flow.get(&service).and_then(|flow| flow.rate())
+    }
+
     /// How far the server's clock is from ours, as learned from expired-signature answers.
     pub fn clock_offset(&self) -> jiff::SignedDuration {
         self.inner.clock.offset()
@@ -140,6 +169,7 @@ pub struct ClientBuilder {
     credentials_file: Option<std::path::PathBuf>,
     allow_insecure_http: bool,
     page_concurrency: Option<usize>,
+    adaptive_flow_control: Option<bool>,
     max_response_bytes: Option<usize>,
     ignore_environment: bool,
 }
@@ -270,9 +300,19 @@ impl ClientBuilder {
         self
     }
 
-    /// How many pages paginators fetch at once once the total is known (default 4).
+    /// Fixes how many pages paginators fetch at once once the total is known. By default it
+    /// follows the API's rate and the latency of its answers (Little's law: rate x latency
+    /// pages in flight), never fewer than 4 nor more than 32.
     pub fn page_concurrency(mut self, pages: usize) -> Self {
         self.page_concurrency = Some(pages.max(1));
+        self
+    }
+
+    /// Client-side flow control per API (default on): after the gateway first throttles, the
+    /// client's requests to that API (clones included) keep under the rate it let through,
+    /// lowered on further throttles and raised slowly with each success.
+    pub fn adaptive_flow_control(mut self, enabled: bool) -> Self {
+        self.adaptive_flow_control = Some(enabled);
         self
     }
 
@@ -410,7 +450,22 @@ impl ClientBuilder {
             .map_err(|source| ConfigError::HttpClient { source })?;
 
         let clock = Arc::new(Clock::default());
-        let transport = |endpoints: Arc<EndpointSet>| -> hwc_api::SharedTransport {
+        let adaptive = self.adaptive_flow_control.unwrap_or(true);
+        let flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>> = Service::ALL
+            .iter()
+            .map(|&service| {
+                let flow = crate::flow_control::FlowControl::new(adaptive);
+                (service, Arc::new(flow))
+            })
+            .collect();
+        let flow_of = |service: Service| {
+            flow.get(&service)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(crate::flow_control::FlowControl::new(adaptive)))
+        };
+        let transport = |endpoints: Arc<EndpointSet>,
+                         flow: Arc<crate::flow_control::FlowControl>|
+         -> hwc_api::SharedTransport {
             Arc::new(HwcTransport {
                 endpoints,
                 credentials: credentials.clone(),
@@ -423,6 +478,7 @@ impl ClientBuilder {
                     .max_response_bytes
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
+                flow,
             })
         };
         let endpoint_of = |service: Service| {
@@ -435,11 +491,19 @@ impl ClientBuilder {
         // attempt at the one in use.
         let hss = endpoint_of(Service::Hss).map(|set| {
             let first = set.text(0).to_owned();
-            hwc_api::hss::Client::new_with_client(&first, http.clone(), transport(set))
+            hwc_api::hss::Client::new_with_client(
+                &first,
+                http.clone(),
+                transport(set, flow_of(Service::Hss)),
+            )
         });
         let codearts_check = endpoint_of(Service::CodeArtsCheck).map(|set| {
             let first = set.text(0).to_owned();
-            hwc_api::codearts_check::Client::new_with_client(&first, http.clone(), transport(set))
+            hwc_api::codearts_check::Client::new_with_client(
+                &first,
+                http.clone(),
+                transport(set, flow_of(Service::CodeArtsCheck)),
+            )
         });
         Ok(Client {
             inner: Arc::new(Inner {
@@ -447,7 +511,8 @@ impl ClientBuilder {
                 codearts_check,
                 project_id,
                 operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
-                page_concurrency: self.page_concurrency.unwrap_or(DEFAULT_PAGE_CONCURRENCY),
+                page_concurrency: self.page_concurrency,
+                flow,
                 clock,
                 endpoints,
             }),

@@ -52,6 +52,7 @@ mod config_error;
 mod credentials;
 mod endpoints;
 mod error;
+mod flow_control;
 pub mod hss;
 mod paginate;
 mod region;

@@ -63,7 +63,7 @@ macro_rules! offset_paged {
             }
 
             fn default_concurrency(&self) -> usize {
-                self.client.inner.page_concurrency
+                self.client.pages_in_flight($operation)
             }
 
             fn fetch_page(
@@ -122,10 +122,16 @@ impl<R: PagedRequest> Paginator<R> {
             Ok(plan) => plan,
             Err(error) => return stream::once(async move { Err(error) }).boxed(),
         };
-        let concurrency = self
-            .concurrency
-            .unwrap_or_else(|| self.request.default_concurrency())
-            .max(1);
+        // Asked on every top-up, so that it follows the API's rate and latency as they are learned.
+        let concurrency = {
+            let fixed = self.concurrency;
+            let request = self.request.clone();
+            std::sync::Arc::new(move || {
+                fixed
+                    .unwrap_or_else(|| request.default_concurrency())
+                    .max(1)
+            })
+        };
         let (start_item, limit, max_offset) = (plan.start_item, plan.limit, plan.max_offset);
         let request = self.request;
         let discovery = async move {
@@ -173,7 +179,10 @@ impl<R: PagedRequest> Paginator<R> {
                             let rest = prefetch(
                                 operation.id,
                                 first_items,
-                                concurrency,
+                                {
+                                    let concurrency = std::sync::Arc::clone(&concurrency);
+                                    move || concurrency()
+                                },
                                 move |first_item| fetch(request.clone(), first_item),
                             );
                             known.chain(rest).boxed()
@@ -278,14 +287,15 @@ impl<T> Drop for PageTask<T> {
 /// or waiting to be read at any time, and yields them in order. The tasks run whether or not the
 /// stream is polled, so a slow consumer does not make prefetched pages time out. After an error
 /// the stream ends at once and the tasks still running are aborted.
-fn prefetch<I, F, Fut, T>(
+fn prefetch<I, A, F, Fut, T>(
     operation: &'static str,
     first_items: I,
-    ahead: usize,
+    ahead: A,
     fetch: F,
 ) -> BoxStream<'static, Result<Page<T>, Error>>
 where
     I: Iterator<Item = u64> + Send + 'static,
+    A: Fn() -> usize + Send + 'static,
     F: Fn(u64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     T: Send + 'static,
@@ -293,14 +303,14 @@ where
     use std::collections::VecDeque;
     use tracing::Instrument;
 
-    let queue: VecDeque<PageTask<T>> = VecDeque::with_capacity(ahead);
+    let queue: VecDeque<PageTask<T>> = VecDeque::new();
     stream::unfold(
-        (first_items, queue, fetch, false),
-        move |(mut first_items, mut queue, fetch, ended)| async move {
+        (first_items, queue, fetch, ahead, false),
+        move |(mut first_items, mut queue, fetch, ahead, ended)| async move {
             if ended {
                 return None;
             }
-            while queue.len() < ahead.max(1) {
+            while queue.len() < ahead().max(1) {
                 let Some(first_item) = first_items.next() else {
                     break;
                 };
@@ -311,7 +321,7 @@ where
                             operation,
                             format!("no Tokio runtime: {error}"),
                         ));
-                        return Some((failed, (first_items, VecDeque::new(), fetch, true)));
+                        return Some((failed, (first_items, VecDeque::new(), fetch, ahead, true)));
                     }
                 };
                 queue.push_back(PageTask(handle));
@@ -326,7 +336,7 @@ where
                 // Aborts every page still in flight.
                 queue.clear();
             }
-            Some((result, (first_items, queue, fetch, ended)))
+            Some((result, (first_items, queue, fetch, ahead, ended)))
         },
     )
     .boxed()

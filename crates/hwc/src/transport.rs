@@ -115,6 +115,8 @@ pub(crate) struct HwcTransport {
     pub max_response_bytes: usize,
     /// The HTTP client's connect timeout, to name it when it is hit.
     pub connect_timeout: Duration,
+    /// Client-side flow control of this API, shared by the client's clones.
+    pub flow: Arc<crate::flow_control::FlowControl>,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -286,6 +288,7 @@ impl HwcTransport {
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
+            self.flow.acquire().await;
             let sent = Instant::now();
             let outcome = async {
                 match client.execute(this_try).await {
@@ -348,6 +351,11 @@ impl HwcTransport {
                 }
                 Ok(answer) => {
                     unreachable_in_a_row = 0;
+                    if answer.status == StatusCode::TOO_MANY_REQUESTS {
+                        self.flow.throttled();
+                    } else if answer.status.is_success() {
+                        self.flow.succeeded(attempt_elapsed);
+                    }
                     span.record("status", answer.status.as_u16());
                     if let Some(id) = header_text(&answer.headers, "x-request-id") {
                         span.record("request_id", id.as_str());
@@ -574,6 +582,7 @@ mod tests {
             operation_timeout: Duration::from_secs(30),
             max_response_bytes: 1 << 20,
             connect_timeout: Duration::from_secs(5),
+            flow: Arc::new(crate::flow_control::FlowControl::new(true)),
         }
     }
 

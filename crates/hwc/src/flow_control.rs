@@ -1,0 +1,233 @@
+//! Client-side flow control per API, shared by a client and its clones, adaptive like aws-sdk's
+//! adaptive retry mode: off until the gateway first throttles (429), then a token bucket whose
+//! rate adapts: set just under the rate the gateway let through, cut on later throttles, raised a
+//! little with each success (AIMD). It also keeps the latency of recent answers, from which the
+//! paginator sizes its prefetch (Little's law: pages in flight = rate x latency).
+//!
+//! A hand-written bucket rather than `governor`: its quota is fixed when it is built, and here
+//! the rate moves with every answer.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// The gateway's flow control as FACTS.md gives it: about 200 requests a second per API. The
+/// paginator aims at it before anything is known.
+pub const EXPECTED_RATE: f64 = 200.0;
+/// The least rate the limiter goes down to, so a client always makes progress.
+const MIN_RATE: f64 = 1.0;
+/// What a throttle leaves of the rate (multiplicative decrease).
+const CUT: f64 = 0.8;
+/// Throttles closer together than this are one event (a burst answered at once).
+const CUT_WINDOW: Duration = Duration::from_millis(500);
+/// What each success adds to the rate, as a share of a request a second: about 1% a second.
+const RAISE: f64 = 0.01;
+/// Pages in flight at most, whatever rate and latency say.
+pub const MAX_PAGES_IN_FLIGHT: usize = 32;
+
+#[derive(Debug)]
+struct State {
+    /// Requests a second allowed; `None` until the first throttle.
+    rate: Option<f64>,
+    tokens: f64,
+    updated: Instant,
+    last_cut: Option<Instant>,
+    /// When the answers of the last second succeeded, to estimate what the gateway lets through.
+    successes: std::collections::VecDeque<Instant>,
+    first_success: Option<Instant>,
+    /// Exponentially weighted mean latency of successful attempts, in seconds.
+    latency: Option<f64>,
+}
+
+/// Flow control of one API; see the module documentation.
+#[derive(Debug)]
+pub(crate) struct FlowControl {
+    enabled: bool,
+    state: Mutex<State>,
+}
+
+impl FlowControl {
+    /// Flow control that engages at the first throttle, or never when `enabled` is false.
+    pub(crate) fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            state: Mutex::new(State {
+                rate: None,
+                tokens: 0.0,
+                updated: Instant::now(),
+                last_cut: None,
+                successes: std::collections::VecDeque::new(),
+                first_success: None,
+                latency: None,
+            }),
+        }
+    }
+
+    /// Waits until a request may be sent.
+    pub(crate) async fn acquire(&self) {
+        loop {
+            let wait = {
+                let Ok(mut state) = self.state.lock() else {
+                    return;
+                };
+                let Some(rate) = state.rate.filter(|_| self.enabled) else {
+                    return;
+                };
+                let now = Instant::now();
+                let capacity = (rate / 10.0).max(1.0);
+                let refill = now.duration_since(state.updated).as_secs_f64() * rate;
+                state.tokens = (state.tokens + refill).min(capacity);
+                state.updated = now;
+                if state.tokens >= 1.0 {
+                    state.tokens -= 1.0;
+                    return;
+                }
+                Duration::from_secs_f64((1.0 - state.tokens) / rate)
+            };
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The gateway throttled a request: engage just under what it let through in the last
+    /// second, or cut the rate.
+    pub(crate) fn throttled(&self) {
+        if !self.enabled {
+            return;
+        }
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        if state
+            .last_cut
+            .is_some_and(|cut| now.duration_since(cut) < CUT_WINDOW)
+        {
+            return;
+        }
+        // What the gateway let through in the last second is the best estimate of its limit: a
+        // throttle now and then that is not flow control (a busy backend) hardly lowers it.
+        let let_through = Self::success_rate(&mut state, now);
+        let next = match (state.rate, let_through) {
+            (None, None) => EXPECTED_RATE,
+            (None, Some(through)) => through * 0.95,
+            (Some(rate), None) => rate * CUT,
+            (Some(rate), Some(through)) => (rate * CUT).max(through * 0.9),
+        };
+        state.rate = Some(next.max(MIN_RATE));
+        state.tokens = 0.0;
+        state.updated = now;
+        state.last_cut = Some(now);
+        tracing::info!(
+            rate = next,
+            "throttled by the gateway; limiting requests to this rate"
+        );
+    }
+
+    /// A request succeeded after `latency`: remember it, and raise the rate a little.
+    pub(crate) fn succeeded(&self, latency: Duration) {
+        let Ok(mut state) = self.state.lock() else {
+            return;
+        };
+        let now = Instant::now();
+        state.successes.push_back(now);
+        state.first_success.get_or_insert(now);
+        while state
+            .successes
+            .front()
+            .is_some_and(|at| now.duration_since(*at) > Duration::from_secs(1))
+        {
+            state.successes.pop_front();
+        }
+        let seconds = latency.as_secs_f64();
+        state.latency = Some(match state.latency {
+            Some(mean) => mean * 0.8 + seconds * 0.2,
+            None => seconds,
+        });
+        if let Some(rate) = &mut state.rate {
+            *rate += RAISE;
+        }
+    }
+
+    /// Successes a second over the last second (or since the first, if more recent).
+    fn success_rate(state: &mut State, now: Instant) -> Option<f64> {
+        let since = state.first_success?;
+        let window = now.duration_since(since).min(Duration::from_secs(1));
+        (window >= Duration::from_millis(50))
+            .then(|| state.successes.len() as f64 / window.as_secs_f64())
+    }
+
+    /// The rate in force, if flow control has engaged.
+    pub(crate) fn rate(&self) -> Option<f64> {
+        self.state.lock().ok().and_then(|state| state.rate)
+    }
+
+    /// Pages to keep in flight: the rate (in force, or the gateway's expected one) times the
+    /// mean latency, never fewer than `floor` nor more than [`MAX_PAGES_IN_FLIGHT`].
+    pub(crate) fn pages_in_flight(&self, floor: usize) -> usize {
+        let Ok(state) = self.state.lock() else {
+            return floor;
+        };
+        let rate = state.rate.unwrap_or(EXPECTED_RATE);
+        let wanted = state.latency.map_or(0.0, |latency| (rate * latency).ceil());
+        // A float to usize conversion saturates, so this cannot overflow.
+        (wanted as usize).clamp(floor.max(1), MAX_PAGES_IN_FLIGHT.max(floor))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn an_engaged_limiter_holds_its_rate() {
+        let flow = FlowControl::new(true);
+        flow.state.lock().unwrap().rate = Some(100.0);
+        let started = Instant::now();
+        let mut sent = 0u32;
+        while started.elapsed() < Duration::from_secs(3) {
+            flow.acquire().await;
+            sent += 1;
+        }
+        let rate = f64::from(sent) / started.elapsed().as_secs_f64();
+        assert!((90.0..=110.0).contains(&rate), "{rate} requests a second");
+    }
+
+    #[test]
+    fn the_first_throttle_engages_under_what_got_through_and_later_ones_cut() {
+        let flow = FlowControl::new(true);
+        assert_eq!(flow.rate(), None, "off until throttled");
+        for _ in 0..100 {
+            flow.succeeded(Duration::from_millis(40));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        flow.throttled();
+        let engaged = flow.rate().unwrap();
+        assert!(engaged > 100.0, "{engaged}");
+        flow.throttled();
+        assert_eq!(flow.rate(), Some(engaged), "one cut per burst");
+        {
+            let mut state = flow.state.lock().unwrap();
+            state.last_cut = None;
+            state.successes.clear();
+        }
+        flow.throttled();
+        assert!(
+            (flow.rate().unwrap() - engaged * CUT).abs() < 1e-9,
+            "nothing got through: cut"
+        );
+        flow.succeeded(Duration::from_millis(40));
+        assert!(flow.rate().unwrap() > engaged * CUT, "raised by a success");
+    }
+
+    #[test]
+    fn pages_in_flight_follow_rate_times_latency() {
+        let flow = FlowControl::new(true);
+        assert_eq!(flow.pages_in_flight(4), 4, "nothing known: the floor");
+        flow.succeeded(Duration::from_millis(45));
+        assert_eq!(flow.pages_in_flight(4), 9, "200/s x 45 ms");
+        flow.state.lock().unwrap().latency = Some(10.0);
+        assert_eq!(flow.pages_in_flight(4), MAX_PAGES_IN_FLIGHT);
+        let off = FlowControl::new(false);
+        off.throttled();
+        assert_eq!(off.rate(), None, "switched off: never engages");
+    }
+}

@@ -1,0 +1,104 @@
+//! Client-side flow control against a simulator with the gateway's: a throttled simulator is
+//! paged completely, and pagers sharing one client stay under the limit together.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+use std::time::{Duration, Instant};
+
+use futures::TryStreamExt;
+use hwc::codearts_check::CheckRecord;
+use hwc::{Client, Credentials, Service};
+use hwc_sim::{Api, DEMO_PROJECT, DEMO_TASK, Simulator};
+
+async fn throttled_simulator() -> Simulator {
+    Simulator::builder()
+        .records(100)
+        .check_records(2_000)
+        .latency("20ms±5ms".parse().unwrap())
+        .rate_limit(Some("100/s".parse().unwrap()))
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(sim: &Simulator) -> Client {
+    Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn page_all(client: &Client, page_size: u64) -> Vec<CheckRecord> {
+    client
+        .codearts_check()
+        .check_records(DEMO_PROJECT, DEMO_TASK)
+        .into_paginator()
+        .page_size(page_size)
+        .items()
+        .try_collect()
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_throttled_simulator_is_paged_completely() {
+    let sim = throttled_simulator().await;
+    let client = client(&sim);
+    let expected: Vec<String> = sim
+        .data()
+        .codearts
+        .query(DEMO_PROJECT, DEMO_TASK, None, None, 0, usize::MAX)
+        .items
+        .into_iter()
+        .map(|scan| scan.check_time)
+        .collect();
+    let scans = page_all(&client, 10).await;
+    let times: Vec<String> = scans
+        .iter()
+        .map(|scan| scan.check_time.as_ref().unwrap().raw.clone())
+        .collect();
+    assert_eq!(times, expected, "every scan once, in order");
+    let (requests, throttled) = (
+        sim.requests(Api::CodeArtsCheck),
+        sim.throttled(Api::CodeArtsCheck),
+    );
+    assert!(throttled > 0, "the gateway's limit was met");
+    let rate = client.flow_rate(Service::CodeArtsCheck).unwrap();
+    assert!(
+        (50.0..=130.0).contains(&rate),
+        "engaged near the limit: {rate}"
+    );
+    println!("{requests} requests, {throttled} throttled, client rate {rate:.0}/s");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pagers_sharing_a_client_stay_under_the_limit_together() {
+    let sim = throttled_simulator().await;
+    let client = client(&sim);
+    // One pager teaches the client the limit; then eight at once share it.
+    page_all(&client, 100).await;
+    let (before_requests, before_throttled) = (
+        sim.requests(Api::CodeArtsCheck),
+        sim.throttled(Api::CodeArtsCheck),
+    );
+    let started = Instant::now();
+    let pagers = (0..8).map(|_| page_all(&client, 50));
+    for scans in futures::future::join_all(pagers).await {
+        assert_eq!(scans.len(), 2_000);
+    }
+    let elapsed = started.elapsed();
+    let requests = sim.requests(Api::CodeArtsCheck) - before_requests;
+    let throttled = sim.throttled(Api::CodeArtsCheck) - before_throttled;
+    let rate = (requests - throttled) as f64 / elapsed.as_secs_f64();
+    println!(
+        "8 pagers: {requests} requests in {elapsed:?}, {throttled} throttled, {rate:.0} answered/s"
+    );
+    assert!(rate <= 115.0, "together under the limit: {rate}/s");
+    assert!(
+        (throttled as f64) <= 0.2 * requests as f64,
+        "{throttled} of {requests} throttled"
+    );
+    assert!(elapsed < Duration::from_secs(30));
+}
