@@ -44,14 +44,7 @@ async fn all_is_exact_whatever_offset_counts() {
                 .start()
                 .await
                 .unwrap();
-            let all: Vec<String> = sim
-                .data()
-                .codearts
-                .query(DEMO_PROJECT, DEMO_TASK, None, None, 0, usize::MAX)
-                .items
-                .into_iter()
-                .map(|scan| scan.check_time)
-                .collect();
+            let all: Vec<String> = sim.data().codearts.check_times(DEMO_PROJECT, DEMO_TASK);
             // The window's start as RFC 3339 with the API's +08:00, which the CLI converts.
             let window_start = format!("{}+08:00", all[WINDOW - 1].replace(' ', "T"));
             for page_size in ["1", "7", "1000"] {

@@ -50,13 +50,7 @@ async fn simulator(paging: CodeArtsPaging, fault_rate: f64) -> Simulator {
 
 /// The demo task's `check_time`s, newest first, straight from the simulator's data.
 fn expected(sim: &Simulator) -> Vec<String> {
-    sim.data()
-        .codearts
-        .query(DEMO_PROJECT, DEMO_TASK, None, None, 0, usize::MAX)
-        .items
-        .into_iter()
-        .map(|scan| scan.check_time)
-        .collect()
+    sim.data().codearts.check_times(DEMO_PROJECT, DEMO_TASK)
 }
 
 fn times(scans: &[CheckRecord]) -> Vec<String> {

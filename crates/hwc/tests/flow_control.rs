@@ -46,14 +46,7 @@ async fn page_all(client: &Client, page_size: u64) -> Vec<CheckRecord> {
 async fn a_throttled_simulator_is_paged_completely() {
     let sim = throttled_simulator().await;
     let client = client(&sim);
-    let expected: Vec<String> = sim
-        .data()
-        .codearts
-        .query(DEMO_PROJECT, DEMO_TASK, None, None, 0, usize::MAX)
-        .items
-        .into_iter()
-        .map(|scan| scan.check_time)
-        .collect();
+    let expected: Vec<String> = sim.data().codearts.check_times(DEMO_PROJECT, DEMO_TASK);
     let scans = page_all(&client, 10).await;
     let times: Vec<String> = scans
         .iter()

@@ -118,6 +118,18 @@ impl CodeArtsData {
     }
 }
 
+impl CodeArtsData {
+    /// The `check_time` of every scan of the task, newest first, as the API sends them: what a
+    /// client paging the whole history must end up with.
+    pub fn check_times(&self, project: &str, task: &str) -> Vec<String> {
+        self.query(project, task, None, None, 0, usize::MAX)
+            .items
+            .into_iter()
+            .map(|scan| scan.check_time)
+            .collect()
+    }
+}
+
 /// Reads a `start_time`/`end_time` query value as civil seconds (UTC+08:00, the clock of
 /// `check_time`). The documented form is UTC `yyyy-MM-ddTHH:mm:ssZ` (any RFC 3339 time with an
 /// offset is read too); older clients sent the format of `check_time` (`YYYY-MM-DD HH:MM:SS`),
