@@ -8,16 +8,7 @@ mod support;
 use hwc_sim::{Api, Simulator};
 use support::{hwc_with_demo_keys, run};
 
-const QUERY: [&str; 8] = [
-    "hss",
-    "vul-history",
-    "--vul-id",
-    "CVE-2021-44228",
-    "--image-type",
-    "registry",
-    "--enterprise-project-id",
-    "all_granted_eps",
-];
+const QUERY: [&str; 8] = support::DEMO_HSS;
 
 /// `hwc -o jsonl` of the query with `extra`, against `sim`; the `handle_time`s printed.
 async fn handle_times(sim: &Simulator, extra: &[&str]) -> Vec<String> {

@@ -120,17 +120,7 @@ fn a_file_that_cannot_be_written_is_named_with_exit_3() {
 #[test]
 fn every_time_is_rfc_3339_in_utc() {
     for (args, column) in [
-        (
-            vec![
-                "hss",
-                "vul-history",
-                "--vul-id",
-                "CVE-2021-44228",
-                "--image-type",
-                "registry",
-            ],
-            "handle_time",
-        ),
+        (support::DEMO_HSS.to_vec(), "handle_time"),
         (RECORDS.to_vec(), "check_time"),
     ] {
         let output = hwc()

@@ -117,7 +117,7 @@ impl Client {
                     .descriptor()
                     .operations
                     .iter()
-                    .any(|op| std::ptr::eq(*op, operation) || op.id == operation.id)
+                    .any(|op| op.id == operation.id)
             })
             .and_then(|service| self.inner.flow.get(&service))
             .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {

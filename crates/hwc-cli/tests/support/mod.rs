@@ -15,6 +15,18 @@ pub const DEMO_RECORDS: [&str; 6] = [
     hwc_sim::DEMO_TASK,
 ];
 
+/// `vul-history` of the simulator's demo vulnerability on registry images, all projects.
+pub const DEMO_HSS: [&str; 8] = [
+    "hss",
+    "vul-history",
+    "--vul-id",
+    hwc_sim::DEMO_VUL_ID,
+    "--image-type",
+    "registry",
+    "--enterprise-project-id",
+    "all_granted_eps",
+];
+
 /// `hwc` with nothing of the developer's environment but the simulator's demo AK/SK.
 pub fn hwc_with_demo_keys() -> Command {
     let mut command = Command::cargo_bin("hwc").unwrap();
