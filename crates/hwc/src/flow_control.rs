@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 pub const EXPECTED_RATE: f64 = 200.0;
 /// The least rate the limiter goes down to, so a client always makes progress.
 const MIN_RATE: f64 = 1.0;
+/// The share of the gateway's rate (measured, or else the documented one) flow control engages
+/// at when first throttled.
+const ENGAGE: f64 = 0.95;
 /// What a throttle leaves of the rate (multiplicative decrease).
 const CUT: f64 = 0.8;
-/// Throttles closer together than this are one event (a burst answered at once).
-const CUT_WINDOW: Duration = Duration::from_millis(500);
 /// What each success adds to the rate, as a share of a request a second: about 1% a second.
 const RAISE: f64 = 0.01;
 /// Pages in flight at most, whatever rate and latency say.
@@ -87,9 +88,11 @@ impl FlowControl {
         }
     }
 
-    /// The gateway throttled a request: engage just under what it let through in the last
-    /// second, or cut the rate.
-    pub(crate) fn throttled(&self) {
+    /// The gateway throttled a request sent at `sent`: engage just under what it let through in
+    /// the last second, or cut the rate. Requests sent before the last cut were sent too fast for
+    /// the rate in force before it, so their throttles cut nothing more (one cut per round trip,
+    /// as TCP does).
+    pub(crate) fn throttled(&self, sent: Instant) {
         if !self.enabled {
             return;
         }
@@ -97,18 +100,15 @@ impl FlowControl {
             return;
         };
         let now = Instant::now();
-        if state
-            .last_cut
-            .is_some_and(|cut| now.duration_since(cut) < CUT_WINDOW)
-        {
+        if state.last_cut.is_some_and(|cut| sent < cut) {
             return;
         }
         // What the gateway let through in the last second is the best estimate of its limit: a
         // throttle now and then that is not flow control (a busy backend) hardly lowers it.
         let let_through = Self::success_rate(&mut state, now);
         let next = match (state.rate, let_through) {
-            (None, None) => EXPECTED_RATE,
-            (None, Some(through)) => through * 0.95,
+            (None, None) => EXPECTED_RATE * ENGAGE,
+            (None, Some(through)) => through * ENGAGE,
             (Some(rate), None) => rate * CUT,
             (Some(rate), Some(through)) => (rate * CUT).max(through * 0.9),
         };
@@ -147,12 +147,11 @@ impl FlowControl {
         }
     }
 
-    /// Successes a second over the last second (or since the first, if more recent).
+    /// Successes a second over the last second, once the first success is a second old: a
+    /// shorter window would count the gateway's burst allowance (its bucket starts full) as rate.
     fn success_rate(state: &mut State, now: Instant) -> Option<f64> {
         let since = state.first_success?;
-        let window = now.duration_since(since).min(Duration::from_secs(1));
-        (window >= Duration::from_millis(50))
-            .then(|| state.successes.len() as f64 / window.as_secs_f64())
+        (now.duration_since(since) >= Duration::from_secs(1)).then(|| state.successes.len() as f64)
     }
 
     /// The rate in force, if flow control has engaged.
@@ -160,14 +159,19 @@ impl FlowControl {
         self.state.lock().ok().and_then(|state| state.rate)
     }
 
-    /// Pages to keep in flight: the rate (in force, or the gateway's expected one) times the
-    /// mean latency, never fewer than `floor` nor more than [`MAX_PAGES_IN_FLIGHT`].
+    /// Pages to keep in flight (Little's law: rate x latency), never fewer than `floor` nor more
+    /// than [`MAX_PAGES_IN_FLIGHT`]. Before the gateway has throttled, just under its documented
+    /// rate, so that one pager does not provoke the throttle; once flow control has engaged, one
+    /// more than its rate needs, so that the limiter, not the prefetch, sets the pace.
     pub(crate) fn pages_in_flight(&self, floor: usize) -> usize {
         let Ok(state) = self.state.lock() else {
             return floor;
         };
-        let rate = state.rate.unwrap_or(EXPECTED_RATE);
-        let wanted = state.latency.map_or(0.0, |latency| (rate * latency).ceil());
+        let wanted = match (state.latency, state.rate.filter(|_| self.enabled)) {
+            (None, _) => 0.0,
+            (Some(latency), None) => (EXPECTED_RATE * latency).floor(),
+            (Some(latency), Some(rate)) => (rate * latency).ceil() + 1.0,
+        };
         // A float to usize conversion saturates, so this cannot overflow.
         (wanted as usize).clamp(floor.max(1), MAX_PAGES_IN_FLIGHT.max(floor))
     }
@@ -198,18 +202,32 @@ mod tests {
         for _ in 0..100 {
             flow.succeeded(Duration::from_millis(40));
         }
-        std::thread::sleep(Duration::from_millis(100));
-        flow.throttled();
-        let engaged = flow.rate().unwrap();
-        assert!(engaged > 100.0, "{engaged}");
-        flow.throttled();
-        assert_eq!(flow.rate(), Some(engaged), "one cut per burst");
-        {
-            let mut state = flow.state.lock().unwrap();
-            state.last_cut = None;
-            state.successes.clear();
+        flow.throttled(Instant::now());
+        assert_eq!(
+            flow.rate(),
+            Some(EXPECTED_RATE * ENGAGE),
+            "under a second of history: under the documented rate"
+        );
+        let flow = FlowControl::new(true);
+        for _ in 0..100 {
+            flow.succeeded(Duration::from_millis(40));
         }
-        flow.throttled();
+        flow.state.lock().unwrap().first_success = Some(Instant::now() - Duration::from_secs(2));
+        let sent_before_the_cut = Instant::now();
+        flow.throttled(Instant::now());
+        let engaged = flow.rate().unwrap();
+        assert!(
+            (engaged - 100.0 * ENGAGE).abs() < 1e-9,
+            "under what got through: {engaged}"
+        );
+        flow.throttled(sent_before_the_cut);
+        assert_eq!(
+            flow.rate(),
+            Some(engaged),
+            "sent before the cut: no second cut"
+        );
+        flow.state.lock().unwrap().successes.clear();
+        flow.throttled(Instant::now());
         assert!(
             (flow.rate().unwrap() - engaged * CUT).abs() < 1e-9,
             "nothing got through: cut"
@@ -223,11 +241,19 @@ mod tests {
         let flow = FlowControl::new(true);
         assert_eq!(flow.pages_in_flight(4), 4, "nothing known: the floor");
         flow.succeeded(Duration::from_millis(45));
-        assert_eq!(flow.pages_in_flight(4), 9, "200/s x 45 ms");
+        assert_eq!(flow.pages_in_flight(4), 9, "under 200/s x 45 ms");
+        flow.state.lock().unwrap().latency = Some(0.040);
+        assert_eq!(flow.pages_in_flight(4), 8, "200/s x 40 ms");
+        flow.state.lock().unwrap().rate = Some(100.0);
+        assert_eq!(
+            flow.pages_in_flight(4),
+            5,
+            "engaged: one more than 100/s x 40 ms"
+        );
         flow.state.lock().unwrap().latency = Some(10.0);
         assert_eq!(flow.pages_in_flight(4), MAX_PAGES_IN_FLIGHT);
         let off = FlowControl::new(false);
-        off.throttled();
+        off.throttled(Instant::now());
         assert_eq!(off.rate(), None, "switched off: never engages");
     }
 }

@@ -352,7 +352,7 @@ impl HwcTransport {
                 Ok(answer) => {
                     unreachable_in_a_row = 0;
                     if answer.status == StatusCode::TOO_MANY_REQUESTS {
-                        self.flow.throttled();
+                        self.flow.throttled(sent);
                     } else if answer.status.is_success() {
                         self.flow.succeeded(attempt_elapsed);
                     }
