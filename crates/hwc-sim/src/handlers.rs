@@ -92,10 +92,31 @@ pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(HSS.path, get(hss_handler))
         .route(CHECK_RECORD.path, get(check_record_handler))
+        .route(STATS_PATH, get(stats_handler))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         .layer(middleware::from_fn(request_id_and_log))
         .with_state(shared)
+}
+
+/// The simulator's own counters, for benchmarks that run it as a separate process. Not an API
+/// of the cloud: no latency, flow control, faults or authentication.
+pub const STATS_PATH: &str = "/hwc-sim/stats";
+
+/// Requests and throttles per API so far, as JSON.
+async fn stats_handler(State(shared): State<Arc<Shared>>) -> Response {
+    let of = |api: Api| {
+        serde_json::json!({
+            "requests": shared.served[api as usize].load(Ordering::Relaxed),
+            "throttled": shared.throttled[api as usize].load(Ordering::Relaxed),
+        })
+    };
+    axum::Json(serde_json::json!({
+        "hss": of(Api::Hss),
+        "codearts-check": of(Api::CodeArtsCheck),
+        "auth_rejections": shared.auth_rejections.load(Ordering::Relaxed),
+    }))
+    .into_response()
 }
 
 async fn not_found(request: Request) -> Response {

@@ -44,6 +44,7 @@ pub use data::hss::DEMO_VUL_ID;
 pub use faults::{Api, Fault};
 pub use flow::{Latency, RateLimit};
 pub use gateway_error::GatewayError;
+pub use handlers::STATS_PATH;
 pub use paging::CodeArtsPaging;
 
 /// The demo access key the simulator accepts unless told otherwise.

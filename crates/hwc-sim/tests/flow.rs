@@ -75,6 +75,14 @@ async fn beyond_the_rate_a_credential_is_throttled_without_retry_after() {
     assert!((90..=125).contains(&passed), "{passed} passed");
     assert!(throttled > 0);
     assert_eq!(u64::from(throttled), sim.throttled(Api::CodeArtsCheck));
+    // The same counters for a benchmark that runs the simulator as a process of its own.
+    let stats = get(&base, hwc_sim::STATS_PATH, Auth::None).await.json();
+    assert_eq!(stats["codearts-check"]["throttled"], u64::from(throttled));
+    assert_eq!(
+        stats["codearts-check"]["requests"],
+        u64::from(passed + throttled)
+    );
+    assert_eq!(stats["hss"]["requests"], 0);
     // Another credential has its own bucket.
     let other = get(&base, DEMO_CHECK_PATH, Auth::Token("second")).await;
     assert_eq!(other.status, 200);
