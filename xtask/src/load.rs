@@ -26,6 +26,9 @@ pub fn run(root: &Path, pagers: usize, seconds: u64) -> anyhow::Result<()> {
             &pagers.to_string(),
             "--seconds",
             &seconds.to_string(),
+            // One page at a time each: the load test measures many pagers, not prefetch.
+            "--concurrency",
+            "1",
         ])
         .stderr(Stdio::inherit())
         .output()

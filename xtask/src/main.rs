@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod bench;
+mod bench_realistic;
 mod descriptor;
 mod extra_types;
 mod fuzz;
@@ -60,6 +61,17 @@ enum Command {
         /// Records the CLI pages to show its memory stays flat (0 skips it).
         #[arg(long, default_value_t = 1_000_000)]
         million: u64,
+        /// Scenarios to run: loopback (no latency or flow control), realistic (40 ms round trips,
+        /// 200 requests/s per API), fan-out (16 pagers sharing a client under the same).
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "loopback,realistic,fan-out"
+        )]
+        scenarios: Vec<Scenario>,
+        /// Seconds of the fan-out scenario.
+        #[arg(long, default_value_t = 30)]
+        fan_out_seconds: u64,
     },
     /// Load test: many concurrent pagers against one simulator for a fixed time.
     Load {
@@ -90,6 +102,14 @@ enum Command {
     },
 }
 
+/// The scenarios of `cargo xtask bench`.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scenario {
+    Loopback,
+    Realistic,
+    FanOut,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -102,9 +122,18 @@ fn main() -> ExitCode {
             codearts_records,
             repeat,
             million,
+            scenarios,
+            fan_out_seconds,
         } => bench::run(
             &workspace_root(),
             &bench::Options {
+                loopback: scenarios.contains(&Scenario::Loopback),
+                realistic: scenarios.contains(&Scenario::Realistic),
+                fan_out_seconds: if scenarios.contains(&Scenario::FanOut) {
+                    fan_out_seconds
+                } else {
+                    0
+                },
                 hss_records,
                 codearts_records,
                 repeat,

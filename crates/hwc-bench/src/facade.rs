@@ -9,19 +9,22 @@ use hwc::{Client, Credentials};
 
 use crate::workload::{Api, Workload, report};
 
-/// Pages through every record of `workload` with `concurrency` pages in flight.
+/// Pages through every record of `workload` with `concurrency` pages in flight, or as many as
+/// the client's flow control sizes when `None` (its default).
 pub async fn page_all(
     endpoint: &str,
     workload: Workload,
-    concurrency: usize,
+    concurrency: Option<usize>,
 ) -> anyhow::Result<String> {
-    let client = Client::builder()
+    let mut builder = Client::builder()
         .endpoint_for_all(endpoint)
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
         .project_id(hwc_sim::DEMO_PROJECT)
-        .page_concurrency(concurrency)
-        .ignore_environment()
-        .build()?;
+        .ignore_environment();
+    if let Some(pages) = concurrency {
+        builder = builder.page_concurrency(pages);
+    }
+    let client = builder.build()?;
     let started = Instant::now();
     let (records, pages) = match workload.api {
         Api::Hss => {

@@ -19,15 +19,23 @@ struct Tally {
     runs_completed: u64,
 }
 
-/// Runs `pagers` pagers for `duration`; reports requests/s, latency percentiles and errors.
-pub async fn run(endpoint: &str, pagers: usize, duration: Duration) -> anyhow::Result<String> {
-    let client = Client::builder()
+/// Runs `pagers` pagers for `duration`, each keeping `concurrency` pages in flight (the
+/// client's default when `None`); reports requests/s, latency percentiles and errors.
+pub async fn run(
+    endpoint: &str,
+    pagers: usize,
+    duration: Duration,
+    concurrency: Option<usize>,
+) -> anyhow::Result<String> {
+    let mut builder = Client::builder()
         .endpoint_for_all(endpoint)
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
         .project_id(hwc_sim::DEMO_PROJECT)
-        .page_concurrency(1)
-        .ignore_environment()
-        .build()?;
+        .ignore_environment();
+    if let Some(pages) = concurrency {
+        builder = builder.page_concurrency(pages);
+    }
+    let client = builder.build()?;
     let started = Instant::now();
     let deadline = started + duration;
     let tasks: Vec<_> = (0..pagers)
@@ -55,6 +63,7 @@ pub async fn run(endpoint: &str, pagers: usize, duration: Duration) -> anyhow::R
     Ok(json!({
         "client": "load",
         "pagers": pagers,
+        "concurrency": concurrency,
         "seconds": elapsed.as_secs_f64(),
         "requests": requests,
         "requests_per_second": requests as f64 / elapsed.as_secs_f64(),

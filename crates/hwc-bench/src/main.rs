@@ -44,6 +44,9 @@ enum Command {
         /// How long to run.
         #[arg(long, default_value_t = 60)]
         seconds: u64,
+        /// Pages each pager keeps in flight (default: the client's, from its flow control).
+        #[arg(long)]
+        concurrency: Option<usize>,
     },
 }
 
@@ -56,9 +59,10 @@ struct Run {
     /// Which API to page.
     #[arg(long, value_enum)]
     api: Api,
-    /// Pages in flight at once.
-    #[arg(long, default_value_t = hwc::DEFAULT_PAGE_CONCURRENCY)]
-    concurrency: usize,
+    /// Pages in flight at once (default: the client's, from its flow control; the raw loop's
+    /// is 4).
+    #[arg(long)]
+    concurrency: Option<usize>,
 }
 
 #[tokio::main]
@@ -68,13 +72,18 @@ async fn main() -> ExitCode {
             facade::page_all(&run.endpoint, Workload::of(run.api), run.concurrency).await
         }
         Command::Raw(run) => {
-            raw::page_all(&run.endpoint, Workload::of(run.api), run.concurrency).await
+            let concurrency = run.concurrency.unwrap_or(hwc::DEFAULT_PAGE_CONCURRENCY);
+            raw::page_all(&run.endpoint, Workload::of(run.api), concurrency).await
         }
         Command::Load {
             endpoint,
             pagers,
             seconds,
-        } => load::run(&endpoint, pagers, std::time::Duration::from_secs(seconds)).await,
+            concurrency,
+        } => {
+            let duration = std::time::Duration::from_secs(seconds);
+            load::run(&endpoint, pagers, duration, concurrency).await
+        }
     };
     match result {
         Ok(report) => {

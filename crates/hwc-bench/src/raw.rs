@@ -34,7 +34,7 @@ pub async fn page_all(
     Ok(report(
         "raw",
         workload,
-        concurrency,
+        Some(concurrency),
         records,
         pages,
         started.elapsed(),

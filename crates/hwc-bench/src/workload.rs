@@ -75,7 +75,7 @@ impl Workload {
 pub fn report(
     client: &str,
     workload: Workload,
-    concurrency: usize,
+    concurrency: Option<usize>,
     records: u64,
     pages: u64,
     elapsed: Duration,

@@ -110,6 +110,17 @@ impl Client {
         if let Some(fixed) = self.inner.page_concurrency {
             return fixed;
         }
+        self.flow_of(operation)
+            .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {
+                flow.pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
+            })
+    }
+
+    /// The flow control of the API `operation` belongs to.
+    fn flow_of(
+        &self,
+        operation: &hwc_api::descriptor::Operation,
+    ) -> Option<&crate::flow_control::FlowControl> {
         Service::ALL
             .into_iter()
             .find(|service| {
@@ -120,9 +131,20 @@ impl Client {
                     .any(|op| op.id == operation.id)
             })
             .and_then(|service| self.inner.flow.get(&service))
-            .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {
-                flow.pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
-            })
+            .map(|flow| flow.as_ref())
+    }
+
+    /// The least time between starting two pages of `operation`, when its API's rate must be
+    /// kept by spacing pages (none with a fixed [`ClientBuilder::page_concurrency`]).
+    pub(crate) fn page_spacing(
+        &self,
+        operation: &hwc_api::descriptor::Operation,
+    ) -> Option<std::time::Duration> {
+        if self.inner.page_concurrency.is_some() {
+            return None;
+        }
+        self.flow_of(operation)?
+            .page_spacing(DEFAULT_PAGE_CONCURRENCY)
     }
 
     /// The requests a second client-side flow control allows `service` now, once the gateway

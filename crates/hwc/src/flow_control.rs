@@ -18,10 +18,20 @@ const MIN_RATE: f64 = 1.0;
 /// The share of the gateway's rate (measured, or else the documented one) flow control engages
 /// at when first throttled.
 const ENGAGE: f64 = 0.95;
+/// Throttles closer to the last cut than this cut nothing more: on a short round trip (loopback,
+/// or a gateway in the same zone) many answers come back within one reaction of the limiter.
+const MIN_CUT_INTERVAL: Duration = Duration::from_millis(100);
+/// The share of the documented rate one pager aims at before the gateway has throttled.
+const PACE: f64 = 0.97;
 /// What a throttle leaves of the rate (multiplicative decrease).
 const CUT: f64 = 0.8;
-/// What each success adds to the rate, as a share of a request a second: about 1% a second.
-const RAISE: f64 = 0.01;
+/// How fast the rate rises while requests succeed, as a share a second of the most that ever
+/// got through in one second: slowly near it (probing for more), fast far below it (after a
+/// storm of throttles that had other causes, so that the client does not stay slow for minutes).
+const PROBE: f64 = 0.01;
+const RECOVER: f64 = 0.1;
+/// Below this share of the most that got through, the rate recovers rather than probes.
+const RECOVER_BELOW: f64 = 0.9;
 /// Pages in flight at most, whatever rate and latency say.
 pub const MAX_PAGES_IN_FLIGHT: usize = 32;
 
@@ -35,6 +45,10 @@ struct State {
     /// When the answers of the last second succeeded, to estimate what the gateway lets through.
     successes: std::collections::VecDeque<Instant>,
     first_success: Option<Instant>,
+    /// The most successes seen in one second (once a second of history exists).
+    best: Option<f64>,
+    /// When the rate was last raised.
+    raised: Instant,
     /// Exponentially weighted mean latency of successful attempts, in seconds.
     latency: Option<f64>,
 }
@@ -58,6 +72,8 @@ impl FlowControl {
                 last_cut: None,
                 successes: std::collections::VecDeque::new(),
                 first_success: None,
+                best: None,
+                raised: Instant::now(),
                 latency: None,
             }),
         }
@@ -100,7 +116,10 @@ impl FlowControl {
             return;
         };
         let now = Instant::now();
-        if state.last_cut.is_some_and(|cut| sent < cut) {
+        if state
+            .last_cut
+            .is_some_and(|cut| sent < cut || now.duration_since(cut) < MIN_CUT_INTERVAL)
+        {
             return;
         }
         // What the gateway let through in the last second is the best estimate of its limit: a
@@ -142,8 +161,24 @@ impl FlowControl {
             Some(mean) => mean * 0.8 + seconds * 0.2,
             None => seconds,
         });
+        if let Some(through) = Self::success_rate(&mut state, now) {
+            state.best = Some(state.best.map_or(through, |best| best.max(through)));
+        }
+        // Raised by the time since the last raise, at most a tenth of a second's worth, so that
+        // sparse successes after a pause do not jump it.
+        let elapsed = now
+            .duration_since(state.raised)
+            .min(Duration::from_millis(100));
+        state.raised = now;
+        let best = state.best;
         if let Some(rate) = &mut state.rate {
-            *rate += RAISE;
+            let reference = best.unwrap_or(*rate).max(*rate);
+            let share = if *rate < reference * RECOVER_BELOW {
+                RECOVER
+            } else {
+                PROBE
+            };
+            *rate += reference * share * elapsed.as_secs_f64();
         }
     }
 
@@ -160,20 +195,42 @@ impl FlowControl {
     }
 
     /// Pages to keep in flight (Little's law: rate x latency), never fewer than `floor` nor more
-    /// than [`MAX_PAGES_IN_FLIGHT`]. Before the gateway has throttled, just under its documented
-    /// rate, so that one pager does not provoke the throttle; once flow control has engaged, one
-    /// more than its rate needs, so that the limiter, not the prefetch, sets the pace.
+    /// than [`MAX_PAGES_IN_FLIGHT`]. Before the gateway has throttled, for a little under its
+    /// documented rate (with [`FlowControl::page_spacing`] keeping the rate); once flow control
+    /// has engaged, one more than its rate needs, so that the limiter sets the pace.
     pub(crate) fn pages_in_flight(&self, floor: usize) -> usize {
+        self.pace(floor).0
+    }
+
+    /// The least time between starting two pages: before the gateway has throttled and when the
+    /// round trip, not `floor`, sets the pages in flight, one page per 1/rate, so that a pager
+    /// stays a little under the documented rate however its pages in flight round up. Nothing
+    /// otherwise (the limiter paces, or the floor is the user's concurrency).
+    pub(crate) fn page_spacing(&self, floor: usize) -> Option<Duration> {
+        self.pace(floor).1
+    }
+
+    fn pace(&self, floor: usize) -> (usize, Option<Duration>) {
         let Ok(state) = self.state.lock() else {
-            return floor;
+            return (floor, None);
         };
-        let wanted = match (state.latency, state.rate.filter(|_| self.enabled)) {
-            (None, _) => 0.0,
-            (Some(latency), None) => (EXPECTED_RATE * latency).floor(),
-            (Some(latency), Some(rate)) => (rate * latency).ceil() + 1.0,
+        let floor = floor.max(1);
+        let (wanted, spacing) = match (state.latency, state.rate.filter(|_| self.enabled)) {
+            (None, _) => (0.0, None),
+            (Some(latency), None) => {
+                let rate = EXPECTED_RATE * PACE;
+                let wanted = (rate * latency).ceil();
+                // A float to usize conversion saturates, so this cannot overflow.
+                let spacing =
+                    (wanted as usize > floor).then(|| Duration::from_secs_f64(1.0 / rate));
+                (wanted, spacing)
+            }
+            (Some(latency), Some(rate)) => ((rate * latency).ceil() + 1.0, None),
         };
-        // A float to usize conversion saturates, so this cannot overflow.
-        (wanted as usize).clamp(floor.max(1), MAX_PAGES_IN_FLIGHT.max(floor))
+        (
+            (wanted as usize).clamp(floor, MAX_PAGES_IN_FLIGHT.max(floor)),
+            spacing,
+        )
     }
 }
 
@@ -226,14 +283,47 @@ mod tests {
             Some(engaged),
             "sent before the cut: no second cut"
         );
-        flow.state.lock().unwrap().successes.clear();
+        flow.throttled(Instant::now());
+        assert_eq!(
+            flow.rate(),
+            Some(engaged),
+            "within the least interval between cuts: no second cut"
+        );
+        {
+            let mut state = flow.state.lock().unwrap();
+            state.successes.clear();
+            state.last_cut = Some(Instant::now() - MIN_CUT_INTERVAL);
+        }
         flow.throttled(Instant::now());
         assert!(
             (flow.rate().unwrap() - engaged * CUT).abs() < 1e-9,
             "nothing got through: cut"
         );
+        std::thread::sleep(Duration::from_millis(10));
         flow.succeeded(Duration::from_millis(40));
         assert!(flow.rate().unwrap() > engaged * CUT, "raised by a success");
+    }
+
+    #[test]
+    fn far_below_what_got_through_the_rate_recovers_fast_and_near_it_probes_slowly() {
+        let flow = FlowControl::new(true);
+        let raise_after = |rate: f64| {
+            {
+                let mut state = flow.state.lock().unwrap();
+                state.rate = Some(rate);
+                state.best = Some(200.0);
+                state.raised = Instant::now() - Duration::from_millis(100);
+            }
+            flow.succeeded(Duration::from_millis(40));
+            flow.rate().unwrap() - rate
+        };
+        // A tenth of a second: 10% and 1% a second of the 200/s that got through.
+        assert!((raise_after(20.0) - 2.0).abs() < 0.1, "recovering");
+        assert!((raise_after(190.0) - 0.2).abs() < 0.01, "probing");
+        assert!(
+            (raise_after(300.0) - 0.3).abs() < 0.01,
+            "above: probing from itself"
+        );
     }
 
     #[test]

@@ -38,6 +38,12 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
     /// Pages fetched at once, from the client's configuration.
     fn default_concurrency(&self) -> usize;
 
+    /// The least time between starting two pages, when a rate must be kept by spacing them
+    /// rather than by the number in flight (see [`crate::ClientBuilder::page_concurrency`]).
+    fn page_spacing(&self) -> Option<std::time::Duration> {
+        None
+    }
+
     /// Fetches the page at `offset` of `limit` items.
     fn fetch_page(
         &self,
@@ -64,6 +70,10 @@ macro_rules! offset_paged {
 
             fn default_concurrency(&self) -> usize {
                 self.client.pages_in_flight($operation)
+            }
+
+            fn page_spacing(&self) -> Option<std::time::Duration> {
+                self.client.page_spacing($operation)
             }
 
             fn fetch_page(
@@ -132,6 +142,12 @@ impl<R: PagedRequest> Paginator<R> {
                     .max(1)
             })
         };
+        // A fixed concurrency is the user's choice of pace; otherwise the client's.
+        let spacing = {
+            let paced = self.concurrency.is_none();
+            let request = self.request.clone();
+            move || paced.then(|| request.page_spacing()).flatten()
+        };
         let (start_item, limit, max_offset) = (plan.start_item, plan.limit, plan.max_offset);
         let request = self.request;
         let discovery = async move {
@@ -179,9 +195,12 @@ impl<R: PagedRequest> Paginator<R> {
                             let rest = prefetch(
                                 operation.id,
                                 first_items,
-                                {
-                                    let concurrency = std::sync::Arc::clone(&concurrency);
-                                    move || concurrency()
+                                Pace {
+                                    ahead: {
+                                        let concurrency = std::sync::Arc::clone(&concurrency);
+                                        move || concurrency()
+                                    },
+                                    spacing: spacing.clone(),
                                 },
                                 move |first_item| fetch(request.clone(), first_item),
                             );
@@ -283,62 +302,99 @@ impl<T> Drop for PageTask<T> {
     }
 }
 
-/// Fetches the pages starting at `first_items` in spawned tasks, at most `ahead` of them fetched
-/// or waiting to be read at any time, and yields them in order. The tasks run whether or not the
-/// stream is polled, so a slow consumer does not make prefetched pages time out. After an error
-/// the stream ends at once and the tasks still running are aborted.
-fn prefetch<I, A, F, Fut, T>(
+/// How fast [`prefetch`] goes, asked again at every top-up: at most `ahead()` pages fetched or
+/// waiting, and, when `spacing()` says so, starts at least that far apart.
+struct Pace<A, S> {
+    ahead: A,
+    spacing: S,
+}
+
+/// What [`prefetch`] carries from one page to the next.
+struct Prefetch<I, F, T, A, S> {
+    first_items: I,
+    queue: std::collections::VecDeque<PageTask<T>>,
+    fetch: F,
+    pace: Pace<A, S>,
+    /// When the next page may start, if pages are being spaced.
+    next_start: Option<tokio::time::Instant>,
+    ended: bool,
+}
+
+/// Fetches the pages starting at `first_items` in spawned tasks, as fast as `pace` allows, and
+/// yields them in order. The tasks run whether or not the stream is polled, so a slow consumer
+/// does not make prefetched pages time out. After an error the stream ends at once and the
+/// tasks still running are aborted.
+fn prefetch<I, A, S, F, Fut, T>(
     operation: &'static str,
     first_items: I,
-    ahead: A,
+    pace: Pace<A, S>,
     fetch: F,
 ) -> BoxStream<'static, Result<Page<T>, Error>>
 where
     I: Iterator<Item = u64> + Send + 'static,
     A: Fn() -> usize + Send + 'static,
+    S: Fn() -> Option<std::time::Duration> + Send + 'static,
     F: Fn(u64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     T: Send + 'static,
 {
-    use std::collections::VecDeque;
     use tracing::Instrument;
 
-    let queue: VecDeque<PageTask<T>> = VecDeque::new();
-    stream::unfold(
-        (first_items, queue, fetch, ahead, false),
-        move |(mut first_items, mut queue, fetch, ahead, ended)| async move {
-            if ended {
-                return None;
-            }
-            while queue.len() < ahead().max(1) {
-                let Some(first_item) = first_items.next() else {
-                    break;
-                };
-                let handle = match tokio::runtime::Handle::try_current() {
-                    Ok(runtime) => runtime.spawn(fetch(first_item).in_current_span()),
-                    Err(error) => {
-                        let failed = Err(fetch_failed(
-                            operation,
-                            format!("no Tokio runtime: {error}"),
-                        ));
-                        return Some((failed, (first_items, VecDeque::new(), fetch, ahead, true)));
-                    }
-                };
-                queue.push_back(PageTask(handle));
-            }
-            let mut next = queue.pop_front()?;
-            let result = match (&mut next.0).await {
-                Ok(result) => result,
-                Err(error) => Err(fetch_failed(operation, error.to_string())),
+    let state = Prefetch {
+        first_items,
+        queue: std::collections::VecDeque::new(),
+        fetch,
+        pace,
+        next_start: None,
+        ended: false,
+    };
+    stream::unfold(state, move |mut state| async move {
+        if state.ended {
+            return None;
+        }
+        while state.queue.len() < (state.pace.ahead)().max(1) {
+            let Some(first_item) = state.first_items.next() else {
+                break;
             };
-            let ended = result.is_err();
-            if ended {
-                // Aborts every page still in flight.
-                queue.clear();
-            }
-            Some((result, (first_items, queue, fetch, ahead, ended)))
-        },
-    )
+            let start_at = (state.pace.spacing)().map(|gap| {
+                let now = tokio::time::Instant::now();
+                let at = state.next_start.map_or(now, |next| next.max(now));
+                state.next_start = Some(at + gap);
+                at
+            });
+            let page = (state.fetch)(first_item);
+            let paced = async move {
+                if let Some(at) = start_at {
+                    tokio::time::sleep_until(at).await;
+                }
+                page.await
+            };
+            let handle = match tokio::runtime::Handle::try_current() {
+                Ok(runtime) => runtime.spawn(paced.in_current_span()),
+                Err(error) => {
+                    let failed = Err(fetch_failed(
+                        operation,
+                        format!("no Tokio runtime: {error}"),
+                    ));
+                    state.queue.clear();
+                    state.ended = true;
+                    return Some((failed, state));
+                }
+            };
+            state.queue.push_back(PageTask(handle));
+        }
+        let mut next = state.queue.pop_front()?;
+        let result = match (&mut next.0).await {
+            Ok(result) => result,
+            Err(error) => Err(fetch_failed(operation, error.to_string())),
+        };
+        if result.is_err() {
+            // Aborts every page still in flight.
+            state.queue.clear();
+            state.ended = true;
+        }
+        Some((result, state))
+    })
     .boxed()
 }
 
