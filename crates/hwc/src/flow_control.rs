@@ -186,7 +186,8 @@ impl FlowControl {
     /// shorter window would count the gateway's burst allowance (its bucket starts full) as rate.
     fn success_rate(state: &mut State, now: Instant) -> Option<f64> {
         let since = state.first_success?;
-        (now.duration_since(since) >= Duration::from_secs(1)).then(|| state.successes.len() as f64)
+        (now.duration_since(since) >= Duration::from_secs(1))
+            .then_some(state.successes.len() as f64)
     }
 
     /// The rate in force, if flow control has engaged.
