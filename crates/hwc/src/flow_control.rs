@@ -124,7 +124,7 @@ impl FlowControl {
         }
         // What the gateway let through in the last second is the best estimate of its limit: a
         // throttle now and then that is not flow control (a busy backend) hardly lowers it.
-        let let_through = Self::success_rate(&mut state, now);
+        let let_through = Self::success_rate(&state, now);
         let next = match (state.rate, let_through) {
             (None, None) => EXPECTED_RATE * ENGAGE,
             (None, Some(through)) => through * ENGAGE,
@@ -161,7 +161,7 @@ impl FlowControl {
             Some(mean) => mean * 0.8 + seconds * 0.2,
             None => seconds,
         });
-        if let Some(through) = Self::success_rate(&mut state, now) {
+        if let Some(through) = Self::success_rate(&state, now) {
             state.best = Some(state.best.map_or(through, |best| best.max(through)));
         }
         // Raised by the time since the last raise, at most a tenth of a second's worth, so that
@@ -184,7 +184,7 @@ impl FlowControl {
 
     /// Successes a second over the last second, once the first success is a second old: a
     /// shorter window would count the gateway's burst allowance (its bucket starts full) as rate.
-    fn success_rate(state: &mut State, now: Instant) -> Option<f64> {
+    fn success_rate(state: &State, now: Instant) -> Option<f64> {
         let since = state.first_success?;
         (now.duration_since(since) >= Duration::from_secs(1))
             .then_some(state.successes.len() as f64)
