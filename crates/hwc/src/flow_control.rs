@@ -195,10 +195,10 @@ impl FlowControl {
         self.state.lock().ok().and_then(|state| state.rate)
     }
 
-    /// Pages to keep in flight (Little's law: rate x latency), never fewer than `floor` nor more
-    /// than [`MAX_PAGES_IN_FLIGHT`]. Before the gateway has throttled, for a little under its
-    /// documented rate (with [`FlowControl::page_spacing`] keeping the rate); once flow control
-    /// has engaged, one more than its rate needs, so that the limiter sets the pace.
+    /// Pages to keep in flight (Little's law: rate x latency, twice), never fewer than `floor`
+    /// nor more than [`MAX_PAGES_IN_FLIGHT`]. Before the gateway has throttled, for a little
+    /// under its documented rate, with [`FlowControl::page_spacing`] keeping the rate; once flow
+    /// control has engaged, for its rate, with the limiter keeping it.
     pub(crate) fn pages_in_flight(&self, floor: usize) -> usize {
         self.pace(floor).0
     }
@@ -216,17 +216,20 @@ impl FlowControl {
             return (floor, None);
         };
         let floor = floor.max(1);
+        // Pages come back out of order but are read in order, so a slow one holds back the
+        // pages behind it: twice what Little's law says keeps the rate through that, while the
+        // spacing or the limiter, not the count, keeps it under the limit.
         let (wanted, spacing) = match (state.latency, state.rate.filter(|_| self.enabled)) {
             (None, _) => (0.0, None),
             (Some(latency), None) => {
                 let rate = EXPECTED_RATE * PACE;
-                let wanted = (rate * latency).ceil();
+                let needed = (rate * latency).ceil();
                 // A float to usize conversion saturates, so this cannot overflow.
-                let spacing =
-                    (wanted as usize > floor).then(|| Duration::from_secs_f64(1.0 / rate));
-                (wanted, spacing)
+                let paced = needed as usize > floor;
+                let spacing = paced.then(|| Duration::from_secs_f64(1.0 / rate));
+                (if paced { 2.0 * needed } else { needed }, spacing)
             }
-            (Some(latency), Some(rate)) => ((rate * latency).ceil() + 1.0, None),
+            (Some(latency), Some(rate)) => (2.0 * (rate * latency).ceil(), None),
         };
         (
             (wanted as usize).clamp(floor, MAX_PAGES_IN_FLIGHT.max(floor)),
@@ -331,16 +334,32 @@ mod tests {
     fn pages_in_flight_follow_rate_times_latency() {
         let flow = FlowControl::new(true);
         assert_eq!(flow.pages_in_flight(4), 4, "nothing known: the floor");
+        assert_eq!(flow.page_spacing(4), None);
         flow.succeeded(Duration::from_millis(45));
-        assert_eq!(flow.pages_in_flight(4), 9, "under 200/s x 45 ms");
-        flow.state.lock().unwrap().latency = Some(0.040);
-        assert_eq!(flow.pages_in_flight(4), 8, "200/s x 40 ms");
-        flow.state.lock().unwrap().rate = Some(100.0);
         assert_eq!(
             flow.pages_in_flight(4),
-            5,
-            "engaged: one more than 100/s x 40 ms"
+            18,
+            "194/s x 45 ms rounded up, twice for pages read in order"
         );
+        let spacing = flow.page_spacing(4).unwrap().as_secs_f64();
+        assert!(
+            (spacing - 1.0 / (EXPECTED_RATE * PACE)).abs() < 1e-6,
+            "paced at 194/s: {spacing}"
+        );
+        flow.state.lock().unwrap().latency = Some(0.010);
+        assert_eq!(flow.pages_in_flight(4), 4, "the floor");
+        assert_eq!(
+            flow.page_spacing(4),
+            None,
+            "the floor, not the round trip: unpaced"
+        );
+        {
+            let mut state = flow.state.lock().unwrap();
+            state.latency = Some(0.040);
+            state.rate = Some(100.0);
+        }
+        assert_eq!(flow.pages_in_flight(4), 8, "engaged: twice 100/s x 40 ms");
+        assert_eq!(flow.page_spacing(4), None, "engaged: the limiter paces");
         flow.state.lock().unwrap().latency = Some(10.0);
         assert_eq!(flow.pages_in_flight(4), MAX_PAGES_IN_FLIGHT);
         let off = FlowControl::new(false);
