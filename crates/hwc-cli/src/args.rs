@@ -42,7 +42,8 @@ pub struct Global {
     /// Retries after a failed attempt (0: none).
     #[arg(long, global = true, value_name = "N")]
     pub retries: Option<u32>,
-    /// Pages fetched at once with --all.
+    /// Pages fetched at once with --all [default: as the API's rate times its round trip
+    /// needs, 4 to 32, paced under the gateway's flow control].
     #[arg(long, global = true, value_name = "N")]
     pub concurrency: Option<usize>,
     /// More logs on stderr (-v: info, -vv: debug).
