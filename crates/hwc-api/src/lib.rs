@@ -38,6 +38,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub mod descriptor;
+pub mod validate;
 
 #[allow(missing_docs, unused_comparisons, clippy::all, clippy::unwrap_used, clippy::expect_used)]
 #[rustfmt::skip]

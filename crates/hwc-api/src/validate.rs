@@ -1,12 +1,26 @@
 //! Checking parameters against the spec before anything is sent.
 //!
 //! The constraints come from the generated descriptors (`hwc_api::<service>::spec`), so they are
-//! the spec's own; nothing here repeats a limit. The simulator checks incoming requests with the
-//! same functions.
+//! the spec's own; nothing here repeats a limit. It lives beside the descriptors so that the
+//! client (before sending) and the simulator (on receiving) check with the same functions
+//! without depending on each other.
 
-use hwc_api::descriptor::{Location, Operation, Parameter, ParameterSchema};
+use crate::descriptor::{Location, Operation, Parameter, ParameterSchema};
 
-use crate::error::Error;
+/// A parameter value the spec does not allow: its name, the value, and what is allowed.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {parameter} {value:?}: {allowed}")]
+pub struct InvalidParameter {
+    /// The parameter's name on the wire, such as `limit`.
+    pub parameter: String,
+    /// The value given, as it would have been sent.
+    pub value: String,
+    /// What the spec allows, such as `an integer from 10 to 200`.
+    pub allowed: String,
+}
+
+/// What the checks return.
+type Error = InvalidParameter;
 
 /// Checks the `(name, value)` pairs of one call, values as they go on the wire: each name is a
 /// parameter of `operation` given once, each value keeps its constraints, and every required
@@ -211,7 +225,7 @@ fn plural(count: u64) -> &'static str {
 }
 
 fn invalid(parameter: &str, value: &str, allowed: String) -> Error {
-    Error::InvalidInput {
+    InvalidParameter {
         parameter: parameter.to_owned(),
         value: value.to_owned(),
         allowed,
@@ -221,8 +235,8 @@ fn invalid(parameter: &str, value: &str, allowed: String) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use hwc_api::codearts_check::spec::CHECK_RECORD;
-    use hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS as HSS;
+    use crate::codearts_check::spec::CHECK_RECORD;
+    use crate::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS as HSS;
 
     fn message(result: Result<(), Error>) -> String {
         result.err().map(|e| e.to_string()).unwrap_or_default()

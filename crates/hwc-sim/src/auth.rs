@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
-use hwc::signing::{self, Authorization};
+use hwc_signing::{self as signing, Authorization, Received};
 use jiff::{SignedDuration, Timestamp};
 
 use crate::gateway_error::GatewayError;
@@ -191,21 +191,15 @@ fn verify(
             )));
         }
     }
-    let pairs = hwc::canonical::parse_query(parts.uri.query().unwrap_or_default());
-    let canonical_request = signing::canonical_request(
-        parts.method.as_str(),
-        parts.uri.path(),
-        &hwc::canonical::canonical_query(&pairs),
-        &headers,
-        signed,
-        &signing::payload_hash(body),
-    );
-    let expected = signing::signature(
-        key.sk.as_bytes(),
-        &signing::string_to_sign(&date_text, &canonical_request),
-    )
-    .map_err(|_| GatewayError::unauthorized("verify aksk signature fail"))?;
-    if constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes()) {
+    let received = Received {
+        method: parts.method.as_str(),
+        raw_path: parts.uri.path(),
+        raw_query: parts.uri.query().unwrap_or_default(),
+        signed_headers: &headers,
+        sdk_date: &date_text,
+        body,
+    };
+    if signing::verify(key.sk.as_bytes(), &received, authorization) {
         Ok(())
     } else {
         Err(GatewayError::unauthorized("verify aksk signature fail"))
@@ -229,11 +223,6 @@ fn header_text(headers: &HeaderMap, name: &str) -> Option<String> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned)
-}
-
-/// Compares without stopping at the first difference, so timing tells nothing.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
@@ -262,7 +251,7 @@ mod tests {
             .headers_mut()
             .append("x-extra", "AAA.88\t".parse().unwrap());
         request.headers_mut().append("x-extra", "".parse().unwrap());
-        let signer = hwc::Signer::new("AK", hwc::SecretString::from("SK")).unwrap();
+        let signer = hwc_signing::Signer::new("AK", secrecy::SecretString::from("SK")).unwrap();
         signer.sign(&mut request, now).unwrap();
         let mut builder = axum::http::Request::builder()
             .method(request.method().as_str())

@@ -231,7 +231,7 @@ async fn serve(
         return error.into_response_with(&id);
     }
 
-    let query = hwc::canonical::parse_query(parts.uri.query().unwrap_or_default());
+    let query = hwc_signing::canonical::parse_query(parts.uri.query().unwrap_or_default());
     let result = match api {
         Api::Hss => hss_page(
             &shared.data.hss,
@@ -282,7 +282,7 @@ async fn answer_before_service(
         Fault::ClockSkew => {
             let sent = parts
                 .headers
-                .get(hwc::signing::SDK_DATE)
+                .get(hwc_signing::SDK_DATE)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or_default()
                 .to_owned();
@@ -402,7 +402,7 @@ fn validated<'a>(
                 .map(|(name, value)| (name.as_ref(), value.as_ref())),
         )
         .collect();
-    hwc::validate::check_received(operation, &pairs)
+    hwc_api::validate::check_received(operation, &pairs)
         .map_err(|error| GatewayError::bad_request(error.to_string()))?;
     Ok(pairs.into_iter().collect())
 }

@@ -7,9 +7,10 @@ mod support;
 
 use std::time::Duration;
 
-use hwc::{SecretString, Signer};
+use hwc_signing::Signer;
 use hwc_sim::{Lockout, Simulator};
 use jiff::SignedDuration;
+use secrecy::SecretString;
 use support::{Auth, DEMO_CHECK_PATH, HSS_PATH, demo_signer, get, token};
 
 const QUERY: &str = "?vul_id=CVE-2021-44228&image_type=registry";
@@ -154,7 +155,7 @@ async fn signatures_older_than_15_minutes_are_refused_with_both_times() {
         "{message}"
     );
     let server_time = message.rsplit("server time:").next().unwrap();
-    let server_time = hwc::signing::parse_sdk_date(server_time).unwrap();
+    let server_time = hwc_signing::parse_sdk_date(server_time).unwrap();
     let skew = server_time.duration_since(jiff::Timestamp::now());
     assert!(
         (skew - SignedDuration::from_mins(20)).abs() < SignedDuration::from_secs(5),

@@ -49,7 +49,7 @@ fn violations(schema: &ParameterSchema) -> Vec<(String, &'static str)> {
         }
         ParameterSchema::Integer { .. } => {
             // Documented bounds, or the bounds of the integer format (int32) where none are.
-            let (min, max) = hwc::validate::integer_bounds(schema);
+            let (min, max) = hwc_api::validate::integer_bounds(schema);
             out.push((format!("{}", i128::from(min) - 1), "below the minimum"));
             out.push((format!("{}", i128::from(max) + 1), "above the maximum"));
             out.push(("ten".to_owned(), "not an integer"));
@@ -72,7 +72,7 @@ fn request(operation: &Operation, overrides: &[(&str, Option<&str>)]) -> String 
         let Some(value) = value_of(parameter.name) else {
             continue;
         };
-        let encoded = hwc::canonical::encode(&value).into_owned();
+        let encoded = hwc_signing::canonical::encode(&value).into_owned();
         match parameter.location {
             Location::Path => path = path.replace(&format!("{{{}}}", parameter.name), &encoded),
             Location::Query

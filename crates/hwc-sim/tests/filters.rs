@@ -36,7 +36,7 @@ async fn all_items(base: &str, query: &str) -> (u64, Vec<Value>) {
 }
 
 fn encode(value: &str) -> String {
-    hwc::canonical::encode(value).into_owned()
+    hwc_signing::canonical::encode(value).into_owned()
 }
 
 #[tokio::test]

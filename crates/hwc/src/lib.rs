@@ -45,7 +45,7 @@
 #![forbid(unsafe_code)]
 
 mod call;
-pub mod canonical;
+pub use hwc_signing::canonical;
 mod client;
 pub mod codearts_check;
 mod config_error;

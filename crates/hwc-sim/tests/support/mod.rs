@@ -1,7 +1,8 @@
 //! Talking to a simulator over HTTP, as a client would.
 #![allow(dead_code)]
 
-use hwc::{SecretString, Signer};
+use hwc_signing::Signer;
+use secrecy::SecretString;
 use serde_json::Value;
 
 pub const HSS_PATH: &str =

@@ -1,0 +1,25 @@
+//! Huawei Cloud's AK/SK request signature, `SDK-HMAC-SHA256`, on its own, as `aws-sigv4` is
+//! beside the AWS SDK: the canonical forms ([`canonical`]), the steps of the algorithm, the
+//! `Authorization` header, and verification of what a server receives. The `hwc` client signs
+//! with it and the `hwc-sim` gateway verifies with it; the official Python signer stays the
+//! independent oracle (signing vectors made by it, interop tests against it).
+//!
+//! With the `reqwest` feature, [`Signer`] signs a `reqwest::Request` in place.
+
+#![forbid(unsafe_code)]
+
+mod algorithm;
+pub mod canonical;
+mod error;
+#[cfg(feature = "reqwest")]
+mod signer;
+mod verify;
+
+pub use algorithm::{
+    ALGORITHM, Authorization, SDK_DATE, SECURITY_TOKEN, canonical_request, format_sdk_date,
+    parse_sdk_date, payload_hash, signature, signed_header_names, string_to_sign,
+};
+pub use error::SigningError;
+#[cfg(feature = "reqwest")]
+pub use signer::{Signer, check_signable, host_header};
+pub use verify::{Received, verify};

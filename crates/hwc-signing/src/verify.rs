@@ -1,0 +1,55 @@
+//! Checking a received signature, as the gateway does: the same canonical request rebuilt from
+//! what arrived, the expected signature compared in constant time.
+
+use crate::algorithm::{Authorization, canonical_request, payload_hash, signature, string_to_sign};
+use crate::canonical;
+
+/// What arrived, as the gateway sees it.
+#[derive(Clone, Copy, Debug)]
+pub struct Received<'a, N, V> {
+    /// The method, such as `GET`.
+    pub method: &'a str,
+    /// The path as on the wire (percent-encoded).
+    pub raw_path: &'a str,
+    /// The query string as on the wire, without `?`.
+    pub raw_query: &'a str,
+    /// Every value of every signed header, repeated names as repeated pairs (they are trimmed
+    /// and joined exactly as the signer does).
+    pub signed_headers: &'a [(N, V)],
+    /// The `X-Sdk-Date` value.
+    pub sdk_date: &'a str,
+    /// The body (empty for a GET).
+    pub body: &'a [u8],
+}
+
+/// Whether `authorization` is the signature of `received` with `secret_key`. The comparison
+/// does not stop at the first difference, so its timing tells nothing.
+pub fn verify<N, V>(
+    secret_key: &[u8],
+    received: &Received<'_, N, V>,
+    authorization: &Authorization,
+) -> bool
+where
+    N: AsRef<str>,
+    V: AsRef<str>,
+{
+    let pairs = canonical::parse_query(received.raw_query);
+    let canonical_request = canonical_request(
+        received.method,
+        received.raw_path,
+        &canonical::canonical_query(&pairs),
+        received.signed_headers,
+        &authorization.signed_headers,
+        &payload_hash(received.body),
+    );
+    signature(
+        secret_key,
+        &string_to_sign(received.sdk_date, &canonical_request),
+    )
+    .is_ok_and(|expected| constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes()))
+}
+
+/// Compares without stopping at the first difference.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
