@@ -4,8 +4,9 @@
 use crate::algorithm::{Authorization, canonical_request, payload_hash, signature, string_to_sign};
 use crate::canonical;
 
-/// What arrived, as the gateway sees it.
-#[derive(Clone, Copy, Debug)]
+/// What arrived, as the gateway sees it. `Debug` shows header names only: a signed header may
+/// be `X-Security-Token`.
+#[derive(Clone, Copy)]
 pub struct Received<'a, N, V> {
     /// The method, such as `GET`.
     pub method: &'a str,
@@ -20,6 +21,24 @@ pub struct Received<'a, N, V> {
     pub sdk_date: &'a str,
     /// The body (empty for a GET).
     pub body: &'a [u8],
+}
+
+impl<N: AsRef<str>, V> std::fmt::Debug for Received<'_, N, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let names: Vec<&str> = self
+            .signed_headers
+            .iter()
+            .map(|(n, _)| n.as_ref())
+            .collect();
+        f.debug_struct("Received")
+            .field("method", &self.method)
+            .field("raw_path", &self.raw_path)
+            .field("raw_query", &self.raw_query)
+            .field("signed_headers", &names)
+            .field("sdk_date", &self.sdk_date)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 /// Whether `authorization` is the signature of `received` with `secret_key`. The comparison

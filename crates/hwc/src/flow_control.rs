@@ -124,7 +124,7 @@ impl FlowControl {
         }
         // What the gateway let through in the last second is the best estimate of its limit: a
         // throttle now and then that is not flow control (a busy backend) hardly lowers it.
-        let let_through = Self::success_rate(&state, now);
+        let let_through = Self::success_rate(&mut state, now);
         let next = match (state.rate, let_through) {
             (None, None) => EXPECTED_RATE * ENGAGE,
             (None, Some(through)) => through * ENGAGE,
@@ -147,8 +147,42 @@ impl FlowControl {
             return;
         };
         let now = Instant::now();
+        Self::forget_old_successes(&mut state, now);
+        if state.successes.is_empty() {
+            // A new run of activity: what got through is measured from here.
+            state.first_success = Some(now);
+        }
         state.successes.push_back(now);
-        state.first_success.get_or_insert(now);
+        let seconds = latency.as_secs_f64();
+        state.latency = Some(match state.latency {
+            Some(mean) => mean * 0.8 + seconds * 0.2,
+            None => seconds,
+        });
+        if let Some(through) = Self::success_rate(&mut state, now) {
+            state.best = Some(state.best.map_or(through, |best| best.max(through)));
+        }
+        let best = state.best;
+        let raised = state.raised;
+        state.raised = now;
+        if let Some(rate) = &mut state.rate {
+            // Raised by the time since the last raise, at most a tenth of a second's worth (or
+            // two requests' worth at low rates), so that a success after a pause does not jump it.
+            let most = Duration::from_secs_f64((2.0 / *rate).clamp(0.1, 10.0));
+            let elapsed = now.duration_since(raised).min(most);
+            let reference = best.unwrap_or(EXPECTED_RATE);
+            let share = if *rate < reference * RECOVER_BELOW {
+                RECOVER
+            } else {
+                PROBE
+            };
+            // Never above twice what has been seen to get through: a client that sends less than
+            // it may is never throttled, and its rate would otherwise grow without end.
+            *rate = (*rate + reference * share * elapsed.as_secs_f64()).min(2.0 * reference);
+        }
+    }
+
+    /// Drops successes more than a second old.
+    fn forget_old_successes(state: &mut State, now: Instant) {
         while state
             .successes
             .front()
@@ -156,37 +190,15 @@ impl FlowControl {
         {
             state.successes.pop_front();
         }
-        let seconds = latency.as_secs_f64();
-        state.latency = Some(match state.latency {
-            Some(mean) => mean * 0.8 + seconds * 0.2,
-            None => seconds,
-        });
-        if let Some(through) = Self::success_rate(&state, now) {
-            state.best = Some(state.best.map_or(through, |best| best.max(through)));
-        }
-        // Raised by the time since the last raise, at most a tenth of a second's worth, so that
-        // sparse successes after a pause do not jump it.
-        let elapsed = now
-            .duration_since(state.raised)
-            .min(Duration::from_millis(100));
-        state.raised = now;
-        let best = state.best;
-        if let Some(rate) = &mut state.rate {
-            let reference = best.unwrap_or(*rate).max(*rate);
-            let share = if *rate < reference * RECOVER_BELOW {
-                RECOVER
-            } else {
-                PROBE
-            };
-            *rate += reference * share * elapsed.as_secs_f64();
-        }
     }
 
-    /// Successes a second over the last second, once the first success is a second old: a
-    /// shorter window would count the gateway's burst allowance (its bucket starts full) as rate.
-    fn success_rate(state: &State, now: Instant) -> Option<f64> {
+    /// Successes a second over the last second, once the current run of activity is a second
+    /// old: a shorter window would count the gateway's burst allowance (its bucket starts full)
+    /// as rate.
+    fn success_rate(state: &mut State, now: Instant) -> Option<f64> {
+        Self::forget_old_successes(state, now);
         let since = state.first_success?;
-        (now.duration_since(since) >= Duration::from_secs(1))
+        (!state.successes.is_empty() && now.duration_since(since) >= Duration::from_secs(1))
             .then_some(state.successes.len() as f64)
     }
 
@@ -206,16 +218,22 @@ impl FlowControl {
     /// The least time between starting two pages: before the gateway has throttled and when the
     /// round trip, not `floor`, sets the pages in flight, one page per 1/rate, so that a pager
     /// stays a little under the documented rate however its pages in flight round up. Nothing
-    /// otherwise (the limiter paces, or the floor is the user's concurrency).
+    /// otherwise: once engaged the limiter paces, and when the floor governs (a round trip under
+    /// about 20 ms, loopback) the pager is not slowed before the gateway says so, like
+    /// aws-sdk's adaptive mode; a throttle then engages the limiter.
     pub(crate) fn page_spacing(&self, floor: usize) -> Option<Duration> {
         self.pace(floor).1
     }
 
     fn pace(&self, floor: usize) -> (usize, Option<Duration>) {
+        let floor = floor.max(1);
+        // Switched off: a fixed number of pages, as before flow control existed.
+        if !self.enabled {
+            return (floor, None);
+        }
         let Ok(state) = self.state.lock() else {
             return (floor, None);
         };
-        let floor = floor.max(1);
         // Pages come back out of order but are read in order, so a slow one holds back the
         // pages behind it: twice what Little's law says keeps the rate through that, while the
         // spacing or the limiter, not the count, keeps it under the limit.
@@ -325,8 +343,12 @@ mod tests {
         assert!((raise_after(20.0) - 2.0).abs() < 0.1, "recovering");
         assert!((raise_after(190.0) - 0.2).abs() < 0.01, "probing");
         assert!(
-            (raise_after(300.0) - 0.3).abs() < 0.01,
-            "above: probing from itself"
+            (raise_after(300.0) - 0.2).abs() < 0.01,
+            "above: probing by 1% of what got through"
+        );
+        assert!(
+            raise_after(399.9) <= 0.1 + 1e-9,
+            "never above twice what got through"
         );
     }
 
@@ -365,5 +387,8 @@ mod tests {
         let off = FlowControl::new(false);
         off.throttled(Instant::now());
         assert_eq!(off.rate(), None, "switched off: never engages");
+        off.succeeded(Duration::from_millis(45));
+        assert_eq!(off.pages_in_flight(4), 4, "switched off: the fixed number");
+        assert_eq!(off.page_spacing(4), None, "switched off: unpaced");
     }
 }
