@@ -5,7 +5,7 @@
 //! it. Only what those can express is accepted; anything else is an error naming the place.
 
 use anyhow::{Context, Result, bail};
-use heck::ToShoutySnakeCase;
+use heck::{ToKebabCase, ToShoutySnakeCase};
 use openapiv3::{
     IntegerType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
     SchemaKind, StringType, Type,
@@ -14,10 +14,15 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
+use crate::facade_names::{OperationNames, ServiceNames};
+
 const SDK_SERVICE_EXTENSION: &str = "x-hwc-sdk-service";
 const SDK_SERVICE_LEGACY_EXTENSION: &str = "x-hwc-sdk-service-legacy";
 const PAGING_EXTENSION: &str = "x-hwc-paging";
 const TIME_FORMAT_EXTENSION: &str = "x-hwc-time-format";
+const HELP_EXTENSION: &str = "x-hwc-help";
+const CLI_FLAG_EXTENSION: &str = "x-hwc-cli-flag";
+const FROM_CLIENT_EXTENSION: &str = "x-hwc-from-client";
 
 /// The `pub mod spec { .. }` item for one spec.
 pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
@@ -40,6 +45,8 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
     };
     let version = &document.info.version;
     let endpoints = endpoints(document)?;
+    let service_names = ServiceNames::of(document)?;
+    let (service_cli, service_doc) = (&service_names.cli, &service_names.doc);
 
     let mut operation_items = Vec::new();
     let mut operation_idents = Vec::new();
@@ -61,7 +68,8 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
         /// What `spec/` says about this service, as data: endpoints, parameters, constraints
         /// and paging. Validation and paging read it from here.
         pub mod spec {
-            use crate::descriptor::{Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema, Service};
+            #[allow(unused_imports)]
+            use crate::descriptor::{ClientValue, Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema, Service};
 
             /// The service, its regional endpoints and its operations.
             pub const SERVICE: Service = Service {
@@ -71,6 +79,8 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
                 version: #version,
                 endpoints: &[#(Endpoint { region: #regions, url: #urls }),*],
                 operations: &[#(&#operation_idents),*],
+                cli: #service_cli,
+                doc: #service_doc,
             };
 
             #(#operation_items)*
@@ -123,6 +133,29 @@ fn operation_tokens(
         };
         let name = &data.name;
         let required = data.required;
+        let help = match data.extensions.get(HELP_EXTENSION) {
+            Some(Value::String(help)) => help.trim().to_owned(),
+            Some(other) => bail!("parameter {name}: {HELP_EXTENSION} {other} is not text"),
+            None => first_sentence(data.description.as_deref().unwrap_or(name)),
+        };
+        let cli_flag = match data.extensions.get(CLI_FLAG_EXTENSION) {
+            Some(Value::String(flag)) if is_flag_name(flag) => flag.clone(),
+            Some(other) => bail!(
+                "parameter {name}: {CLI_FLAG_EXTENSION} {other} is not a flag name (lower-case words joined by `-`)"
+            ),
+            None => name.to_kebab_case(),
+        };
+        let from_client = match data.extensions.get(FROM_CLIENT_EXTENSION) {
+            None => quote!(None),
+            Some(Value::String(value)) if value == "iam-project" => {
+                quote!(Some(ClientValue::IamProject))
+            }
+            Some(other) => {
+                bail!(
+                    "parameter {name}: {FROM_CLIENT_EXTENSION} {other}: the one known value is `iam-project`"
+                )
+            }
+        };
         let ParameterSchemaOrContent::Schema(schema) = &data.format else {
             bail!("parameter {name}: `content` parameters are not supported");
         };
@@ -130,7 +163,10 @@ fn operation_tokens(
             resolve_schema(document, schema).with_context(|| format!("parameter {name}"))?;
         let schema = parameter_schema(schema).with_context(|| format!("parameter {name}"))?;
         parameters.push(quote! {
-            Parameter { name: #name, location: #location, required: #required, schema: #schema }
+            Parameter {
+                name: #name, location: #location, required: #required, schema: #schema,
+                help: #help, cli_flag: #cli_flag, from_client: #from_client
+            }
         });
         names.push(name.clone());
     }
@@ -139,6 +175,14 @@ fn operation_tokens(
         Some(paging) => paging_tokens(document, operation, paging, &names)
             .with_context(|| PAGING_EXTENSION.to_owned())?,
     };
+    let names = OperationNames::of(operation)?;
+    let doc = names
+        .doc
+        .clone()
+        .unwrap_or_else(|| operation.summary.clone().unwrap_or_else(|| id.to_owned()));
+    let doc = doc.trim();
+    let cli = &names.cli;
+    let example = option(ok_example(operation)?);
     Ok(quote! {
         Operation {
             id: #id,
@@ -146,11 +190,51 @@ fn operation_tokens(
             path: #path,
             parameters: &[#(#parameters),*],
             paging: #paging,
+            doc: #doc,
+            cli: #cli,
+            example: #example,
         }
     })
 }
 
-fn resolve_parameter<'a>(
+/// The first sentence of a description, after a leading `Definition:` (the HSS pages' style).
+fn first_sentence(description: &str) -> String {
+    let text = description.trim();
+    let text = text.strip_prefix("Definition:").unwrap_or(text).trim();
+    let end = text.find(". ").map_or(text.len(), |at| at + 1);
+    text[..end].split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn is_flag_name(flag: &str) -> bool {
+    !flag.is_empty()
+        && !flag.starts_with('-')
+        && flag
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// The example of the 200 answer, as compact JSON, when the spec gives one.
+fn ok_example(operation: &Operation) -> Result<Option<String>> {
+    let Some(ReferenceOr::Item(ok)) = operation
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+    else {
+        return Ok(None);
+    };
+    let Some(example) = ok
+        .content
+        .get("application/json")
+        .and_then(|media| media.example.as_ref())
+    else {
+        return Ok(None);
+    };
+    Ok(Some(
+        serde_json::to_string(example).context("the 200 example")?,
+    ))
+}
+
+pub fn resolve_parameter<'a>(
     document: &'a OpenAPI,
     parameter: &'a ReferenceOr<Parameter>,
 ) -> Result<&'a Parameter> {
@@ -170,24 +254,27 @@ fn resolve_parameter<'a>(
     }
 }
 
-fn resolve_schema<'a>(
+pub fn resolve_schema<'a>(
     document: &'a OpenAPI,
     schema: &'a ReferenceOr<Schema>,
 ) -> Result<&'a Schema> {
     match schema {
         ReferenceOr::Item(item) => Ok(item),
-        ReferenceOr::Reference { reference } => {
-            let name = reference
-                .strip_prefix("#/components/schemas/")
-                .with_context(|| format!("unsupported $ref {reference}"))?;
-            let found = document
-                .components
-                .as_ref()
-                .and_then(|c| c.schemas.get(name))
-                .with_context(|| format!("$ref {reference} names nothing"))?;
-            resolve_schema(document, found)
-        }
+        ReferenceOr::Reference { reference } => schema_by_reference(document, reference),
     }
+}
+
+/// The schema a `#/components/schemas/..` reference names, references followed.
+pub fn schema_by_reference<'a>(document: &'a OpenAPI, reference: &str) -> Result<&'a Schema> {
+    let name = reference
+        .strip_prefix("#/components/schemas/")
+        .with_context(|| format!("unsupported $ref {reference}"))?;
+    let found = document
+        .components
+        .as_ref()
+        .and_then(|c| c.schemas.get(name))
+        .with_context(|| format!("$ref {reference} names nothing"))?;
+    resolve_schema(document, found)
 }
 
 fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
@@ -332,6 +419,8 @@ fn paging_tokens(
             bail!("`{name}` is not a field of the 200 response");
         }
     }
+    let item_fields = item_fields(document, &object.properties[&items])
+        .with_context(|| format!("the items of `{items}`"))?;
     Ok(quote! {
         Some(Paging {
             offset_parameter: #offset,
@@ -339,6 +428,27 @@ fn paging_tokens(
             limit_parameter: #limit,
             total_field: #total,
             items_field: #items,
+            item_fields: &[#(#item_fields),*],
         })
     })
+}
+
+/// The property names of the items of an array property, in spec order.
+fn item_fields(document: &OpenAPI, array: &ReferenceOr<Box<Schema>>) -> Result<Vec<String>> {
+    let array = match array {
+        ReferenceOr::Item(schema) => schema.as_ref(),
+        ReferenceOr::Reference { reference } => schema_by_reference(document, reference)?,
+    };
+    let SchemaKind::Type(Type::Array(array)) = &array.schema_kind else {
+        bail!("not an array");
+    };
+    let item = array.items.as_ref().context("an array without `items`")?;
+    let item = match item {
+        ReferenceOr::Item(schema) => schema.as_ref(),
+        ReferenceOr::Reference { reference } => schema_by_reference(document, reference)?,
+    };
+    let SchemaKind::Type(Type::Object(object)) = &item.schema_kind else {
+        bail!("the items are not objects");
+    };
+    Ok(object.properties.keys().cloned().collect())
 }

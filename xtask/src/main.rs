@@ -10,6 +10,8 @@ mod bench;
 mod bench_realistic;
 mod descriptor;
 mod extra_types;
+mod facade;
+mod facade_names;
 mod fuzz;
 mod gen_command;
 mod generate;

@@ -21,6 +21,11 @@ pub struct Service {
     pub endpoints: &'static [Endpoint],
     /// The operations of the service.
     pub operations: &'static [&'static Operation],
+    /// The command grouping the service's operations on the command line (`hss`), from
+    /// `x-hwc-facade.cli`.
+    pub cli: &'static str,
+    /// One line saying what the service is for people (`x-hwc-facade.doc`).
+    pub doc: &'static str,
 }
 
 /// One regional base URL.
@@ -45,6 +50,13 @@ pub struct Operation {
     pub parameters: &'static [Parameter],
     /// Offset paging, from the operation's `x-hwc-paging` extension.
     pub paging: Option<Paging>,
+    /// What the operation gives, for people (`x-hwc-facade.doc`, or the spec's `summary`).
+    pub doc: &'static str,
+    /// The operation's command on the command line (`vul-history`), from `x-hwc-facade.cli`.
+    pub cli: &'static str,
+    /// The spec's example of a successful answer, as compact JSON: what a simulator answers
+    /// until someone writes data for the operation.
+    pub example: Option<&'static str>,
 }
 
 impl Operation {
@@ -67,6 +79,21 @@ pub struct Parameter {
     pub required: bool,
     /// What values it accepts.
     pub schema: ParameterSchema,
+    /// What the parameter does, in one or two sentences for a setter's documentation and a
+    /// command-line flag's help (`x-hwc-help`, or the first sentence of the description).
+    pub help: &'static str,
+    /// The flag's name on the command line, without dashes (`x-hwc-cli-flag`, or the name in
+    /// kebab case).
+    pub cli_flag: &'static str,
+    /// Where the value comes from when callers do not give it (`x-hwc-from-client`).
+    pub from_client: Option<ClientValue>,
+}
+
+/// A parameter the client fills from its own configuration, so that callers never pass it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientValue {
+    /// The IAM project id the client was built with (`x-hwc-from-client: iam-project`).
+    IamProject,
 }
 
 /// Where a parameter's value goes in the request.
@@ -125,6 +152,8 @@ pub struct Paging {
     pub total_field: &'static str,
     /// Response field with the items of the page.
     pub items_field: &'static str,
+    /// The fields of one item, in spec order: the columns of a generic table.
+    pub item_fields: &'static [&'static str],
 }
 
 /// What an operation's offset parameter counts, from `x-hwc-paging.offset-unit`.

@@ -18,19 +18,15 @@
 //! ```
 
 use hwc_api::codearts_check::types as generated;
-use hwc_api::descriptor::{Operation, ParameterSchema};
 use jiff::Timestamp;
 use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
 use serde::Serialize;
 
-use crate::call::call;
-use crate::client::Client;
-use crate::error::Error;
-use crate::paginate::{Page, Paginator};
+pub use crate::generated::codearts_check::*;
 
 /// The operation as the spec describes it.
-pub const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
+pub const OPERATION: &hwc_api::descriptor::Operation = CHECK_RECORD;
 
 /// `check_time` and `check_end_time` carry no zone in every example the documentation gives.
 /// Such times are read as UTC+08:00 (China Standard Time), the zone of Huawei Cloud's consoles
@@ -38,41 +34,6 @@ pub const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
 /// read exactly.
 pub const ASSUMED_OFFSET_HOURS: i8 = 8;
 const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
-
-/// CodeArts Check calls of a [`Client`].
-#[derive(Clone, Debug)]
-pub struct CodeArtsCheck {
-    client: Client,
-}
-
-impl Client {
-    /// CodeArts Check calls.
-    pub fn codearts_check(&self) -> CodeArtsCheck {
-        CodeArtsCheck {
-            client: self.clone(),
-        }
-    }
-}
-
-impl CodeArtsCheck {
-    /// The scans of task `task_id` in CodeArts project `codearts_project_id` (the 32-character
-    /// CodeArts project id, not the IAM project), newest first.
-    pub fn check_records(
-        &self,
-        codearts_project_id: impl Into<String>,
-        task_id: impl Into<String>,
-    ) -> CheckRecords {
-        CheckRecords {
-            client: self.client.clone(),
-            project_id: codearts_project_id.into(),
-            task_id: task_id.into(),
-            start_time: None,
-            end_time: None,
-            offset: None,
-            limit: None,
-        }
-    }
-}
 
 /// A time as the API sends it, and the instant it means: exact for RFC 3339 with `Z` or an
 /// offset, under [`ASSUMED_OFFSET_HOURS`] for the zone-less `YYYY-MM-DD HH:MM:SS`.
@@ -148,127 +109,6 @@ impl From<generated::CheckRecordDataInfo> for CheckRecord {
     }
 }
 
-/// A `CheckRecord` call being built. Every parameter is checked against the spec before
-/// anything is sent.
-#[derive(Clone, Debug)]
-pub struct CheckRecords {
-    client: Client,
-    project_id: String,
-    task_id: String,
-    start_time: Option<String>,
-    end_time: Option<String>,
-    offset: Option<u64>,
-    limit: Option<u64>,
-}
-
-impl CheckRecords {
-    /// Only scans that started at or after this instant (sent in UTC, in the form the spec
-    /// gives: `2020-09-25T12:05:00Z`).
-    pub fn start_time(mut self, instant: Timestamp) -> Self {
-        self.start_time = Some(wire_time("start_time", instant));
-        self
-    }
-
-    /// Only scans that ended at or before this instant (sent like `start_time`).
-    pub fn end_time(mut self, instant: Timestamp) -> Self {
-        self.end_time = Some(wire_time("end_time", instant));
-        self
-    }
-
-    /// The page to ask for, sent as given. CodeArts Check documents `offset` as a page number
-    /// (0 to 999,999) without saying whether the first page is 0 or 1, and its 2024
-    /// documentation called it a record offset; [`into_paginator`](Self::into_paginator) finds
-    /// out which from the answers, and there an offset is the number of pages to skip.
-    pub fn offset(mut self, offset: u64) -> Self {
-        self.offset = Some(offset);
-        self
-    }
-
-    /// Scans per page (the API's default is 10; it allows 1 to 1000).
-    pub fn limit(mut self, limit: u64) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-
-    /// Sends the call: one page of scans and the total.
-    pub async fn send(&self) -> Result<Page<CheckRecord>, Error> {
-        self.fetch(self.offset, self.limit).await
-    }
-
-    /// Every page or every scan, as streams; see [`Paginator`].
-    pub fn into_paginator(self) -> Paginator<Self> {
-        Paginator::new(self)
-    }
-
-    async fn fetch(
-        &self,
-        offset: Option<u64>,
-        limit: Option<u64>,
-    ) -> Result<Page<CheckRecord>, Error> {
-        let mut wire: Vec<(&'static str, String)> = vec![
-            ("project_id", self.project_id.clone()),
-            ("task_id", self.task_id.clone()),
-        ];
-        let optional = [
-            ("start_time", self.start_time.clone()),
-            ("end_time", self.end_time.clone()),
-            ("offset", offset.map(|o| o.to_string())),
-            ("limit", limit.map(|l| l.to_string())),
-        ];
-        wire.extend(
-            optional
-                .into_iter()
-                .filter_map(|(name, value)| value.map(|v| (name, v))),
-        );
-        crate::validate::check_wire(OPERATION, &wire)?;
-
-        let mut builder = self
-            .client
-            .codearts_check_client()?
-            .check_record()
-            .project_id(self.project_id.as_str())
-            .task_id(self.task_id.as_str());
-        if let Some(value) = &self.start_time {
-            builder = builder.start_time(value.clone());
-        }
-        if let Some(value) = &self.end_time {
-            builder = builder.end_time(value.clone());
-        }
-        // Validated above, so these fit the generated integer types.
-        if let Some(value) = offset {
-            builder = builder.offset(i32::try_from(value).unwrap_or(i32::MAX));
-        }
-        if let Some(value) = limit
-            .and_then(|l| u32::try_from(l).ok())
-            .and_then(std::num::NonZeroU32::new)
-        {
-            builder = builder.limit(value);
-        }
-        let answered = call(&self.client, OPERATION, builder.send()).await?;
-        let body = answered.body;
-        Ok(Page {
-            total: body.total.and_then(|t| u64::try_from(t).ok()),
-            offset: offset.unwrap_or(0),
-            items: body.data.into_iter().map(CheckRecord::from).collect(),
-            request_id: answered.request_id,
-        })
-    }
-}
-
-/// `instant` as the spec's `x-hwc-time-format` of parameter `name` writes it (RFC 3339 in UTC
-/// if the spec gave none).
-fn wire_time(name: &str, instant: Timestamp) -> String {
-    match OPERATION.parameter(name).map(|p| p.schema) {
-        Some(ParameterSchema::Text {
-            time_format: Some(format),
-            ..
-        }) => crate::validate::format_time(format, instant),
-        _ => instant.to_string(),
-    }
-}
-
-crate::paginate::offset_paged!(CheckRecords, CheckRecord, OPERATION);
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,12 +136,5 @@ mod tests {
                 "{unreadable}"
             );
         }
-    }
-
-    #[test]
-    fn times_are_sent_in_the_spec_form_in_utc() {
-        let instant: Timestamp = "2020-09-25T20:05:00+08:00".parse().unwrap();
-        assert_eq!(wire_time("start_time", instant), "2020-09-25T12:05:00Z");
-        assert_eq!(wire_time("end_time", instant), "2020-09-25T12:05:00Z");
     }
 }

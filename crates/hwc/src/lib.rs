@@ -53,7 +53,10 @@ mod credentials;
 mod endpoints;
 mod error;
 mod flow_control;
+#[rustfmt::skip]
+mod generated;
 pub mod hss;
+mod operation;
 mod paginate;
 mod region;
 mod retry;
@@ -68,7 +71,14 @@ pub use client::{
 pub use config_error::ConfigError;
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};
+pub use operation::{Entry, FromParameters, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
+
+/// Every operation of every service, for tools that call them by name with parameters as
+/// text (the CLI builds a command for each).
+pub fn operations() -> impl Iterator<Item = &'static Entry> {
+    generated::operations()
+}
 pub use region::Service;
 pub use retry::RetryPolicy;
 pub use signing::Signer;

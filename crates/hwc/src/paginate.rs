@@ -52,44 +52,6 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send;
 }
 
-/// Implements [`PagedRequest`] for an operation builder with `client`, `offset` and `limit`
-/// fields and an `async fn fetch(&self, Option<u64>, Option<u64>)`: all an offset-paged
-/// endpoint needs to get a paginator.
-macro_rules! offset_paged {
-    ($request:ty, $item:ty, $operation:expr) => {
-        impl $crate::paginate::PagedRequest for $request {
-            type Item = $item;
-
-            fn operation(&self) -> &'static hwc_api::descriptor::Operation {
-                $operation
-            }
-
-            fn paging(&self) -> (Option<u64>, Option<u64>) {
-                (self.offset, self.limit)
-            }
-
-            fn default_concurrency(&self) -> usize {
-                self.client.pages_in_flight($operation)
-            }
-
-            fn page_spacing(&self) -> Option<std::time::Duration> {
-                self.client.page_spacing($operation)
-            }
-
-            fn fetch_page(
-                &self,
-                offset: u64,
-                limit: u64,
-            ) -> impl std::future::Future<
-                Output = Result<$crate::paginate::Page<$item>, $crate::Error>,
-            > + Send {
-                self.fetch(Some(offset), Some(limit))
-            }
-        }
-    };
-}
-pub(crate) use offset_paged;
-
 /// Walks every page of a request; see the module documentation.
 #[derive(Clone, Debug)]
 pub struct Paginator<R> {

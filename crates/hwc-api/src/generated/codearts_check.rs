@@ -1004,9 +1004,10 @@ pub mod prelude {
 /// What `spec/` says about this service, as data: endpoints, parameters, constraints
 /// and paging. Validation and paging read it from here.
 pub mod spec {
+    #[allow(unused_imports)]
     use crate::descriptor::{
-        Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema,
-        Service,
+        ClientValue, Endpoint, Location, OffsetUnit, Operation, Paging, Parameter,
+        ParameterSchema, Service,
     };
     /// The service, its regional endpoints and its operations.
     pub const SERVICE: Service = Service {
@@ -1069,6 +1070,8 @@ pub mod spec {
             },
         ],
         operations: &[&CHECK_RECORD],
+        cli: "codearts-check",
+        doc: "CodeArts Check calls.",
     };
     ///`CheckRecord`: `GET /v2/{project_id}/tasks/{task_id}/checkrecord`.
     pub const CHECK_RECORD: Operation = Operation {
@@ -1086,6 +1089,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "The CodeArts project id (32 characters; not the IAM project).",
+                cli_flag: "codearts-project",
+                from_client: None,
             },
             Parameter {
                 name: "task_id",
@@ -1097,6 +1103,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "The task id.",
+                cli_flag: "task-id",
+                from_client: None,
             },
             Parameter {
                 name: "offset",
@@ -1108,6 +1117,9 @@ pub mod spec {
                     maximum: Some(999999i64),
                     default: Some(0i64),
                 },
+                help: "The page to ask for, sent as given. CodeArts Check documents `offset` as a page number without saying whether the first page is 0 or 1 (its 2024 documentation called it a record offset); a paginator finds out which from the answers, and there an offset is the number of pages to skip.",
+                cli_flag: "offset",
+                from_client: None,
             },
             Parameter {
                 name: "limit",
@@ -1119,6 +1131,9 @@ pub mod spec {
                     maximum: Some(1000i64),
                     default: Some(10i64),
                 },
+                help: "Scans per page.",
+                cli_flag: "limit",
+                from_client: None,
             },
             Parameter {
                 name: "start_time",
@@ -1130,6 +1145,9 @@ pub mod spec {
                     default: None,
                     time_format: Some("%Y-%m-%dT%H:%M:%SZ"),
                 },
+                help: "Only scans that started at or after this instant.",
+                cli_flag: "start-time",
+                from_client: None,
             },
             Parameter {
                 name: "end_time",
@@ -1141,6 +1159,9 @@ pub mod spec {
                     default: None,
                     time_format: Some("%Y-%m-%dT%H:%M:%SZ"),
                 },
+                help: "Only scans that ended at or before this instant.",
+                cli_flag: "end-time",
+                from_client: None,
             },
         ],
         paging: Some(Paging {
@@ -1149,6 +1170,12 @@ pub mod spec {
             limit_parameter: "limit",
             total_field: "total",
             items_field: "data",
+            item_fields: &["check_time", "check_end_time", "issue_counts"],
         }),
+        doc: "The scans of task `task_id` in CodeArts project `project_id` (the 32-character CodeArts\nproject id, not the IAM project), newest first.",
+        cli: "records",
+        example: Some(
+            "{\"data\":[{\"check_end_time\":\"2020-02-20 11:47:46\",\"check_time\":\"2020-02-20 11:37:46\",\"issue_counts\":{\"critical\":0,\"normal\":2,\"prompt\":3,\"serious\":1}},{\"check_end_time\":\"2020-02-20 11:47:46\",\"check_time\":\"2020-02-20 11:37:46\",\"issue_counts\":{\"critical\":0,\"normal\":2,\"prompt\":3,\"serious\":1}}],\"total\":100}",
+        ),
     };
 }

@@ -2114,9 +2114,10 @@ pub mod prelude {
 /// What `spec/` says about this service, as data: endpoints, parameters, constraints
 /// and paging. Validation and paging read it from here.
 pub mod spec {
+    #[allow(unused_imports)]
     use crate::descriptor::{
-        Endpoint, Location, OffsetUnit, Operation, Paging, Parameter, ParameterSchema,
-        Service,
+        ClientValue, Endpoint, Location, OffsetUnit, Operation, Paging, Parameter,
+        ParameterSchema, Service,
     };
     /// The service, its regional endpoints and its operations.
     pub const SERVICE: Service = Service {
@@ -2255,6 +2256,8 @@ pub mod spec {
             },
         ],
         operations: &[&LIST_GENERAL_IMAGE_VUL_OPERATIONS],
+        cli: "hss",
+        doc: "Host Security Service calls.",
     };
     ///`ListGeneralImageVulOperations`: `GET /v5/{project_id}/image/vulnerability/handle-history`.
     pub const LIST_GENERAL_IMAGE_VUL_OPERATIONS: Operation = Operation {
@@ -2272,6 +2275,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Project ID, which is used to specify the project that an asset belongs to. After the project ID is configured, you can query assets in the project using the project ID.",
+                cli_flag: "project-id",
+                from_client: Some(ClientValue::IamProject),
             },
             Parameter {
                 name: "enterprise_project_id",
@@ -2283,6 +2289,9 @@ pub mod spec {
                     default: Some("0"),
                     time_format: None,
                 },
+                help: "Enterprise project; `all_granted_eps` for all (the API's default is `0`).",
+                cli_flag: "enterprise-project-id",
+                from_client: None,
             },
             Parameter {
                 name: "offset",
@@ -2294,6 +2303,9 @@ pub mod spec {
                     maximum: Some(2000000i64),
                     default: Some(0i64),
                 },
+                help: "Index of the first record.",
+                cli_flag: "offset",
+                from_client: None,
             },
             Parameter {
                 name: "limit",
@@ -2305,6 +2317,9 @@ pub mod spec {
                     maximum: Some(200i64),
                     default: Some(10i64),
                 },
+                help: "Records per page.",
+                cli_flag: "limit",
+                from_client: None,
             },
             Parameter {
                 name: "vul_id",
@@ -2316,6 +2331,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Vulnerability id, such as CVE-2021-44228.",
+                cli_flag: "vul-id",
+                from_client: None,
             },
             Parameter {
                 name: "image_id",
@@ -2327,6 +2345,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Only this image id.",
+                cli_flag: "image-id",
+                from_client: None,
             },
             Parameter {
                 name: "image_type",
@@ -2335,6 +2356,9 @@ pub mod spec {
                 schema: ParameterSchema::Choice {
                     values: &["local_image", "registry"],
                 },
+                help: "Image type: `registry` (repository images) or `local_image`.",
+                cli_flag: "image-type",
+                from_client: None,
             },
             Parameter {
                 name: "image_name",
@@ -2346,6 +2370,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Only images with this name.",
+                cli_flag: "image-name",
+                from_client: None,
             },
             Parameter {
                 name: "status",
@@ -2354,6 +2381,9 @@ pub mod spec {
                 schema: ParameterSchema::Choice {
                     values: &["vul_status_unfix", "vul_status_ignored"],
                 },
+                help: "Only records in this status.",
+                cli_flag: "status",
+                from_client: None,
             },
             Parameter {
                 name: "user_name",
@@ -2365,6 +2395,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Only records by this user.",
+                cli_flag: "user-name",
+                from_client: None,
             },
             Parameter {
                 name: "handle_type",
@@ -2373,6 +2406,9 @@ pub mod spec {
                 schema: ParameterSchema::Choice {
                     values: &["ignore", "not_ignore", "add_to_whitelist"],
                 },
+                help: "Only records of this handling type.",
+                cli_flag: "handle-type",
+                from_client: None,
             },
             Parameter {
                 name: "app_name",
@@ -2384,6 +2420,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Only this application.",
+                cli_flag: "app-name",
+                from_client: None,
             },
             Parameter {
                 name: "app_version",
@@ -2395,6 +2434,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Only this application version.",
+                cli_flag: "app-version",
+                from_client: None,
             },
             Parameter {
                 name: "remark",
@@ -2406,6 +2448,9 @@ pub mod spec {
                     default: None,
                     time_format: None,
                 },
+                help: "Only records with this remark.",
+                cli_flag: "remark",
+                from_client: None,
             },
         ],
         paging: Some(Paging {
@@ -2414,6 +2459,26 @@ pub mod spec {
             limit_parameter: "limit",
             total_field: "total_num",
             items_field: "data_list",
+            item_fields: &[
+                "image_id",
+                "image_name",
+                "user_name",
+                "handle_time",
+                "handle_type",
+                "status",
+                "app_name",
+                "app_version",
+                "app_path",
+                "remark",
+                "image_digest",
+                "image_version",
+                "agent_id",
+            ],
         }),
+        doc: "The handling history of vulnerability `vul_id` on images of `image_type`.",
+        cli: "vul-history",
+        example: Some(
+            "{\"data_list\":[{\"agent_id\":\"xxx\",\"app_name\":\"async-http-client\",\"app_path\":\"/usr/local/bin/mysqld\",\"app_version\":\"1.7.17\",\"handle_time\":1736473343218,\"handle_type\":\"manual_repair\",\"image_digest\":\"xxx\",\"image_id\":123456,\"image_name\":\"image\",\"image_version\":\"xxx\",\"remark\":\"One application vulnerability has been fixed.\",\"status\":\"vul_status_fixed\",\"user_name\":\"scc_hss_g00840938_01\"}],\"total_num\":1}",
+        ),
     };
 }

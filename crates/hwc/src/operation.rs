@@ -1,0 +1,218 @@
+//! What every generated operation builder (`crates/hwc/src/generated/`) shares: parameters kept
+//! as the text that goes on the wire, filled and checked against the spec before each request,
+//! then handed to progenitor's builder; and [`Entry`], the table that lets a tool such as the
+//! CLI call any operation by name with parameters as text.
+
+use std::str::FromStr;
+
+use futures::stream::{self, BoxStream};
+use futures::{StreamExt, TryStreamExt};
+use hwc_api::descriptor::{ClientValue, Operation};
+use serde::Serialize;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::paginate::{Page, PagedRequest, Paginator};
+
+/// Each parameter's wire text, in spec order (`None`: not sent).
+pub(crate) type Values<const N: usize> = [Option<String>; N];
+
+/// An operation a tool can call by name, its parameters given as text.
+#[derive(Debug)]
+pub struct Entry {
+    /// The operation as the spec describes it.
+    pub operation: &'static Operation,
+    /// Pages of the call with these parameters (wire name, text), items as JSON: one page, or
+    /// with `all` every page from the `offset` given (the `limit` given is the page size).
+    /// Parameters are checked against the spec first, so nothing is sent when one is wrong.
+    pub json_pages: fn(&Client, &[(&str, &str)], bool) -> Result<JsonPages, Error>,
+}
+
+/// A stream of pages of JSON items; see [`Entry::json_pages`].
+pub type JsonPages = BoxStream<'static, Result<Page<serde_json::Value>, Error>>;
+
+/// An operation builder made from parameters as text, as a command line has them.
+pub trait FromParameters: PagedRequest {
+    /// The builder with these parameters (wire name, text), each checked against the spec; an
+    /// unknown name, or one the client fills itself, is refused.
+    fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error>;
+
+    /// Sends the call as built: its `send()`.
+    fn send_as_built(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Page<Self::Item>, Error>> + Send;
+}
+
+/// [`Entry::json_pages`] of builder `R`.
+pub(crate) fn json_pages<R>(
+    client: &Client,
+    given: &[(&str, &str)],
+    all: bool,
+) -> Result<JsonPages, Error>
+where
+    R: FromParameters,
+    R::Item: Serialize,
+{
+    let request = R::from_parameters(client, given)?;
+    let pages = if all {
+        Paginator::new(request).pages()
+    } else {
+        stream::once(async move { request.send_as_built().await }).boxed()
+    };
+    Ok(pages
+        .map_ok(|page| Page {
+            total: page.total,
+            offset: page.offset,
+            request_id: page.request_id,
+            items: page.items.iter().map(to_json).collect(),
+        })
+        .boxed())
+}
+
+fn to_json(item: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(item).unwrap_or_else(|error| serde_json::Value::String(error.to_string()))
+}
+
+/// The values of a builder made from text; see [`FromParameters`].
+pub(crate) fn values_from<const N: usize>(
+    operation: &'static Operation,
+    given: &[(&str, &str)],
+) -> Result<Values<N>, Error> {
+    let mut values: Values<N> = std::array::from_fn(|_| None);
+    for &(name, text) in given {
+        let index = operation
+            .parameters
+            .iter()
+            .position(|p| p.name == name)
+            .ok_or_else(|| Error::InvalidInput {
+                parameter: name.to_owned(),
+                value: text.to_owned(),
+                allowed: format!(
+                    "a parameter of {}: {}",
+                    operation.id,
+                    operation
+                        .parameters
+                        .iter()
+                        .filter(|p| p.from_client.is_none())
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })?;
+        let parameter = &operation.parameters[index];
+        if parameter.from_client == Some(ClientValue::IamProject) {
+            return Err(Error::InvalidInput {
+                parameter: name.to_owned(),
+                value: text.to_owned(),
+                allowed: "nothing: the client sends its own IAM project id".into(),
+            });
+        }
+        hwc_api::validate::check_value(parameter, text)?;
+        if let Some(slot) = values.get_mut(index) {
+            *slot = Some(text.to_owned());
+        }
+    }
+    Ok(values)
+}
+
+/// The values to send: the builder's, with what the client fills and the page asked for, all
+/// checked against the spec.
+pub(crate) fn wire(
+    client: &Client,
+    operation: &'static Operation,
+    values: &[Option<String>],
+    page: Option<(u64, u64)>,
+) -> Result<Vec<Option<String>>, Error> {
+    let mut wire = values.to_vec();
+    for (slot, parameter) in wire.iter_mut().zip(operation.parameters) {
+        match parameter.from_client {
+            Some(ClientValue::IamProject) => {
+                let project = client.project_id().ok_or(crate::ConfigError::NoProjectId)?;
+                *slot = Some(project.to_owned());
+            }
+            None => {}
+        }
+        if let (Some((offset, limit)), Some(paging)) = (page, operation.paging) {
+            if parameter.name == paging.offset_parameter {
+                *slot = Some(offset.to_string());
+            } else if parameter.name == paging.limit_parameter {
+                *slot = Some(limit.to_string());
+            }
+        }
+    }
+    let pairs: Vec<(&str, &str)> = operation
+        .parameters
+        .iter()
+        .zip(&wire)
+        .filter_map(|(parameter, value)| Some((parameter.name, value.as_deref()?)))
+        .collect();
+    hwc_api::validate::check(operation, &pairs)?;
+    Ok(wire)
+}
+
+/// A checked wire text as progenitor's type for the parameter.
+pub(crate) fn parse<T: FromStr>(
+    operation: &'static Operation,
+    index: usize,
+    text: &str,
+) -> Result<T, Error> {
+    text.parse().map_err(|_| {
+        let parameter = operation.parameters.get(index);
+        Error::InvalidInput {
+            parameter: parameter.map_or("?", |p| p.name).to_owned(),
+            value: text.to_owned(),
+            allowed: parameter
+                .map(|p| hwc_api::validate::describe(&p.schema))
+                .unwrap_or_default(),
+        }
+    })
+}
+
+/// The offset and limit a builder holds, as numbers.
+pub(crate) fn paging(
+    operation: &Operation,
+    values: &[Option<String>],
+) -> (Option<u64>, Option<u64>) {
+    let Some(paging) = operation.paging else {
+        return (None, None);
+    };
+    let number = |name: &str| {
+        let index = operation.parameters.iter().position(|p| p.name == name)?;
+        values.get(index)?.as_deref()?.parse().ok()
+    };
+    (
+        number(paging.offset_parameter),
+        number(paging.limit_parameter),
+    )
+}
+
+/// The offset a page was asked for with (0 when none was sent).
+pub(crate) fn page_offset(operation: &Operation, wire: &[Option<String>]) -> u64 {
+    paging(operation, wire).0.unwrap_or(0)
+}
+
+/// A response's total, whatever integer type the generated model gives it; a negative one is
+/// no total.
+pub(crate) fn total(value: impl Into<Total>) -> Option<u64> {
+    value.into().0
+}
+
+/// A total as the paginator takes it.
+pub(crate) struct Total(Option<u64>);
+
+macro_rules! total_from {
+    ($($integer:ty),+) => {$(
+        impl From<$integer> for Total {
+            fn from(value: $integer) -> Self {
+                Total(u64::try_from(value).ok())
+            }
+        }
+        impl From<Option<$integer>> for Total {
+            fn from(value: Option<$integer>) -> Self {
+                Total(value.and_then(|v| u64::try_from(v).ok()))
+            }
+        }
+    )+};
+}
+
+total_from!(i32, i64, u32, u64);

@@ -1,0 +1,607 @@
+//! The facade's generated layer: for each spec, `crates/hwc/src/generated/<module>.rs` with the
+//! service handle (`client.hss()`), one builder per operation (required parameters as
+//! arguments, a setter and a `set_*` per optional one, `send()`, `into_paginator()`), and the
+//! table of operations the CLI reads. Names come from `x-hwc-facade`; types from progenitor's
+//! own builders, so that the two layers cannot disagree.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result, bail};
+use heck::{ToShoutySnakeCase, ToSnakeCase, ToUpperCamelCase};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use crate::descriptor::{resolve_parameter, resolve_schema, schema_by_reference};
+use crate::facade_names::{OperationNames, ServiceNames};
+use crate::spec::Spec;
+
+/// Progenitor's builder field types, per operation id and parameter name, with paths made
+/// absolute (`hwc_api::hss::types::ImageType`).
+pub type BuilderTypes = HashMap<String, HashMap<String, syn::Type>>;
+
+/// Reads the parameter types of every operation builder in progenitor's output.
+pub fn builder_types(file: &syn::File, module: &str, spec: &Spec) -> Result<BuilderTypes> {
+    let builder = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .context("progenitor output has no `builder` module")?;
+    let mut out = BuilderTypes::new();
+    for (_, _, operation) in spec.document.operations() {
+        let id = operation.operation_id.as_deref().unwrap_or_default();
+        let name = id.to_upper_camel_case();
+        let structure = builder
+            .1
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Struct(s) if s.ident == name => Some(s),
+                _ => None,
+            })
+            .with_context(|| format!("progenitor made no builder `{name}` for {id}"))?;
+        let mut fields = HashMap::new();
+        for field in &structure.fields {
+            let Some(ident) = &field.ident else { continue };
+            if ident == "client" {
+                continue;
+            }
+            let inner = value_type(&field.ty)
+                .with_context(|| format!("{name}.{ident}: not `Result<T, String>`"))?;
+            fields.insert(ident.to_string(), absolute(inner, module));
+        }
+        out.insert(id.to_owned(), fields);
+    }
+    Ok(out)
+}
+
+/// `T` of `Result<T, String>` or `Result<Option<T>, String>`.
+fn value_type(ty: &syn::Type) -> Option<syn::Type> {
+    let first_argument = |ty: &syn::Type, wrapper: &str| -> Option<syn::Type> {
+        let syn::Type::Path(path) = ty else {
+            return None;
+        };
+        let last = path.path.segments.last()?;
+        if last.ident != wrapper {
+            return None;
+        }
+        let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+            return None;
+        };
+        match arguments.args.first()? {
+            syn::GenericArgument::Type(inner) => Some(inner.clone()),
+            _ => None,
+        }
+    };
+    let inner = first_argument(ty, "Result")?;
+    Some(first_argument(&inner, "Option").unwrap_or(inner))
+}
+
+/// `types::X` as `hwc_api::<module>::types::X`.
+fn absolute(ty: syn::Type, module: &str) -> syn::Type {
+    if let syn::Type::Path(path) = &ty
+        && path.qself.is_none()
+        && path.path.leading_colon.is_none()
+        && path
+            .path
+            .segments
+            .first()
+            .is_some_and(|s| s.ident == "types")
+    {
+        let module = format_ident!("{module}");
+        let rest = &path.path;
+        return syn::parse_quote!(hwc_api::#module::#rest);
+    }
+    ty
+}
+
+/// What a parameter is to the facade.
+enum Kind {
+    /// Text: `impl Into<String>`.
+    Text,
+    /// A UTC instant written in this strftime form: `jiff::Timestamp`.
+    Time(String),
+    /// One of a list: the generated enum.
+    Choice,
+    /// A whole number: `u64` when the spec allows no negative value, else `i64`.
+    Integer { unsigned: bool },
+}
+
+struct Param {
+    index: usize,
+    name: String,
+    ident: syn::Ident,
+    kind: Kind,
+    required: bool,
+    from_client: bool,
+    /// Progenitor's type for the value.
+    generated: syn::Type,
+    doc: String,
+}
+
+/// The facade module of one spec.
+pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
+    let document = &spec.document;
+    let service = ServiceNames::of(document)?;
+    let handle = format_ident!("{}", service.handle);
+    let handle_method = format_ident!("{}", service.method);
+    let service_doc = &service.doc;
+
+    let mut methods = Vec::new();
+    let mut items = Vec::new();
+    let mut entries = Vec::new();
+    for (path, method, operation) in document.operations() {
+        let id = operation.operation_id.as_deref().unwrap_or_default();
+        let at = || format!("paths.{path}.{method}");
+        if method != "get" {
+            bail!("{}: the facade generates GET operations only", at());
+        }
+        let names = OperationNames::of(operation).with_context(at)?;
+        let fields = types.get(id).with_context(at)?;
+        let params = parameters(document, operation, fields).with_context(at)?;
+        let (method_tokens, builder_tokens, entry) =
+            operation_tokens(document, spec, operation, &names, &params).with_context(at)?;
+        methods.push(method_tokens);
+        items.push(builder_tokens);
+        entries.push(entry);
+    }
+
+    let tokens = quote! {
+        use crate::client::Client;
+        use crate::error::Error;
+        use crate::operation as support;
+        use crate::paginate::{Page, Paginator};
+
+        #[doc = #service_doc]
+        #[derive(Clone, Debug)]
+        pub struct #handle {
+            client: Client,
+        }
+
+        impl Client {
+            #[doc = #service_doc]
+            pub fn #handle_method(&self) -> #handle {
+                #handle { client: self.clone() }
+            }
+        }
+
+        impl #handle {
+            #(#methods)*
+        }
+
+        /// Every operation of the service, for tools that call them by name, such as the CLI.
+        pub const OPERATIONS: &[support::Entry] = &[#(#entries),*];
+
+        #(#items)*
+    };
+    let file: syn::File = syn::parse2(tokens).context("the facade module is not valid Rust")?;
+    Ok(format!(
+        "// Generated by `cargo xtask gen` from {}. Do not edit: change the spec and regenerate.\n\n{}",
+        spec.relative_path,
+        prettyplease::unparse(&file)
+    ))
+}
+
+fn parameters(
+    document: &OpenAPI,
+    operation: &openapiv3::Operation,
+    fields: &HashMap<String, syn::Type>,
+) -> Result<Vec<Param>> {
+    let mut out = Vec::new();
+    for (index, parameter) in operation.parameters.iter().enumerate() {
+        let parameter = resolve_parameter(document, parameter)?;
+        let data = match parameter {
+            Parameter::Path { parameter_data, .. } | Parameter::Query { parameter_data, .. } => {
+                parameter_data
+            }
+            _ => bail!("parameters[{index}]: only path and query parameters are supported"),
+        };
+        let name = data.name.clone();
+        let ParameterSchemaOrContent::Schema(schema) = &data.format else {
+            bail!("parameter {name}: `content` parameters are not supported");
+        };
+        let resolved = resolve_schema(document, schema)?;
+        let kind = kind(resolved).with_context(|| format!("parameter {name}"))?;
+        let field = name.to_snake_case();
+        let generated = fields
+            .get(&field)
+            .with_context(|| format!("progenitor's builder has no field `{field}`"))?
+            .clone();
+        let help = match data.extensions.get("x-hwc-help") {
+            Some(Value::String(help)) => help.trim().to_owned(),
+            _ => data
+                .description
+                .as_deref()
+                .unwrap_or(&name)
+                .trim()
+                .to_owned(),
+        };
+        let constraint = constraint(resolved, &kind);
+        let doc = if constraint.is_empty() {
+            help
+        } else {
+            format!("{help}\n\n{constraint}")
+        };
+        out.push(Param {
+            index,
+            ident: syn::parse_str::<syn::Ident>(&field)
+                .with_context(|| format!("parameter {name} is not a Rust name"))?,
+            name,
+            kind,
+            required: data.required,
+            from_client: data.extensions.contains_key("x-hwc-from-client"),
+            generated,
+            doc,
+        });
+    }
+    Ok(out)
+}
+
+fn kind(schema: &Schema) -> Result<Kind> {
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => Kind::Choice,
+        SchemaKind::Type(Type::String(_)) => {
+            match schema.schema_data.extensions.get("x-hwc-time-format") {
+                Some(Value::String(format)) => Kind::Time(format.clone()),
+                _ => Kind::Text,
+            }
+        }
+        SchemaKind::Type(Type::Integer(integer)) => Kind::Integer {
+            unsigned: integer.minimum.is_some_and(|m| m >= 0),
+        },
+        _ => bail!("only string, string-enum and integer parameters are supported"),
+    })
+}
+
+/// The documented constraints, for a setter's documentation.
+fn constraint(schema: &Schema, kind: &Kind) -> String {
+    let default = schema
+        .schema_data
+        .default
+        .as_ref()
+        .map(|value| match value {
+            Value::String(text) => format!(" The API's default is `{text}`."),
+            other => format!(" The API's default is {other}."),
+        })
+        .unwrap_or_default();
+    let rule = match (&schema.schema_kind, kind) {
+        (_, Kind::Time(format)) => format!("Sent in UTC as `{format}`."),
+        (SchemaKind::Type(Type::String(string)), Kind::Choice) => {
+            let values: Vec<String> = string
+                .enumeration
+                .iter()
+                .flatten()
+                .map(|v| format!("`{v}`"))
+                .collect();
+            format!("One of {}.", values.join(", "))
+        }
+        (SchemaKind::Type(Type::String(string)), _) => {
+            match (string.min_length.unwrap_or(0), string.max_length) {
+                (0, None) => String::new(),
+                (min, None) => format!("At least {min} characters."),
+                (min, Some(max)) => format!("{min} to {max} characters."),
+            }
+        }
+        (SchemaKind::Type(Type::Integer(integer)), _) => match (integer.minimum, integer.maximum) {
+            (Some(min), Some(max)) => format!("{min} to {max}."),
+            (Some(min), None) => format!("At least {min}."),
+            (None, Some(max)) => format!("At most {max}."),
+            (None, None) => String::new(),
+        },
+        _ => String::new(),
+    };
+    format!("{rule}{default}").trim().to_owned()
+}
+
+/// The facade's argument type of a parameter, and the expression turning `value` into text.
+fn facade_type(param: &Param) -> (TokenStream, TokenStream) {
+    match &param.kind {
+        Kind::Text => (quote!(String), quote!(value)),
+        Kind::Time(format) => (
+            quote!(jiff::Timestamp),
+            quote!(crate::validate::format_time(#format, value)),
+        ),
+        Kind::Choice => {
+            let ty = &param.generated;
+            (quote!(#ty), quote!(value.to_string()))
+        }
+        Kind::Integer { unsigned: true } => (quote!(u64), quote!(value.to_string())),
+        Kind::Integer { unsigned: false } => (quote!(i64), quote!(value.to_string())),
+    }
+}
+
+fn operation_tokens(
+    document: &OpenAPI,
+    spec: &Spec,
+    operation: &openapiv3::Operation,
+    names: &OperationNames,
+    params: &[Param],
+) -> Result<(TokenStream, TokenStream, TokenStream)> {
+    let id = operation.operation_id.as_deref().unwrap_or_default();
+    let module = format_ident!("{}", spec.module);
+    let constant = format_ident!("{}", id.to_shouty_snake_case());
+    let builder = format_ident!("{}", names.builder);
+    let method = format_ident!("{}", names.method);
+    let generated_method = format_ident!("{}", id.to_snake_case());
+    let client_of = format_ident!("{}_client", spec.module);
+    let count = proc_macro2::Literal::usize_unsuffixed(params.len());
+    let paging = operation
+        .extensions
+        .get("x-hwc-paging")
+        .context("the facade generates paged operations only: add `x-hwc-paging`")?;
+    let field = |key: &str| -> Result<syn::Ident> {
+        let name = paging
+            .get(key)
+            .and_then(Value::as_str)
+            .with_context(|| format!("x-hwc-paging.{key}"))?;
+        syn::parse_str(&name.to_snake_case()).with_context(|| format!("x-hwc-paging.{key}"))
+    };
+    let (total_field, items_field) = (field("total")?, field("items")?);
+    let item = match &names.item {
+        Some(item) => {
+            let item = format_ident!("{item}");
+            quote!(crate::#module::#item)
+        }
+        None => {
+            let generated = item_type(document, operation, &items_field.to_string())?;
+            let generated = format_ident!("{generated}");
+            quote!(hwc_api::#module::types::#generated)
+        }
+    };
+
+    // The method on the service handle, taking the required parameters in order.
+    let arguments: Vec<&Param> = match &names.arguments {
+        Some(order) => order
+            .iter()
+            .map(|name| {
+                params
+                    .iter()
+                    .find(|p| &p.name == name)
+                    .with_context(|| format!("x-hwc-facade.arguments: no parameter `{name}`"))
+            })
+            .collect::<Result<_>>()?,
+        None => params
+            .iter()
+            .filter(|p| p.required && !p.from_client)
+            .collect(),
+    };
+    for param in params {
+        let listed = arguments.iter().any(|a| a.index == param.index);
+        if param.required && !param.from_client && !listed {
+            bail!(
+                "x-hwc-facade.arguments: required parameter `{}` is missing",
+                param.name
+            );
+        }
+        if listed && (!param.required || param.from_client) {
+            bail!(
+                "x-hwc-facade.arguments: `{}` is optional or filled by the client",
+                param.name
+            );
+        }
+    }
+    let argument_list = arguments.iter().map(|p| {
+        let ident = &p.ident;
+        match p.kind {
+            Kind::Text => quote!(#ident: impl Into<String>),
+            _ => {
+                let (ty, _) = facade_type(p);
+                quote!(#ident: #ty)
+            }
+        }
+    });
+    let argument_stores = arguments.iter().map(|p| {
+        let ident = &p.ident;
+        let index = proc_macro2::Literal::usize_unsuffixed(p.index);
+        let (_, to_text) = facade_type(p);
+        let value = match p.kind {
+            Kind::Text => quote!(#ident.into()),
+            _ => quote!({ let value = #ident; #to_text }),
+        };
+        quote!(values[#index] = Some(#value);)
+    });
+    let mut method_doc = names.doc.clone().unwrap_or_else(|| {
+        operation
+            .summary
+            .clone()
+            .unwrap_or_else(|| format!("`{id}`."))
+    });
+    method_doc = method_doc.trim().to_owned();
+    let method_tokens = quote! {
+        #[doc = #method_doc]
+        pub fn #method(&self, #(#argument_list),*) -> #builder {
+            let mut values: support::Values<#count> = std::array::from_fn(|_| None);
+            #(#argument_stores)*
+            #builder { client: self.client.clone(), values }
+        }
+    };
+
+    // Setters of the optional parameters.
+    let setters = params
+        .iter()
+        .filter(|p| !p.required && !p.from_client)
+        .map(|p| {
+            let ident = &p.ident;
+            let set = format_ident!("set_{}", p.ident);
+            let index = proc_macro2::Literal::usize_unsuffixed(p.index);
+            let doc = &p.doc;
+            let set_doc = format!("Sets or clears [`{0}`](Self::{0}).", p.ident);
+            let (ty, to_text) = facade_type(p);
+            let argument = match p.kind {
+                Kind::Text => quote!(value: impl Into<String>),
+                _ => quote!(value: #ty),
+            };
+            let converted = match p.kind {
+                Kind::Text => quote!(value.into()),
+                _ => quote!(value),
+            };
+            quote! {
+                #[doc = #doc]
+                pub fn #ident(self, #argument) -> Self {
+                    self.#set(Some(#converted))
+                }
+
+                #[doc = #set_doc]
+                pub fn #set(mut self, value: Option<#ty>) -> Self {
+                    self.values[#index] = value.map(|value| #to_text);
+                    self
+                }
+            }
+        });
+
+    // Forwarding the checked texts to progenitor's builder.
+    let forwards = params.iter().map(|p| {
+        let ident = &p.ident;
+        let index = proc_macro2::Literal::usize_unsuffixed(p.index);
+        let ty = &p.generated;
+        quote! {
+            if let Some(text) = &wire[#index] {
+                request = request.#ident(support::parse::<#ty>(#constant, #index, text)?);
+            }
+        }
+    });
+
+    let builder_doc = format!(
+        "A `{id}` call being built (`GET {}`). Every parameter is checked against the spec before anything is sent.",
+        document
+            .paths
+            .iter()
+            .find(|(_, item)| matches!(item, ReferenceOr::Item(i) if i.get.as_ref().is_some_and(|g| g.operation_id.as_deref() == Some(id))))
+            .map(|(path, _)| path.as_str())
+            .unwrap_or_default()
+    );
+    let operation_doc = format!("`{id}` as the spec describes it.");
+    let builder_tokens = quote! {
+        #[doc = #operation_doc]
+        pub const #constant: &hwc_api::descriptor::Operation = &hwc_api::#module::spec::#constant;
+
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug)]
+        pub struct #builder {
+            client: Client,
+            /// Each parameter's text as it goes on the wire, in spec order.
+            values: support::Values<#count>,
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Sends the call: one page and the total.
+            pub async fn send(&self) -> Result<Page<#item>, Error> {
+                self.fetch(None).await
+            }
+
+            /// Every page or every item, as streams; see [`Paginator`].
+            pub fn into_paginator(self) -> Paginator<Self> {
+                Paginator::new(self)
+            }
+
+            async fn fetch(&self, paging: Option<(u64, u64)>) -> Result<Page<#item>, Error> {
+                let wire = support::wire(&self.client, #constant, &self.values, paging)?;
+                let mut request = self.client.#client_of()?.#generated_method();
+                #(#forwards)*
+                let answered = crate::call::call(&self.client, #constant, request.send()).await?;
+                let body = answered.body;
+                Ok(Page {
+                    total: support::total(body.#total_field),
+                    offset: support::page_offset(#constant, &wire),
+                    items: body.#items_field.into_iter().map(<#item>::from).collect(),
+                    request_id: answered.request_id,
+                })
+            }
+        }
+
+        impl support::FromParameters for #builder {
+            fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error> {
+                Ok(Self {
+                    client: client.clone(),
+                    values: support::values_from(#constant, given)?,
+                })
+            }
+
+            fn send_as_built(
+                &self,
+            ) -> impl std::future::Future<Output = Result<Page<#item>, Error>> + Send {
+                self.fetch(None)
+            }
+        }
+
+        impl crate::paginate::PagedRequest for #builder {
+            type Item = #item;
+
+            fn operation(&self) -> &'static hwc_api::descriptor::Operation {
+                #constant
+            }
+
+            fn paging(&self) -> (Option<u64>, Option<u64>) {
+                support::paging(#constant, &self.values)
+            }
+
+            fn default_concurrency(&self) -> usize {
+                self.client.pages_in_flight(#constant)
+            }
+
+            fn page_spacing(&self) -> Option<std::time::Duration> {
+                self.client.page_spacing(#constant)
+            }
+
+            fn fetch_page(
+                &self,
+                offset: u64,
+                limit: u64,
+            ) -> impl std::future::Future<Output = Result<Page<#item>, Error>> + Send {
+                self.fetch(Some((offset, limit)))
+            }
+        }
+    };
+    let entry = quote! {
+        support::Entry {
+            operation: #constant,
+            json_pages: support::json_pages::<#builder>,
+        }
+    };
+    Ok((method_tokens, builder_tokens, entry))
+}
+
+/// The component name of the items of the 200 response's `items` field.
+fn item_type(document: &OpenAPI, operation: &openapiv3::Operation, items: &str) -> Result<String> {
+    let ok = match operation
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+    {
+        Some(ReferenceOr::Item(ok)) => ok,
+        _ => bail!("the 200 response must be written out"),
+    };
+    let body = ok
+        .content
+        .get("application/json")
+        .and_then(|media| media.schema.as_ref())
+        .context("the 200 response has no JSON schema")?;
+    let body = resolve_schema(document, body)?;
+    let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
+        bail!("the 200 response body is not an object");
+    };
+    let array = match object.properties.get(items) {
+        Some(ReferenceOr::Item(schema)) => schema.as_ref(),
+        Some(ReferenceOr::Reference { reference }) => schema_by_reference(document, reference)?,
+        None => bail!("`{items}` is not a field of the 200 response"),
+    };
+    let SchemaKind::Type(Type::Array(array)) = &array.schema_kind else {
+        bail!("`{items}` is not an array");
+    };
+    match array.items.as_ref() {
+        Some(ReferenceOr::Reference { reference }) => reference
+            .strip_prefix("#/components/schemas/")
+            .map(|name| name.to_upper_camel_case())
+            .with_context(|| format!("unsupported $ref {reference}")),
+        _ => bail!(
+            "the items of `{items}` must be a `$ref` to a component schema (its name becomes the item type), or name a hand-written model in `x-hwc-facade.item`"
+        ),
+    }
+}
