@@ -1,4 +1,5 @@
-//! The command line: global flags and commands.
+//! The command line: global flags and the hand-written commands. The operations' commands and
+//! flags come from the spec descriptors (`crate::operations`).
 
 use std::path::PathBuf;
 
@@ -50,6 +51,7 @@ pub struct Global {
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
     /// Run against a simulator started in-process instead of the cloud.
+    #[cfg(feature = "sim")]
     #[arg(long, global = true)]
     pub sim: bool,
 }
@@ -68,16 +70,15 @@ pub enum Output {
     Csv,
 }
 
-/// What to do.
+/// What to do, besides the operations of the specs, which `crate::operations` adds to the
+/// command line from their descriptors (`hwc hss vul-history`, `hwc codearts-check records`).
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Host Security Service.
-    #[command(subcommand)]
-    Hss(HssCommand),
     /// CodeArts Check.
     #[command(subcommand, name = "codearts-check")]
     CodeArtsCheck(CodeArtsCommand),
     /// Start a simulator in-process and walk through both APIs against it.
+    #[cfg(feature = "sim")]
     Demo {
         /// Where to write the trend chart.
         #[arg(long, default_value = "hwc-demo-trend.svg")]
@@ -90,88 +91,9 @@ pub enum Command {
     },
 }
 
-/// HSS commands.
-#[derive(Subcommand, Debug)]
-pub enum HssCommand {
-    /// The handling history of an image vulnerability.
-    VulHistory(VulHistory),
-}
-
-/// Image type.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum ImageTypeArg {
-    /// Repository images.
-    Registry,
-    /// Local images.
-    #[value(name = "local_image")]
-    LocalImage,
-}
-
-/// Vulnerability status filter.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum StatusArg {
-    /// Not fixed.
-    #[value(name = "vul_status_unfix")]
-    Unfix,
-    /// Ignored.
-    #[value(name = "vul_status_ignored")]
-    Ignored,
-}
-
-/// Handling type filter.
-#[derive(ValueEnum, Clone, Copy, Debug)]
-pub enum HandleTypeArg {
-    /// Ignored.
-    #[value(name = "ignore")]
-    Ignore,
-    /// Unignored.
-    #[value(name = "not_ignore")]
-    NotIgnore,
-    /// Added to the whitelist.
-    #[value(name = "add_to_whitelist")]
-    AddToWhitelist,
-}
-
-/// `hwc hss vul-history`.
-#[derive(Args, Debug)]
-#[command(mut_arg("offset", |arg| arg.help(
-    "Index of the first record (with --all, where paging starts; an interrupted or failed --all \
-     prints the command that goes on from where it stopped)"
-)))]
-pub struct VulHistory {
-    /// Vulnerability id, such as CVE-2021-44228.
-    #[arg(long)]
-    pub vul_id: String,
-    /// Image type.
-    #[arg(long, value_enum)]
-    pub image_type: ImageTypeArg,
-    /// Only this image id.
-    #[arg(long)]
-    pub image_id: Option<String>,
-    /// Only images with this name.
-    #[arg(long)]
-    pub image_name: Option<String>,
-    /// Only records in this status.
-    #[arg(long, value_enum)]
-    pub status: Option<StatusArg>,
-    /// Only records of this handling type.
-    #[arg(long, value_enum)]
-    pub handle_type: Option<HandleTypeArg>,
-    /// Only records by this user.
-    #[arg(long)]
-    pub user_name: Option<String>,
-    /// Only this application.
-    #[arg(long)]
-    pub app_name: Option<String>,
-    /// Only this application version.
-    #[arg(long)]
-    pub app_version: Option<String>,
-    /// Only records with this remark.
-    #[arg(long)]
-    pub remark: Option<String>,
-    /// Enterprise project (all_granted_eps for all; the API's default is 0).
-    #[arg(long)]
-    pub enterprise_project_id: Option<String>,
+/// What `hwc hss vul-history` adds to the operation's flags.
+#[derive(Args, Debug, Default)]
+pub struct VulHistoryExtras {
     /// Only records handled at or after this time: RFC 3339, YYYY-MM-DD (midnight UTC), or a
     /// duration back from now such as 7d, 12h or 1d6h. Pages every record (like --all) but
     /// stops at the first page that reaches older ones: results come newest first.
@@ -190,67 +112,17 @@ pub struct VulHistory {
     /// exactly once over the runs, interrupted ones included.
     #[arg(long, value_name = "FILE")]
     pub append: Option<std::path::PathBuf>,
-    #[command(flatten)]
-    pub paging: Paging,
 }
 
-/// One page, or all of them.
-#[derive(Args, Debug, Clone, Copy)]
-pub struct Paging {
-    /// Records per page (one page); with --all, the page size.
-    #[arg(long, allow_negative_numbers = true)]
-    pub limit: Option<i64>,
-    /// Where the page starts, as the operation counts it; with --all, where paging starts (an
-    /// interrupted or failed --all prints the command that goes on from there).
-    #[arg(long, allow_negative_numbers = true)]
-    pub offset: Option<i64>,
-    /// Every page.
-    #[arg(long)]
-    pub all: bool,
-}
-
-/// CodeArts Check commands.
+/// CodeArts Check commands besides its operations. Each takes the flags of `CheckRecord`
+/// (but paging) from the spec, added by `crate::operations`.
 #[derive(Subcommand, Debug)]
 pub enum CodeArtsCommand {
-    /// The issue counts of each scan of a task, newest first.
-    Records(Records),
     /// A chart of issue counts per scan over time, and the last scan against the one before.
     Trend(Trend),
     /// A verdict on the latest scan for CI: thresholds per severity and/or no increase against
     /// the scan before. Exit 0 when it passes, 4 when it fails (1 and 2 stay errors).
     Gate(Gate),
-}
-
-/// Which task's scans.
-#[derive(Args, Debug, Clone)]
-pub struct TaskSelection {
-    /// The CodeArts project id (32 characters; not the IAM project).
-    #[arg(long)]
-    pub codearts_project: String,
-    /// The task id.
-    #[arg(long)]
-    pub task_id: String,
-    /// Only scans that started at or after this time: RFC 3339 with any offset
-    /// (2020-09-25T12:05:00+08:00), or YYYY-MM-DD for midnight UTC. Sent in UTC.
-    #[arg(long, value_parser = parse_time)]
-    pub start_time: Option<jiff::Timestamp>,
-    /// Only scans that ended at or before this time (same formats).
-    #[arg(long, value_parser = parse_time)]
-    pub end_time: Option<jiff::Timestamp>,
-}
-
-/// `hwc codearts-check records`.
-#[derive(Args, Debug)]
-#[command(mut_arg("offset", |arg| arg.help(
-    "Page number, sent as given (CodeArts Check documents offset as a page number without \
-     saying whether the first page is 0 or 1). With --all, the pages to skip: --all finds out \
-     how the service counts, and an interrupted or failed run prints the command that goes on"
-)))]
-pub struct Records {
-    #[command(flatten)]
-    pub task: TaskSelection,
-    #[command(flatten)]
-    pub paging: Paging,
 }
 
 /// A severity of CodeArts Check's issue counts.
@@ -295,8 +167,6 @@ impl Severity {
         .args(["max_critical", "max_serious", "max_normal", "max_prompt", "no_increase"])
 ))]
 pub struct Gate {
-    #[command(flatten)]
-    pub task: TaskSelection,
     /// Fail when the latest scan has more critical issues than this.
     #[arg(long, value_name = "N")]
     pub max_critical: Option<i64>,
@@ -329,35 +199,12 @@ impl Gate {
 /// `hwc codearts-check trend`.
 #[derive(Args, Debug)]
 pub struct Trend {
-    #[command(flatten)]
-    pub task: TaskSelection,
     /// Write the chart as SVG to this file.
     #[arg(long, value_name = "FILE", conflicts_with = "png")]
     pub svg: Option<PathBuf>,
     /// Write the chart as PNG to this file.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
-}
-
-impl Paging {
-    /// `--limit` and `--offset` as the operation takes them. Numbers are read by clap and
-    /// checked against the spec by the library, so a negative one is refused with the spec's
-    /// message (naming the parameter and what is allowed), like any other out-of-range value.
-    pub fn checked(
-        &self,
-        operation: &hwc::descriptor::Operation,
-    ) -> Result<(Option<u64>, Option<u64>), hwc::Error> {
-        let value = |name: &str, value: Option<i64>| -> Result<Option<u64>, hwc::Error> {
-            let Some(value) = value else {
-                return Ok(None);
-            };
-            if let (Some(parameter), Err(_)) = (operation.parameter(name), u64::try_from(value)) {
-                hwc::validate::check_value(parameter, &value.to_string())?;
-            }
-            Ok(u64::try_from(value).ok())
-        };
-        Ok((value("limit", self.limit)?, value("offset", self.offset)?))
-    }
 }
 
 impl Trend {
@@ -429,7 +276,7 @@ fn parse_duration(text: &str) -> Option<std::time::Duration> {
 }
 
 /// RFC 3339 with `Z` or an offset, or `YYYY-MM-DD` as midnight UTC.
-fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
+pub fn parse_time(text: &str) -> Result<jiff::Timestamp, String> {
     let text = text.trim();
     if let Ok(instant) = text.parse::<jiff::Timestamp>() {
         return Ok(instant);

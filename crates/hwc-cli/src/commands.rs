@@ -1,4 +1,6 @@
-//! `hwc hss vul-history`, `hwc codearts-check records` and `hwc codearts-check trend`.
+//! The operations' commands: `hwc hss vul-history` and `hwc codearts-check records` with
+//! their hand-chosen columns and extras, any other operation of the specs with its items as
+//! JSON, and `hwc codearts-check trend`.
 
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
@@ -6,15 +8,14 @@ use std::time::Duration;
 use futures::StreamExt;
 use futures::stream::BoxStream;
 use hwc::codearts_check::{CheckRecord, CheckRecords};
-use hwc::hss::{HandleRecord, HandleType, ImageType, ImageVulHandleHistory, VulStatus};
-use hwc::{Client, Page, Paginator};
+use hwc::hss::{HandleRecord, ImageVulHandleHistory};
+use hwc::{Client, FromParameters, Page, PagedRequest, Paginator};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::args::{
-    HandleTypeArg, ImageTypeArg, Output, Records, StatusArg, TaskSelection, Trend, VulHistory,
-};
+use crate::args::{Output, Trend, VulHistoryExtras};
 use crate::chart;
-use crate::output::{Printer, Row};
+use crate::operations::Invocation;
+use crate::output::{Layout, Printer, Row, Tabular};
 use crate::state::ExportState;
 
 /// Why a command stopped early.
@@ -24,6 +25,7 @@ pub enum Failure {
     /// Writing to standard output failed (a closed pipe is not reported).
     Io(std::io::Error),
     /// The in-process simulator of `--sim` or `demo` could not start.
+    #[cfg(feature = "sim")]
     Simulator(std::io::Error),
     /// A file could not be written.
     Write {
@@ -60,60 +62,55 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// The HSS request the flags describe.
-pub fn vul_history_request(client: &Client, args: &VulHistory) -> ImageVulHandleHistory {
-    let image_type = match args.image_type {
-        ImageTypeArg::Registry => ImageType::Registry,
-        ImageTypeArg::LocalImage => ImageType::LocalImage,
-    };
-    let mut request = client
-        .hss()
-        .image_vul_handle_history(&args.vul_id, image_type);
-    let texts = [
-        (
-            &args.image_id,
-            ImageVulHandleHistory::image_id
-                as fn(ImageVulHandleHistory, String) -> ImageVulHandleHistory,
-        ),
-        (&args.image_name, ImageVulHandleHistory::image_name),
-        (&args.user_name, ImageVulHandleHistory::user_name),
-        (&args.app_name, ImageVulHandleHistory::app_name),
-        (&args.app_version, ImageVulHandleHistory::app_version),
-        (&args.remark, ImageVulHandleHistory::remark),
-        (
-            &args.enterprise_project_id,
-            ImageVulHandleHistory::enterprise_project_id,
-        ),
-    ];
-    for (value, set) in texts {
-        if let Some(value) = value {
-            request = set(request, value.clone());
-        }
+/// Runs the operation the command line asked for.
+pub async fn run_operation(
+    client: &Client,
+    invocation: &Invocation<'_>,
+    format: Output,
+) -> Result<(), Failure> {
+    let given = invocation.pairs();
+    let operation = invocation.operation;
+    if operation.id == hwc::hss::OPERATION.id {
+        let extras =
+            <VulHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
+                .map_err(|error| Failure::Usage(error.to_string()))?;
+        let request = ImageVulHandleHistory::from_parameters(client, &given)?;
+        return vul_history(request, invocation.all, &extras, format).await;
     }
-    if let Some(status) = args.status {
-        request = request.status(match status {
-            StatusArg::Unfix => VulStatus::VulStatusUnfix,
-            StatusArg::Ignored => VulStatus::VulStatusIgnored,
-        });
+    if operation.id == hwc::codearts_check::OPERATION.id {
+        let request = CheckRecords::from_parameters(client, &given)?;
+        return records(request, invocation.all, format).await;
     }
-    if let Some(handle_type) = args.handle_type {
-        request = request.handle_type(match handle_type {
-            HandleTypeArg::Ignore => HandleType::Ignore,
-            HandleTypeArg::NotIgnore => HandleType::NotIgnore,
-            HandleTypeArg::AddToWhitelist => HandleType::AddToWhitelist,
-        });
-    }
-    request
+    // An operation nobody wrote a command for: its items as JSON, every field a column.
+    let entry = hwc::operations()
+        .find(|entry| entry.operation.id == operation.id)
+        .ok_or_else(|| Failure::Usage(format!("{} has no command", operation.id)))?;
+    let pages = (entry.json_pages)(client, &given, invocation.all)?;
+    let layout = Layout::fields(operation.paging.map_or(&[], |p| p.item_fields));
+    let resume = invocation
+        .all
+        .then(|| Resume::new(operation, page_size(&given, operation)));
+    let stdout = std::io::stdout().lock();
+    print_pages(pages, format, layout, resume, stdout, |_| true).await
+}
+
+/// The page size given as the operation's limit parameter.
+fn page_size(given: &[(&str, &str)], operation: &hwc::descriptor::Operation) -> Option<u64> {
+    let limit = operation.paging?.limit_parameter;
+    given
+        .iter()
+        .find(|(name, _)| *name == limit)
+        .and_then(|(_, value)| value.parse().ok())
 }
 
 /// `hwc hss vul-history`.
 pub async fn vul_history(
-    client: &Client,
-    args: &VulHistory,
+    request: ImageVulHandleHistory,
+    all: bool,
+    args: &VulHistoryExtras,
     format: Output,
 ) -> Result<(), Failure> {
-    let mut request = vul_history_request(client, args);
-    let (limit, offset) = args.paging.checked(hwc::hss::OPERATION)?;
+    let (_, limit) = request.paging();
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
     let state = match &args.state {
@@ -134,14 +131,8 @@ pub async fn vul_history(
         ));
     }
     let paged = args.state.is_some() || args.append.is_some();
-    if args.paging.all || since.is_some() || paged {
-        if let Some(offset) = offset {
-            request = request.offset(offset);
-        }
-        let mut paginator = Paginator::new(request);
-        if let Some(limit) = limit {
-            paginator = paginator.page_size(limit);
-        }
+    if all || since.is_some() || paged {
+        let paginator = Paginator::new(request);
         // A run cut at a boundary has nothing to resume; a plain --all has.
         let resume = since
             .is_none()
@@ -170,7 +161,15 @@ pub async fn vul_history(
             Some(target) => append_pages(pages, format, resume, target, select).await?,
             None => {
                 let stdout = std::io::stdout().lock();
-                print_pages(pages, format, resume, stdout, select).await?;
+                print_pages(
+                    pages,
+                    format,
+                    HandleRecord::layout(),
+                    resume,
+                    stdout,
+                    select,
+                )
+                .await?;
             }
         }
         // Only a complete run moves the state on.
@@ -179,59 +178,38 @@ pub async fn vul_history(
         }
         return Ok(());
     }
-    if let Some(limit) = limit {
-        request = request.limit(limit);
-    }
-    if let Some(offset) = offset {
-        request = request.offset(offset);
-    }
     let page = request.send().await?;
     print_page(page.items, page.total, format)
-}
-
-/// The CodeArts request the flags describe.
-pub fn records_request(client: &Client, task: &TaskSelection) -> CheckRecords {
-    let mut request = client
-        .codearts_check()
-        .check_records(&task.codearts_project, &task.task_id);
-    if let Some(start) = task.start_time {
-        request = request.start_time(start);
-    }
-    if let Some(end) = task.end_time {
-        request = request.end_time(end);
-    }
-    request
 }
 
 /// `hwc codearts-check records`.
-pub async fn records(client: &Client, args: &Records, format: Output) -> Result<(), Failure> {
-    let mut request = records_request(client, &args.task);
-    let (limit, offset) = args.paging.checked(hwc::codearts_check::OPERATION)?;
-    if args.paging.all {
-        if let Some(offset) = offset {
-            request = request.offset(offset);
-        }
-        let mut paginator = Paginator::new(request);
-        if let Some(limit) = limit {
-            paginator = paginator.page_size(limit);
-        }
+pub async fn records(request: CheckRecords, all: bool, format: Output) -> Result<(), Failure> {
+    if all {
+        let (_, limit) = request.paging();
         let resume = Resume::new(hwc::codearts_check::OPERATION, limit);
         let stdout = std::io::stdout().lock();
-        return print_pages(paginator.pages(), format, Some(resume), stdout, |_| true).await;
-    }
-    if let Some(limit) = limit {
-        request = request.limit(limit);
-    }
-    if let Some(offset) = offset {
-        request = request.offset(offset);
+        let pages = Paginator::new(request).pages();
+        return print_pages(
+            pages,
+            format,
+            CheckRecord::layout(),
+            Some(resume),
+            stdout,
+            |_| true,
+        )
+        .await;
     }
     let page = request.send().await?;
     print_page(page.items, page.total, format)
 }
 
-fn print_page<R: Row>(items: Vec<R>, total: Option<u64>, format: Output) -> Result<(), Failure> {
+fn print_page<R: Tabular>(
+    items: Vec<R>,
+    total: Option<u64>,
+    format: Output,
+) -> Result<(), Failure> {
     let stdout = std::io::stdout().lock();
-    let mut printer = Printer::<_, R>::new(format, stdout)?;
+    let mut printer = Printer::<_, R>::new(format, R::layout(), stdout)?;
     printer.push(items)?;
     printer.finish(total)?;
     Ok(())
@@ -313,11 +291,12 @@ fn shell_quote(word: &str) -> String {
 pub async fn print_pages<T: Row, W: Write>(
     mut pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
     format: Output,
+    layout: Layout,
     mut resume: Option<Resume>,
     out: W,
     mut select: impl FnMut(&T) -> bool,
 ) -> Result<(), Failure> {
-    let mut printer = Printer::<_, T>::new(format, out)?;
+    let mut printer = Printer::<_, T>::new(format, layout, out)?;
     let progress = progress_bar();
     let mut total = None;
     let interrupt = tokio::signal::ctrl_c();
@@ -371,7 +350,7 @@ pub async fn print_pages<T: Row, W: Write>(
 /// [`print_pages`] into a file beside `target`, appended to `target` once the run is complete
 /// (a CSV header only when `target` is new or empty), so that a reader tailing it never sees a
 /// partial run and an interrupted run adds nothing.
-async fn append_pages<T: Row>(
+async fn append_pages<T: Tabular>(
     pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
     format: Output,
     resume: Option<Resume>,
@@ -384,7 +363,15 @@ async fn append_pages<T: Row>(
         message: error.to_string(),
     };
     let file = std::fs::File::create(&partial).map_err(|e| cannot(&partial, e))?;
-    let printed = print_pages(pages, format, resume, std::io::BufWriter::new(file), select).await;
+    let printed = print_pages(
+        pages,
+        format,
+        T::layout(),
+        resume,
+        std::io::BufWriter::new(file),
+        select,
+    )
+    .await;
     if let Err(failure) = printed {
         let _ = std::fs::remove_file(&partial);
         // Writing went to the partial file, not to standard output.
@@ -431,14 +418,18 @@ fn progress_bar() -> ProgressBar {
 }
 
 /// `hwc codearts-check trend`: every scan in the range, a chart, and a summary.
-pub async fn trend(client: &Client, args: &Trend, out: &mut impl Write) -> Result<(), Failure> {
-    let request = records_request(client, &args.task);
+pub async fn trend(
+    request: CheckRecords,
+    task: &str,
+    args: &Trend,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
     let mut scans = Vec::new();
     let mut stream = request.into_paginator().items();
     while let Some(scan) = stream.next().await {
         scans.push(scan?);
     }
-    write_trend(&scans, &args.task.task_id, args.chart(), out)
+    write_trend(&scans, task, args.chart(), out)
 }
 
 /// Writes the chart (when asked) and the summary of `scans` (newest first, as the API gives).

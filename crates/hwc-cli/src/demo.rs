@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use futures::StreamExt;
 
-use crate::args::{ImageTypeArg, Output, Paging, VulHistory};
+use hwc::hss::ImageType;
+
+use crate::args::{Output, VulHistoryExtras};
 use crate::commands::{self, Failure};
 use crate::session::{SIM_RECORDS, Session};
 
@@ -50,29 +52,17 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         hwc_sim::DEMO_VUL_ID
     )?;
     out.flush()?;
-    let page_args = VulHistory {
-        vul_id: hwc_sim::DEMO_VUL_ID.to_owned(),
-        image_type: ImageTypeArg::Registry,
-        image_id: None,
-        image_name: None,
-        status: None,
-        handle_type: None,
-        user_name: None,
-        app_name: None,
-        app_version: None,
-        remark: None,
-        enterprise_project_id: None,
-        since: None,
-        until: None,
-        state: None,
-        append: None,
-        paging: Paging {
-            limit: Some(10),
-            offset: None,
-            all: false,
-        },
-    };
-    commands::vul_history(&session.client, &page_args, Output::Table).await?;
+    let history = session
+        .client
+        .hss()
+        .image_vul_handle_history(hwc_sim::DEMO_VUL_ID, ImageType::Registry);
+    commands::vul_history(
+        history.clone().limit(10),
+        false,
+        &VulHistoryExtras::default(),
+        Output::Table,
+    )
+    .await?;
 
     writeln!(
         out,
@@ -83,17 +73,9 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         "   $ hwc --sim hss vul-history --vul-id {} --image-type registry --enterprise-project-id all_granted_eps --all --output jsonl\n",
         hwc_sim::DEMO_VUL_ID
     )?;
-    let all_args = VulHistory {
-        enterprise_project_id: Some("all_granted_eps".into()),
-        paging: Paging {
-            limit: None,
-            offset: None,
-            all: true,
-        },
-        ..page_args
-    };
     let started = Instant::now();
-    let mut items = commands::vul_history_request(&session.client, &all_args)
+    let mut items = history
+        .enterprise_project_id("all_granted_eps")
         .into_paginator()
         .items();
     let mut count = 0u64;

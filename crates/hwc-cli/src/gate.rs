@@ -4,12 +4,11 @@
 
 use std::io::Write;
 
-use hwc::Client;
-use hwc::codearts_check::{CheckRecord, IssueCounts};
+use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
 use serde::Serialize;
 
 use crate::args::{Gate, Output, Severity};
-use crate::commands::{Failure, records_request};
+use crate::commands::Failure;
 
 /// One check of the verdict.
 #[derive(Debug, Serialize)]
@@ -85,16 +84,13 @@ fn judge(args: &Gate, latest: &CheckRecord, previous: Option<&CheckRecord>) -> V
 
 /// Runs the gate: one request for the two newest scans in the window.
 pub async fn gate(
-    client: &Client,
+    request: CheckRecords,
+    task: &str,
     args: &Gate,
     format: Output,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let page = records_request(client, &args.task)
-        .offset(0)
-        .limit(2)
-        .send()
-        .await?;
+    let page = request.offset(0).limit(2).send().await?;
     // The API lists newest first, which its pages do not promise: the later scan is the latest.
     let mut scans: Vec<&CheckRecord> = page.items.iter().take(2).collect();
     let started = |scan: &CheckRecord| scan.check_time.as_ref().and_then(|t| t.instant);
@@ -115,7 +111,7 @@ pub async fn gate(
     let passed = latest.is_some() && checks.iter().all(|check| check.passed);
     let verdict = Verdict {
         passed,
-        task_id: args.task.task_id.clone(),
+        task_id: task.to_owned(),
         latest_scan: latest.and_then(scan_time),
         previous_scan: previous.and_then(scan_time),
         checks,

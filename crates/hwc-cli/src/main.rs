@@ -6,8 +6,10 @@
 mod args;
 mod chart;
 mod commands;
+#[cfg(feature = "sim")]
 mod demo;
 mod gate;
+mod operations;
 mod output;
 mod report;
 mod session;
@@ -15,17 +17,21 @@ mod state;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::FromArgMatches;
 use tracing_subscriber::EnvFilter;
 
-use crate::args::{Cli, CodeArtsCommand, Command, HssCommand};
+use crate::args::{Cli, CodeArtsCommand, Command, Global};
 use crate::commands::Failure;
 use crate::session::Session;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let cli = Cli::parse();
-    let level = match cli.global.verbose {
+    let matches = operations::command().get_matches();
+    let global = match Global::from_arg_matches(&matches) {
+        Ok(global) => global,
+        Err(error) => error.exit(),
+    };
+    let level = match global.verbose {
         0 => "warn",
         1 => "info",
         _ => "debug",
@@ -37,7 +43,7 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match run(cli).await {
+    match run(&matches, &global).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Hwc(error)) => ExitCode::from(report::report(&error)),
         // A closed pipe (`hwc ... | head`) is the reader's choice, not an error.
@@ -48,6 +54,7 @@ async fn main() -> ExitCode {
             eprintln!("hwc: error: cannot write to standard output: {error}");
             ExitCode::from(report::EXIT_OUTPUT)
         }
+        #[cfg(feature = "sim")]
         Err(Failure::Simulator(error)) => {
             eprintln!("hwc: error: cannot start the simulator: {error}");
             ExitCode::from(report::EXIT_API)
@@ -68,29 +75,56 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<(), Failure> {
-    let format = cli.global.output;
+async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure> {
+    let format = global.output;
+    if let Some(invocation) = operations::invocation(matches) {
+        let session = Session::open(global).await?;
+        return commands::run_operation(&session.client, &invocation, format).await;
+    }
+    let cli = Cli::from_arg_matches(matches).map_err(|error| Failure::Usage(error.to_string()))?;
     match &cli.command {
         Command::Completions { shell } => {
-            clap_complete::generate(*shell, &mut Cli::command(), "hwc", &mut std::io::stdout());
+            clap_complete::generate(
+                *shell,
+                &mut operations::command(),
+                "hwc",
+                &mut std::io::stdout(),
+            );
             Ok(())
         }
+        #[cfg(feature = "sim")]
         Command::Demo { chart } => demo::run(chart).await,
-        Command::Hss(HssCommand::VulHistory(args)) => {
-            let session = Session::open(&cli.global).await?;
-            commands::vul_history(&session.client, args, format).await
-        }
-        Command::CodeArtsCheck(CodeArtsCommand::Records(args)) => {
-            let session = Session::open(&cli.global).await?;
-            commands::records(&session.client, args, format).await
-        }
-        Command::CodeArtsCheck(CodeArtsCommand::Gate(args)) => {
-            let session = Session::open(&cli.global).await?;
-            gate::gate(&session.client, args, format, &mut std::io::stdout()).await
-        }
-        Command::CodeArtsCheck(CodeArtsCommand::Trend(args)) => {
-            let session = Session::open(&cli.global).await?;
-            commands::trend(&session.client, args, &mut std::io::stdout()).await
+        Command::CodeArtsCheck(command) => {
+            let records = hwc::codearts_check::OPERATION;
+            let Some((_, group)) = matches.subcommand() else {
+                return Err(Failure::Usage("no command".into()));
+            };
+            let Some((_, command_matches)) = group.subcommand() else {
+                return Err(Failure::Usage("no command".into()));
+            };
+            let parameters = operations::parameters(records, command_matches);
+            let given: Vec<(&str, &str)> = parameters
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            let task = given
+                .iter()
+                .find(|(name, _)| *name == "task_id")
+                .map_or("", |(_, value)| *value);
+            let session = Session::open(global).await?;
+            let request =
+                <hwc::codearts_check::CheckRecords as hwc::FromParameters>::from_parameters(
+                    &session.client,
+                    &given,
+                )?;
+            match command {
+                CodeArtsCommand::Gate(args) => {
+                    gate::gate(request, task, args, format, &mut std::io::stdout()).await
+                }
+                CodeArtsCommand::Trend(args) => {
+                    commands::trend(request, task, args, &mut std::io::stdout()).await
+                }
+            }
         }
     }
 }

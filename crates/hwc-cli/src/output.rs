@@ -9,18 +9,62 @@ use serde::Serialize;
 
 use crate::args::Output;
 
+/// The columns of printed records.
+#[derive(Clone, Debug)]
+pub struct Layout {
+    /// Column names, in order (CSV has them all).
+    pub columns: Vec<&'static str>,
+    /// The columns a table shows, so that it fits a terminal.
+    pub table: Vec<usize>,
+    /// The most characters a table cell of a column shows before it is shortened with an
+    /// ellipsis (JSON, JSON lines and CSV always have whole values).
+    pub table_limits: Vec<(usize, usize)>,
+}
+
+impl Layout {
+    /// Every field of an operation's items, as its spec lists them, all in the table: the
+    /// layout of an operation nobody chose columns for.
+    pub fn fields(fields: &'static [&'static str]) -> Self {
+        Self {
+            columns: fields.to_vec(),
+            table: (0..fields.len()).collect(),
+            table_limits: Vec::new(),
+        }
+    }
+
+    fn table_limit(&self, column: usize) -> Option<usize> {
+        self.table_limits
+            .iter()
+            .find(|(c, _)| *c == column)
+            .map(|(_, limit)| *limit)
+    }
+}
+
 /// A record that can be printed in columns.
 pub trait Row: Serialize {
-    /// Column names, in order.
-    const COLUMNS: &'static [&'static str];
-    /// The columns a table shows, so that it fits a terminal (JSON and CSV have them all).
-    const TABLE_COLUMNS: &'static [usize];
-    /// The values, in column order, as text.
-    fn cells(&self) -> Vec<String>;
-    /// The most characters a table cell of each column shows before it is shortened with an
-    /// ellipsis (JSON, JSON lines and CSV always have whole values).
-    fn table_limit(_column: usize) -> Option<usize> {
-        None
+    /// The values, in the layout's column order, as text.
+    fn cells(&self, layout: &Layout) -> Vec<String>;
+}
+
+/// A record whose columns were chosen by hand.
+pub trait Tabular: Row {
+    /// The columns.
+    fn layout() -> Layout;
+}
+
+/// A record of an operation without hand-chosen columns: each column is the item's field of
+/// that name, text as is, anything else as compact JSON.
+impl Row for serde_json::Value {
+    fn cells(&self, layout: &Layout) -> Vec<String> {
+        layout
+            .columns
+            .iter()
+            .map(|name| match self.get(*name) {
+                None | Some(serde_json::Value::Null) => String::new(),
+                Some(serde_json::Value::String(text)) => text.clone(),
+                Some(other) => other.to_string(),
+            })
+            .collect()
     }
 }
 
@@ -52,28 +96,31 @@ fn text(value: &Option<String>) -> String {
     value.clone().unwrap_or_default()
 }
 
-impl Row for HandleRecord {
-    const COLUMNS: &'static [&'static str] = &[
-        "handle_time",
-        "handle_type",
-        "status",
-        "user_name",
-        "image_name",
-        "image_version",
-        "image_id",
-        "app_name",
-        "app_version",
-        "app_path",
-        "remark",
-    ];
-    const TABLE_COLUMNS: &'static [usize] = &[0, 1, 2, 3, 4, 7, 8];
-
-    fn table_limit(column: usize) -> Option<usize> {
-        // image_name: registry paths are long; the table shows their end.
-        (column == 4).then_some(32)
+impl Tabular for HandleRecord {
+    fn layout() -> Layout {
+        Layout {
+            columns: vec![
+                "handle_time",
+                "handle_type",
+                "status",
+                "user_name",
+                "image_name",
+                "image_version",
+                "image_id",
+                "app_name",
+                "app_version",
+                "app_path",
+                "remark",
+            ],
+            table: vec![0, 1, 2, 3, 4, 7, 8],
+            // image_name: registry paths are long; the table shows their end.
+            table_limits: vec![(4, 32)],
+        }
     }
+}
 
-    fn cells(&self) -> Vec<String> {
+impl Row for HandleRecord {
+    fn cells(&self, _: &Layout) -> Vec<String> {
         vec![
             self.handle_time.map(rfc3339).unwrap_or_default(),
             self.handle_type
@@ -96,18 +143,25 @@ impl Row for HandleRecord {
     }
 }
 
-impl Row for CheckRecord {
-    const COLUMNS: &'static [&'static str] = &[
-        "check_time",
-        "check_end_time",
-        "critical",
-        "serious",
-        "normal",
-        "prompt",
-    ];
-    const TABLE_COLUMNS: &'static [usize] = &[0, 1, 2, 3, 4, 5];
+impl Tabular for CheckRecord {
+    fn layout() -> Layout {
+        Layout {
+            columns: vec![
+                "check_time",
+                "check_end_time",
+                "critical",
+                "serious",
+                "normal",
+                "prompt",
+            ],
+            table: vec![0, 1, 2, 3, 4, 5],
+            table_limits: Vec::new(),
+        }
+    }
+}
 
-    fn cells(&self) -> Vec<String> {
+impl Row for CheckRecord {
+    fn cells(&self, _: &Layout) -> Vec<String> {
         let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         // The instant under the documented UTC+08:00 assumption; the raw text when the API
         // sent something unreadable.
@@ -131,6 +185,7 @@ impl Row for CheckRecord {
 /// flat however many records there are); only the table holds records, to size its columns.
 pub struct Printer<W: Write, R: Row> {
     format: Output,
+    layout: Layout,
     out: W,
     held: Vec<R>,
     /// Records written so far (JSON's `count`, and whether the next one needs a comma).
@@ -139,9 +194,10 @@ pub struct Printer<W: Write, R: Row> {
 
 impl<W: Write, R: Row> Printer<W, R> {
     /// A printer writing `format` to `out`.
-    pub fn new(format: Output, out: W) -> std::io::Result<Self> {
+    pub fn new(format: Output, layout: Layout, out: W) -> std::io::Result<Self> {
         let mut printer = Self {
             format,
+            layout,
             out,
             held: Vec::new(),
             written: 0,
@@ -151,7 +207,12 @@ impl<W: Write, R: Row> Printer<W, R> {
         }
         if format == Output::Csv {
             let header = csv_lines(std::iter::once(
-                R::COLUMNS.iter().map(|c| (*c).to_owned()).collect(),
+                printer
+                    .layout
+                    .columns
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
             ))?;
             printer.out.write_all(&header)?;
             printer.out.flush()?;
@@ -188,7 +249,7 @@ impl<W: Write, R: Row> Printer<W, R> {
                 self.out.flush()
             }
             Output::Csv => {
-                let lines = csv_lines(records.iter().map(Row::cells))?;
+                let lines = csv_lines(records.iter().map(|record| record.cells(&self.layout)))?;
                 self.out.write_all(&lines)?;
                 self.out.flush()
             }
@@ -225,27 +286,32 @@ impl<W: Write, R: Row> Printer<W, R> {
         match self.format {
             Output::Json => self.close_json(total, true)?,
             Output::Table => {
+                let layout = &self.layout;
                 let mut table = Table::new();
                 table
                     .load_preset(UTF8_FULL_CONDENSED)
                     .set_content_arrangement(ContentArrangement::Dynamic)
-                    .set_header(R::TABLE_COLUMNS.iter().map(|&i| R::COLUMNS[i]));
+                    .set_header(layout.table.iter().map(|&i| layout.columns[i]));
                 if let Some(width) = terminal_width() {
                     table.set_width(width);
                 }
                 // Columns may wrap between words, never inside one (`vul_status_ignored` stays
                 // whole): each column is at least as wide as its longest word.
-                let mut widest = vec![0usize; R::TABLE_COLUMNS.len()];
-                for (slot, &column) in R::TABLE_COLUMNS.iter().enumerate() {
-                    widest[slot] = longest_word(R::COLUMNS[column]);
+                let mut widest = vec![0usize; layout.table.len()];
+                for (slot, &column) in layout.table.iter().enumerate() {
+                    widest[slot] = longest_word(layout.columns[column]);
                 }
                 for record in &self.held {
-                    let cells = record.cells();
-                    let shown: Vec<String> = R::TABLE_COLUMNS
+                    let cells = record.cells(layout);
+                    let shown: Vec<String> = layout
+                        .table
                         .iter()
-                        .map(|&i| match R::table_limit(i) {
-                            Some(limit) => shorten(&cells[i], limit),
-                            None => cells[i].clone(),
+                        .map(|&i| {
+                            let cell = cells.get(i).map(String::as_str).unwrap_or_default();
+                            match layout.table_limit(i) {
+                                Some(limit) => shorten(cell, limit),
+                                None => cell.to_owned(),
+                            }
                         })
                         .collect();
                     for (slot, cell) in shown.iter().enumerate() {

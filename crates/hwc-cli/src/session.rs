@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use hwc::{Client, Credentials, RetryPolicy};
+#[cfg(feature = "sim")]
 use hwc_sim::Simulator;
 
 use crate::args::Global;
@@ -12,36 +13,33 @@ use crate::commands::Failure;
 /// Environment variable holding an IAM token (never a flag: flags show in `ps`).
 pub const ENV_IAM_TOKEN: &str = "HWC_IAM_TOKEN";
 /// HSS records of the simulator `--sim` and `hwc demo` start.
+#[cfg(feature = "sim")]
 pub const SIM_RECORDS: usize = 20_000;
 /// IAM project id used against the simulator when none is given.
+#[cfg(feature = "sim")]
 pub const SIM_PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 /// A client, and the simulator it talks to when there is one (kept alive with it).
 pub struct Session {
     pub client: Client,
+    #[cfg(feature = "sim")]
     pub simulator: Option<Simulator>,
 }
 
 impl Session {
     /// Connects as the global flags say.
     pub async fn open(global: &Global) -> Result<Self, Failure> {
+        #[cfg(feature = "sim")]
         let simulator = if global.sim {
             Some(start_simulator().await?)
         } else {
             None
         };
+        #[cfg(not(feature = "sim"))]
+        let simulator: Option<std::convert::Infallible> = None;
         let mut builder = Client::builder();
         if let Some(sim) = &simulator {
-            builder = builder
-                .ignore_environment()
-                .endpoint_for_all(sim.base_url())
-                .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
-                .project_id(
-                    global
-                        .project_id
-                        .clone()
-                        .unwrap_or_else(|| SIM_PROJECT.to_owned()),
-                );
+            builder = simulated(builder, sim, global)?;
         } else {
             if let Some(token) = std::env::var(ENV_IAM_TOKEN).ok().filter(|t| !t.is_empty()) {
                 builder = builder.credentials(Credentials::token(token)?);
@@ -76,12 +74,42 @@ impl Session {
             client: builder
                 .user_agent(concat!("hwc-cli/", env!("CARGO_PKG_VERSION")))
                 .build()?,
+            #[cfg(feature = "sim")]
             simulator,
         })
     }
 }
 
+/// A client of the in-process simulator: its keys, its project unless one is given.
+#[cfg(feature = "sim")]
+fn simulated(
+    builder: hwc::ClientBuilder,
+    sim: &Simulator,
+    global: &Global,
+) -> Result<hwc::ClientBuilder, Failure> {
+    Ok(builder
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK)?)
+        .project_id(
+            global
+                .project_id
+                .clone()
+                .unwrap_or_else(|| SIM_PROJECT.to_owned()),
+        ))
+}
+
+#[cfg(not(feature = "sim"))]
+fn simulated(
+    _: hwc::ClientBuilder,
+    never: &std::convert::Infallible,
+    _: &Global,
+) -> Result<hwc::ClientBuilder, Failure> {
+    match *never {}
+}
+
 /// The simulator of `--sim` and `hwc demo`: fixed seed, so output is reproducible.
+#[cfg(feature = "sim")]
 pub async fn start_simulator() -> Result<Simulator, Failure> {
     Simulator::builder()
         .records(SIM_RECORDS)

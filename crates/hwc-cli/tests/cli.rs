@@ -201,7 +201,7 @@ fn usage_and_validation_errors_exit_2_before_any_request() {
     let output = hwc().args(&bad_enum).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&output.stderr).contains("possible values: registry, local_image")
+        String::from_utf8_lossy(&output.stderr).contains("possible values: local_image, registry")
     );
 
     let mut region = vec!["--region", "mars-north-1"];

@@ -102,7 +102,11 @@ fn offset_help_says_what_offset_means_for_each_operation() {
         String::from_utf8(output.stdout).unwrap()
     };
     let records = help(&["codearts-check", "records"]);
-    assert!(records.contains("Page number, sent as given"), "{records}");
+    assert!(
+        records.contains("The page to ask for, sent as given"),
+        "{records}"
+    );
+    assert!(records.contains("number of pages to skip"), "{records}");
     let history = help(&["hss", "vul-history"]);
     assert!(history.contains("Index of the first record"), "{history}");
 }
