@@ -135,6 +135,8 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
     let mut methods = Vec::new();
     let mut items = Vec::new();
     let mut entries = Vec::new();
+    // Generated types users name: the enums setters take, items without a hand-written model.
+    let mut reexports: Vec<String> = Vec::new();
     for (path, method, operation) in document.operations() {
         let id = operation.operation_id.as_deref().unwrap_or_default();
         let at = || format!("paths.{path}.{method}");
@@ -146,12 +148,40 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
         let params = parameters(document, operation, fields).with_context(at)?;
         let (method_tokens, builder_tokens, entry) =
             operation_tokens(document, spec, operation, &names, &params).with_context(at)?;
+        let prefix = format!("hwc_api :: {} :: types :: ", spec.module);
+        for param in params.iter().filter(|p| matches!(p.kind, Kind::Choice)) {
+            let generated = &param.generated;
+            let path = quote!(#generated).to_string();
+            if let Some(name) = path.strip_prefix(&prefix) {
+                reexports.push(name.to_owned());
+            }
+        }
+        if names.item.is_none() {
+            let items_field = operation
+                .extensions
+                .get("x-hwc-paging")
+                .and_then(|paging| paging.get("items"))
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            reexports.push(item_type(document, operation, items_field).with_context(at)?);
+        }
         methods.push(method_tokens);
         items.push(builder_tokens);
         entries.push(entry);
     }
 
+    reexports.sort();
+    reexports.dedup();
+    let module = format_ident!("{}", spec.module);
+    let reexports = if reexports.is_empty() {
+        quote!()
+    } else {
+        let names = reexports.iter().map(|name| format_ident!("{name}"));
+        quote!(pub use hwc_api::#module::types::{#(#names),*};)
+    };
     let tokens = quote! {
+        #reexports
+
         use crate::client::Client;
         use crate::error::Error;
         use crate::operation as support;

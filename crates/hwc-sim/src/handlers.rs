@@ -87,11 +87,47 @@ impl RequestId {
     }
 }
 
-/// The routes, from the spec's paths (axum and OpenAPI both write parameters as `{name}`).
+/// What answers an operation.
+#[derive(Clone, Copy)]
+enum Answer {
+    /// HSS's handling history, from the generated data set.
+    HssHistory,
+    /// CodeArts Check's scans, from the generated data set.
+    CheckRecords,
+    /// An operation nobody wrote data for: the spec's example.
+    Example(&'static Operation),
+}
+
+/// The routes, one per operation of the specs (axum and OpenAPI both write parameters as
+/// `{name}`): the two with data sets, and every other answering with its spec example.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route(HSS.path, get(hss_handler))
-        .route(CHECK_RECORD.path, get(check_record_handler))
+    let services = [
+        (Api::Hss, &hwc_api::hss::spec::SERVICE),
+        (Api::CodeArtsCheck, &hwc_api::codearts_check::spec::SERVICE),
+    ];
+    let mut router = Router::new();
+    for (api, service) in services {
+        for &operation in service.operations {
+            let answer = if operation.id == HSS.id {
+                Answer::HssHistory
+            } else if operation.id == CHECK_RECORD.id {
+                Answer::CheckRecords
+            } else {
+                Answer::Example(operation)
+            };
+            router = router.route(
+                operation.path,
+                get(
+                    move |State(shared): State<Arc<Shared>>,
+                          Path(path): Path<HashMap<String, String>>,
+                          request: Request| {
+                        serve(shared, api, answer, path, request)
+                    },
+                ),
+            );
+        }
+    }
+    router
         .route(STATS_PATH, get(stats_handler))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
@@ -154,25 +190,10 @@ async fn request_id_and_log(mut request: Request, next: Next) -> Response {
     response
 }
 
-async fn hss_handler(
-    State(shared): State<Arc<Shared>>,
-    Path(path): Path<HashMap<String, String>>,
-    request: Request,
-) -> Response {
-    serve(shared, Api::Hss, path, request).await
-}
-
-async fn check_record_handler(
-    State(shared): State<Arc<Shared>>,
-    Path(path): Path<HashMap<String, String>>,
-    request: Request,
-) -> Response {
-    serve(shared, Api::CodeArtsCheck, path, request).await
-}
-
 async fn serve(
     shared: Arc<Shared>,
     api: Api,
+    answer: Answer,
     path: HashMap<String, String>,
     request: Request,
 ) -> Response {
@@ -232,16 +253,17 @@ async fn serve(
     }
 
     let query = hwc_signing::canonical::parse_query(parts.uri.query().unwrap_or_default());
-    let result = match api {
-        Api::Hss => hss_page(
+    let result = match answer {
+        Answer::HssHistory => hss_page(
             &shared.data.hss,
             &path,
             &query,
             shared.added_hss.load(Ordering::Relaxed) as usize,
         ),
-        Api::CodeArtsCheck => {
+        Answer::CheckRecords => {
             check_record_page(&shared.data.codearts, shared.codearts_paging, &path, &query)
         }
+        Answer::Example(operation) => example_page(operation, &path, &query),
     };
     match result {
         Ok(json) => ok_response(json, fault.as_ref()),
@@ -500,6 +522,50 @@ fn check_record_page(
         total: page.total,
         data: page.items,
     })
+}
+
+/// The spec's example answer of `operation`, after validating the request. For a paged
+/// operation the example's items are the whole data set: the answer holds the page the offset
+/// and limit ask for (pages counted from 0 when the offset is a page number), and their number
+/// as the total.
+fn example_page(
+    operation: &'static Operation,
+    path: &HashMap<String, String>,
+    query: &[(Cow<'_, str>, Cow<'_, str>)],
+) -> Result<Vec<u8>, GatewayError> {
+    let values = validated(operation, path, query)?;
+    let example = operation.example.ok_or_else(|| {
+        GatewayError::new(
+            StatusCode::NOT_IMPLEMENTED,
+            "APIGW.0103",
+            format!("the spec gives no example answer of {}", operation.id),
+        )
+    })?;
+    let mut body: serde_json::Value = serde_json::from_str(example).map_err(|error| {
+        GatewayError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "APIGW.0103",
+            format!("the example of {} is not JSON: {error}", operation.id),
+        )
+    })?;
+    if let Some(paging) = operation.paging
+        && let Some(items) = body
+            .get(paging.items_field)
+            .and_then(serde_json::Value::as_array)
+            .cloned()
+    {
+        let limit = integer(operation, &values, paging.limit_parameter).max(1);
+        let offset = integer(operation, &values, paging.offset_parameter);
+        let first = match paging.offset_unit {
+            hwc_api::descriptor::OffsetUnit::Record => offset,
+            hwc_api::descriptor::OffsetUnit::Page => offset.saturating_mul(limit),
+        };
+        let total = items.len();
+        let page: Vec<serde_json::Value> = items.into_iter().skip(first).take(limit).collect();
+        body[paging.items_field] = serde_json::Value::Array(page);
+        body[paging.total_field] = serde_json::Value::from(total);
+    }
+    to_json(&body)
 }
 
 fn to_json(body: &impl Serialize) -> Result<Vec<u8>, GatewayError> {

@@ -29,9 +29,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 pub use crate::generated::hss::*;
-pub use hwc_api::hss::types::{
-    HandleType, ImageType, ReportedHandleType, ReportedVulStatus, VulStatus,
-};
+pub use hwc_api::hss::types::{ReportedHandleType, ReportedVulStatus};
 
 /// The operation as the spec describes it.
 pub const OPERATION: &hwc_api::descriptor::Operation = LIST_GENERAL_IMAGE_VUL_OPERATIONS;
