@@ -220,3 +220,55 @@ fn a_broken_spec_is_a_readable_error_naming_file_and_place() {
     );
     assert!(progenitor.contains("progenitor"), "{progenitor}");
 }
+
+/// Every parameter of every spec operation is reachable from the facade's generated builder:
+/// an argument of the service method, filled by the client (`x-hwc-from-client`), or a setter
+/// with its `set_*` twin. (The CLI's flags are checked against the server in
+/// `crates/hwc-cli/tests/reachability.rs`.)
+#[test]
+fn every_spec_parameter_is_reachable_from_the_facade_builder() {
+    let mut checked = 0;
+    for entry in std::fs::read_dir(repo_root().join("spec")).expect("spec/") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        let spec: serde_json::Value =
+            serde_yaml_ng::from_str(&std::fs::read_to_string(&path).expect("spec")).expect("yaml");
+        let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let module = stem
+            .rsplit_once("-v")
+            .map_or(stem.as_str(), |(m, _)| m)
+            .replace('-', "_");
+        let facade = std::fs::read_to_string(
+            repo_root().join(format!("crates/hwc/src/generated/{module}.rs")),
+        )
+        .expect("facade module");
+        // Signatures as prettyplease wraps them or not.
+        let facade: String = facade.split_whitespace().collect();
+        for (route, item) in spec["paths"].as_object().expect("paths") {
+            let operation = &item["get"];
+            let method = operation["x-hwc-facade"]["method"]
+                .as_str()
+                .map(str::to_owned)
+                .unwrap_or_else(|| {
+                    heck::ToSnakeCase::to_snake_case(operation["operationId"].as_str().unwrap())
+                });
+            let signature_start = facade
+                .find(&format!("pubfn{method}("))
+                .unwrap_or_else(|| panic!("{route}: no method {method}"));
+            let signature = &facade
+                [signature_start..facade[signature_start..].find(')').unwrap() + signature_start];
+            for parameter in operation["parameters"].as_array().expect("parameters") {
+                let name = parameter["name"].as_str().unwrap();
+                let reachable = parameter.get("x-hwc-from-client").is_some()
+                    || signature.contains(&format!("{name}:"))
+                    || (facade.contains(&format!("pubfn{name}(self,"))
+                        && facade.contains(&format!("pubfn set_{name}(mutself,").replace(' ', "")));
+                assert!(reachable, "{route} {name}: not reachable from {method}");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 20, "{checked}");
+}

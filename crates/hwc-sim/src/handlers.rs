@@ -209,6 +209,10 @@ async fn serve(
                     (name.as_str().to_owned(), value)
                 })
                 .collect(),
+            query: hwc_signing::canonical::parse_query(request.uri().query().unwrap_or_default())
+                .into_iter()
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect(),
         });
     }
     let id = request_id(&request);

@@ -301,6 +301,8 @@ pub struct ReceivedRequest {
     pub path_parameters: std::collections::HashMap<String, String>,
     /// Headers in arrival order, names lower-case.
     pub headers: Vec<(String, String)>,
+    /// Query parameters in arrival order, percent-decoded.
+    pub query: Vec<(String, String)>,
 }
 
 impl ReceivedRequest {
