@@ -15,7 +15,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use hwc_api::descriptor::{Operation, ParameterSchema};
+use hwc_api::descriptor::{Location, Operation, ParameterSchema};
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 use tokio::sync::Notify;
@@ -457,17 +457,16 @@ fn hss_page(
     added: usize,
 ) -> Result<Vec<u8>, GatewayError> {
     let values = validated(HSS, path, query)?;
-    let filters = hss::Filters {
-        enterprise_project_id: owned(&values, "enterprise_project_id"),
-        image_id: owned(&values, "image_id"),
-        image_name: owned(&values, "image_name"),
-        status: owned(&values, "status"),
-        user_name: owned(&values, "user_name"),
-        handle_type: owned(&values, "handle_type"),
-        app_name: owned(&values, "app_name"),
-        app_version: owned(&values, "app_version"),
-        remark: owned(&values, "remark"),
-    };
+    // The optional query parameters given, paging aside, filter by the field of their name.
+    let paging = HSS.paging.map(|p| [p.offset_parameter, p.limit_parameter]);
+    let filters = hss::Filters(
+        HSS.parameters
+            .iter()
+            .filter(|p| !p.required && p.location == Location::Query)
+            .filter(|p| paging.is_none_or(|names| !names.contains(&p.name)))
+            .filter_map(|p| Some((p.name.to_owned(), owned(&values, p.name)?)))
+            .collect(),
+    );
     let local = values.get("image_type") == Some(&"local_image");
     let vul_id = values.get("vul_id").copied().unwrap_or_default();
     let page = data.query(

@@ -18,10 +18,13 @@ use serde_json::Value;
 /// A 200-record HSS page and a 1000-record CodeArts page, as the simulator sends them.
 fn pages() -> (Vec<u8>, Vec<u8>) {
     let data = hwc_sim::data::Dataset::generate(100_000, 2_000, 1);
-    let filters = hwc_sim::data::hss::Filters {
-        enterprise_project_id: Some("all_granted_eps".into()),
-        ..Default::default()
-    };
+    let filters = hwc_sim::data::hss::Filters(
+        [(
+            "enterprise_project_id".to_owned(),
+            "all_granted_eps".to_owned(),
+        )]
+        .into(),
+    );
     let page = data
         .hss
         .query(hwc_sim::DEMO_VUL_ID, false, &filters, 0, 200, 0);

@@ -1,7 +1,7 @@
 //! HSS handling records: generated from a seed, stored compactly (values interned in pools), and
 //! served from indexes so that a page costs the same at offset 0 and at offset 1,000,000.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use rand::Rng;
@@ -142,28 +142,14 @@ struct Record {
     handle_time_ms: i64,
 }
 
-/// The documented filters of a query, besides the required `vul_id` and `image_type`.
+/// The filters of a query: the spec's optional query parameters a request gave (paging aside),
+/// by name. Each keeps the records whose response field of the same name matches: exactly for
+/// enums and ids, by containing the text for names and other text (as the real service does).
 #[derive(Clone, Debug, Default, Hash, PartialEq, Eq)]
-pub struct Filters {
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub enterprise_project_id: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub image_id: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub image_name: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub status: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub user_name: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub handle_type: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub app_name: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub app_version: Option<String>,
-    /// The documented filter of this name; `None` when the request lacks it.
-    pub remark: Option<String>,
-}
+pub struct Filters(pub BTreeMap<String, String>);
+
+/// The parameter choosing the enterprise project, which the data set indexes rather than filters.
+const ENTERPRISE_PROJECT: &str = "enterprise_project_id";
 
 /// Identifies a cached result: the required parameters and the filters.
 #[derive(Clone, Debug, Hash, PartialEq, Eq)]
@@ -370,7 +356,7 @@ impl HssData {
                 items: Vec::new(),
             };
         };
-        let project = match filters.enterprise_project_id.as_deref() {
+        let project = match filters.0.get(ENTERPRISE_PROJECT).map(String::as_str) {
             None => Some(0),
             Some(ALL_ENTERPRISE_PROJECTS) => None,
             Some(wanted) => match self.enterprise_projects.iter().position(|p| p == wanted) {
@@ -444,25 +430,33 @@ impl HssData {
     }
 
     fn passes(&self, id: u32, filters: &Filters) -> bool {
-        let record = &self.records[id as usize];
-        let image = &self.images[record.image as usize];
-        let (app_name, app_version, _) = APPS[record.app as usize];
-        let remark = if record.missing & missing::REMARK != 0 {
-            ""
-        } else {
-            REMARKS[record.remark as usize]
+        let Ok(item) = serde_json::to_value(self.item(id)) else {
+            return false;
         };
-        exact(&filters.image_id, &image.id)
-            && exact(&filters.status, self.status(record))
-            && exact(
-                &filters.handle_type,
-                HANDLE_TYPES[record.handle_type as usize],
-            )
-            && contains(&filters.image_name, &image.name)
-            && contains(&filters.user_name, USERS[record.user as usize])
-            && contains(&filters.app_name, app_name)
-            && contains(&filters.app_version, app_version)
-            && contains(&filters.remark, remark)
+        let operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+        filters
+            .0
+            .iter()
+            .filter(|(name, _)| *name != ENTERPRISE_PROJECT)
+            .all(|(name, wanted)| {
+                let value = match item.get(name) {
+                    None | Some(serde_json::Value::Null) => String::new(),
+                    Some(serde_json::Value::String(text)) => text.clone(),
+                    Some(other) => other.to_string(),
+                };
+                let exact = name.ends_with("_id")
+                    || operation.parameter(name).is_some_and(|p| {
+                        matches!(
+                            p.schema,
+                            hwc_api::descriptor::ParameterSchema::Choice { .. }
+                        )
+                    });
+                if exact {
+                    value == *wanted
+                } else {
+                    value.contains(wanted.as_str())
+                }
+            })
     }
 
     fn status(&self, record: &Record) -> &'static str {
@@ -476,7 +470,7 @@ impl HssData {
     fn item(&self, id: u32) -> HssItem {
         let record = &self.records[id as usize];
         let image = &self.images[record.image as usize];
-        let (app_name, app_version, app_path) = APPS[record.app as usize];
+        let app = APPS[record.app as usize];
         let has = |bit: u8| record.missing & bit == 0;
         HssItem {
             image_id: if image.numeric_id {
@@ -496,9 +490,9 @@ impl HssData {
             handle_time: record.handle_time_ms,
             handle_type: HANDLE_TYPES[record.handle_type as usize],
             status: self.status(record),
-            app_name,
-            app_version,
-            app_path: has(missing::APP_PATH).then_some(app_path),
+            app_name: app.0,
+            app_version: app.1,
+            app_path: has(missing::APP_PATH).then_some(app.2),
             remark: has(missing::REMARK).then_some(REMARKS[record.remark as usize]),
         }
     }
@@ -512,41 +506,8 @@ impl HssData {
 impl Filters {
     /// Whether only the enterprise project narrows the result, so an index answers it directly.
     fn has_no_record_filter(&self) -> bool {
-        let Filters {
-            enterprise_project_id: _,
-            image_id,
-            image_name,
-            status,
-            user_name,
-            handle_type,
-            app_name,
-            app_version,
-            remark,
-        } = self;
-        [
-            image_id,
-            image_name,
-            status,
-            user_name,
-            handle_type,
-            app_name,
-            app_version,
-            remark,
-        ]
-        .iter()
-        .all(|filter| filter.is_none())
+        self.0.keys().all(|name| name == ENTERPRISE_PROJECT)
     }
-}
-
-fn exact(filter: &Option<String>, value: &str) -> bool {
-    filter.as_deref().is_none_or(|wanted| wanted == value)
-}
-
-/// Name-like filters match a part of the value (an empty filter matches everything).
-fn contains(filter: &Option<String>, value: &str) -> bool {
-    filter
-        .as_deref()
-        .is_none_or(|wanted| value.contains(wanted))
 }
 
 fn pick_image(images: &[Image], rng: &mut ChaCha8Rng, local: Option<bool>) -> u32 {
