@@ -470,6 +470,10 @@ fn operation_tokens(
                 Kind::Text => quote!(value.into()),
                 _ => quote!(value),
             };
+            let store = match p.kind {
+                Kind::Text => quote!(value),
+                _ => quote!(value.map(|value| #to_text)),
+            };
             quote! {
                 #[doc = #doc]
                 pub fn #ident(self, #argument) -> Self {
@@ -478,7 +482,7 @@ fn operation_tokens(
 
                 #[doc = #set_doc]
                 pub fn #set(mut self, value: Option<#ty>) -> Self {
-                    self.values[#index] = value.map(|value| #to_text);
+                    self.values[#index] = #store;
                     self
                 }
             }

@@ -71,7 +71,7 @@ pub use client::{
 pub use config_error::ConfigError;
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};
-pub use operation::{Entry, FromParameters, JsonPages};
+pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
 
 /// Every operation of every service, for tools that call them by name with parameters as

@@ -25,8 +25,11 @@ pub struct Entry {
     /// Pages of the call with these parameters (wire name, text), items as JSON: one page, or
     /// with `all` every page from the `offset` given (the `limit` given is the page size).
     /// Parameters are checked against the spec first, so nothing is sent when one is wrong.
-    pub json_pages: fn(&Client, &[(&str, &str)], bool) -> Result<JsonPages, Error>,
+    pub json_pages: JsonCall,
 }
+
+/// How [`Entry::json_pages`] is called: the client, the parameters as text, and `all`.
+pub type JsonCall = fn(&Client, &[(&str, &str)], bool) -> Result<JsonPages, Error>;
 
 /// A stream of pages of JSON items; see [`Entry::json_pages`].
 pub type JsonPages = BoxStream<'static, Result<Page<serde_json::Value>, Error>>;

@@ -60,7 +60,7 @@ impl ImageVulHandleHistory {
     }
     ///Sets or clears [`enterprise_project_id`](Self::enterprise_project_id).
     pub fn set_enterprise_project_id(mut self, value: Option<String>) -> Self {
-        self.values[1] = value.map(|value| value);
+        self.values[1] = value;
         self
     }
     /**Index of the first record.
@@ -93,7 +93,7 @@ impl ImageVulHandleHistory {
     }
     ///Sets or clears [`image_id`](Self::image_id).
     pub fn set_image_id(mut self, value: Option<String>) -> Self {
-        self.values[5] = value.map(|value| value);
+        self.values[5] = value;
         self
     }
     /**Only images with this name.
@@ -104,7 +104,7 @@ impl ImageVulHandleHistory {
     }
     ///Sets or clears [`image_name`](Self::image_name).
     pub fn set_image_name(mut self, value: Option<String>) -> Self {
-        self.values[7] = value.map(|value| value);
+        self.values[7] = value;
         self
     }
     /**Only records in this status.
@@ -126,7 +126,7 @@ One of `vul_status_unfix`, `vul_status_ignored`.*/
     }
     ///Sets or clears [`user_name`](Self::user_name).
     pub fn set_user_name(mut self, value: Option<String>) -> Self {
-        self.values[9] = value.map(|value| value);
+        self.values[9] = value;
         self
     }
     /**Only records of this handling type.
@@ -151,7 +151,7 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
     }
     ///Sets or clears [`app_name`](Self::app_name).
     pub fn set_app_name(mut self, value: Option<String>) -> Self {
-        self.values[11] = value.map(|value| value);
+        self.values[11] = value;
         self
     }
     /**Only this application version.
@@ -162,7 +162,7 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
     }
     ///Sets or clears [`app_version`](Self::app_version).
     pub fn set_app_version(mut self, value: Option<String>) -> Self {
-        self.values[12] = value.map(|value| value);
+        self.values[12] = value;
         self
     }
     /**Only records with this remark.
@@ -173,7 +173,7 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
     }
     ///Sets or clears [`remark`](Self::remark).
     pub fn set_remark(mut self, value: Option<String>) -> Self {
-        self.values[13] = value.map(|value| value);
+        self.values[13] = value;
         self
     }
     /// Sends the call: one page and the total.
