@@ -7,8 +7,8 @@
 use anyhow::{Context, Result, bail};
 use heck::{ToKebabCase, ToShoutySnakeCase};
 use openapiv3::{
-    IntegerType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema,
-    SchemaKind, StringType, Type,
+    IntegerType, ObjectType, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, StringType, Type,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -397,23 +397,7 @@ fn paging_tokens(
             "`offset-unit: {other}`: use `record` (index of the first record) or `page` (a page number)"
         ),
     };
-    let ok = operation
-        .responses
-        .responses
-        .get(&openapiv3::StatusCode::Code(200))
-        .context("paging needs a 200 response")?;
-    let ReferenceOr::Item(ok) = ok else {
-        bail!("paging needs the 200 response written out, not a $ref");
-    };
-    let body = ok
-        .content
-        .get("application/json")
-        .and_then(|media| media.schema.as_ref())
-        .context("the 200 response has no JSON schema")?;
-    let body = resolve_schema(document, body)?;
-    let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
-        bail!("the 200 response body is not an object");
-    };
+    let object = ok_body(document, operation)?;
     for name in [&total, &items] {
         if !object.properties.contains_key(name) {
             bail!("`{name}` is not a field of the 200 response");
@@ -431,6 +415,28 @@ fn paging_tokens(
             item_fields: &[#(#item_fields),*],
         })
     })
+}
+
+/// The JSON object schema of the 200 answer, written out (not a `$ref` response).
+pub fn ok_body<'a>(document: &'a OpenAPI, operation: &'a Operation) -> Result<&'a ObjectType> {
+    let ok = operation
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+        .context("a 200 response is needed")?;
+    let ReferenceOr::Item(ok) = ok else {
+        bail!("the 200 response must be written out, not a $ref");
+    };
+    let body = ok
+        .content
+        .get("application/json")
+        .and_then(|media| media.schema.as_ref())
+        .context("the 200 response has no JSON schema")?;
+    let body = resolve_schema(document, body)?;
+    let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
+        bail!("the 200 response body is not an object");
+    };
+    Ok(object)
 }
 
 /// The property names of the items of an array property, in spec order.

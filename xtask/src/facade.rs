@@ -15,7 +15,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::descriptor::{resolve_parameter, resolve_schema, schema_by_reference};
+use crate::descriptor::{ok_body, resolve_parameter, resolve_schema, schema_by_reference};
 use crate::facade_names::{OperationNames, ServiceNames};
 use crate::spec::Spec;
 
@@ -604,23 +604,7 @@ fn operation_tokens(
 
 /// The component name of the items of the 200 response's `items` field.
 fn item_type(document: &OpenAPI, operation: &openapiv3::Operation, items: &str) -> Result<String> {
-    let ok = match operation
-        .responses
-        .responses
-        .get(&openapiv3::StatusCode::Code(200))
-    {
-        Some(ReferenceOr::Item(ok)) => ok,
-        _ => bail!("the 200 response must be written out"),
-    };
-    let body = ok
-        .content
-        .get("application/json")
-        .and_then(|media| media.schema.as_ref())
-        .context("the 200 response has no JSON schema")?;
-    let body = resolve_schema(document, body)?;
-    let SchemaKind::Type(Type::Object(object)) = &body.schema_kind else {
-        bail!("the 200 response body is not an object");
-    };
+    let object = ok_body(document, operation)?;
     let array = match object.properties.get(items) {
         Some(ReferenceOr::Item(schema)) => schema.as_ref(),
         Some(ReferenceOr::Reference { reference }) => schema_by_reference(document, reference)?,
