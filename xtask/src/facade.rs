@@ -544,7 +544,7 @@ fn operation_tokens(
                 Ok(Page {
                     total: support::total(body.#total_field),
                     offset: support::page_offset(#constant, &wire),
-                    items: body.#items_field.into_iter().map(<#item>::from).collect(),
+                    items: support::items(#constant, answered.status, &answered.request_id, body.#items_field)?,
                     request_id: answered.request_id,
                 })
             }

@@ -5,8 +5,9 @@
 //! that drives the facade.
 //!
 //! The copy shares this workspace's build directory (`build.build-dir`), so only the workspace's
-//! own crates compile again; its final artifacts go to a target directory of their own, so that
-//! this workspace's `hwc` and `xtask` binaries are never replaced.
+//! own crates compile again. Its crates carry another version (build metadata `+copy`), so their
+//! artifacts never replace this workspace's in that directory (cargo names artifacts by package
+//! id, not by path), and its final artifacts go to a target directory of their own.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
@@ -44,6 +45,26 @@ fn copy_workspace(from: &Path, to: &Path) {
         } else {
             std::fs::copy(entry.path(), &target).unwrap();
         }
+    }
+}
+
+/// Gives every crate of the copy the version `<its own>+copy`, which requirements still match.
+fn mark_as_copy(workspace: &Path) {
+    let mut manifests = vec![workspace.join("xtask/Cargo.toml")];
+    for entry in std::fs::read_dir(workspace.join("crates")).unwrap() {
+        manifests.push(entry.unwrap().path().join("Cargo.toml"));
+    }
+    for manifest in manifests.into_iter().filter(|m| m.exists()) {
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let (before, after) = text
+            .split_once("\nversion = \"")
+            .expect("a package version");
+        let (version, rest) = after.split_once('"').unwrap();
+        std::fs::write(
+            &manifest,
+            format!("{before}\nversion = \"{version}+copy\"{rest}"),
+        )
+        .unwrap();
     }
 }
 
@@ -223,6 +244,7 @@ fn an_operation_added_to_a_spec_works_in_the_facade_the_cli_and_the_simulator() 
     let copy = tempfile::tempdir().unwrap();
     let workspace = copy.path();
     copy_workspace(&repo_root(), workspace);
+    mark_as_copy(workspace);
     let target = build_dir().join("added-operation");
 
     // The spec change: a path, and its schemas.
@@ -355,4 +377,22 @@ fn an_operation_added_to_a_spec_works_in_the_facade_the_cli_and_the_simulator() 
     assert!(stderr.contains("invalid limit \"51\""), "{stderr}");
     let refused = run(&["--image-id", "img-1", "--severity", "urgent"]);
     assert_eq!(refused.status.code(), Some(2));
+
+    // This workspace's own xtask, built in the shared directory, still works on this workspace
+    // once the copy is gone: the copy's builds replaced none of its artifacts.
+    drop(copy);
+    cargo(
+        &repo_root(),
+        &build_dir(),
+        &[
+            "run",
+            "--offline",
+            "-q",
+            "-p",
+            "xtask",
+            "--",
+            "gen",
+            "--check",
+        ],
+    );
 }

@@ -43,7 +43,7 @@ impl Layout {
 /// A record that can be printed in columns.
 pub trait Row: Serialize {
     /// The values, in the layout's column order, as text.
-    fn cells(&self, layout: &Layout) -> Vec<String>;
+    fn cells(&self, layout: &Layout) -> std::io::Result<Vec<String>>;
 }
 
 /// A record whose columns were chosen by hand.
@@ -55,8 +55,8 @@ pub trait Tabular: Row {
 /// A record of an operation without hand-chosen columns: each column is the item's field of
 /// that name, text as is, anything else as compact JSON.
 impl Row for serde_json::Value {
-    fn cells(&self, layout: &Layout) -> Vec<String> {
-        layout
+    fn cells(&self, layout: &Layout) -> std::io::Result<Vec<String>> {
+        Ok(layout
             .columns
             .iter()
             .map(|name| match self.get(*name) {
@@ -64,7 +64,7 @@ impl Row for serde_json::Value {
                 Some(serde_json::Value::String(text)) => text.clone(),
                 Some(other) => other.to_string(),
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -92,10 +92,6 @@ pub fn rfc3339(instant: jiff::Timestamp) -> String {
     instant.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
-}
-
 impl Tabular for HandleRecord {
     fn layout() -> Layout {
         Layout {
@@ -120,26 +116,15 @@ impl Tabular for HandleRecord {
 }
 
 impl Row for HandleRecord {
-    fn cells(&self, _: &Layout) -> Vec<String> {
-        vec![
-            self.handle_time.map(rfc3339).unwrap_or_default(),
-            self.handle_type
-                .as_ref()
-                .map(|h| h.to_string())
-                .unwrap_or_default(),
-            self.status
-                .as_ref()
-                .map(|s| s.to_string())
-                .unwrap_or_default(),
-            text(&self.user_name),
-            text(&self.image_name),
-            text(&self.image_version),
-            text(&self.image_id),
-            text(&self.app_name),
-            text(&self.app_version),
-            text(&self.app_path),
-            text(&self.remark),
-        ]
+    /// Each column is the record's field of that name, as in its JSON; times to the second.
+    fn cells(&self, layout: &Layout) -> std::io::Result<Vec<String>> {
+        let mut cells = serde_json::to_value(self)?.cells(layout)?;
+        for (cell, column) in cells.iter_mut().zip(&layout.columns) {
+            if *column == "handle_time" {
+                *cell = self.handle_time.map(rfc3339).unwrap_or_default();
+            }
+        }
+        Ok(cells)
     }
 }
 
@@ -161,7 +146,7 @@ impl Tabular for CheckRecord {
 }
 
 impl Row for CheckRecord {
-    fn cells(&self, _: &Layout) -> Vec<String> {
+    fn cells(&self, _: &Layout) -> std::io::Result<Vec<String>> {
         let count = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
         // The instant under the documented UTC+08:00 assumption; the raw text when the API
         // sent something unreadable.
@@ -170,14 +155,14 @@ impl Row for CheckRecord {
                 .map(|t| t.instant.map_or_else(|| t.raw.clone(), rfc3339))
                 .unwrap_or_default()
         };
-        vec![
+        Ok(vec![
             time(&self.check_time),
             time(&self.check_end_time),
             count(self.issue_counts.critical),
             count(self.issue_counts.serious),
             count(self.issue_counts.normal),
             count(self.issue_counts.prompt),
-        ]
+        ])
     }
 }
 
@@ -249,7 +234,11 @@ impl<W: Write, R: Row> Printer<W, R> {
                 self.out.flush()
             }
             Output::Csv => {
-                let lines = csv_lines(records.iter().map(|record| record.cells(&self.layout)))?;
+                let rows = records
+                    .iter()
+                    .map(|record| record.cells(&self.layout))
+                    .collect::<std::io::Result<Vec<_>>>()?;
+                let lines = csv_lines(rows.into_iter())?;
                 self.out.write_all(&lines)?;
                 self.out.flush()
             }
@@ -302,7 +291,7 @@ impl<W: Write, R: Row> Printer<W, R> {
                     widest[slot] = longest_word(layout.columns[column]);
                 }
                 for record in &self.held {
-                    let cells = record.cells(layout);
+                    let cells = record.cells(layout)?;
                     let shown: Vec<String> = layout
                         .table
                         .iter()

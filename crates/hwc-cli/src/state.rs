@@ -104,7 +104,7 @@ mod tests {
         let json = serde_json::json!({"handle_time": time.parse::<Timestamp>().unwrap().as_millisecond(), "user_name": user});
         let generated: hwc_api::hss::types::GeneralImageVulOperationsResponseInfo =
             serde_json::from_value(json).unwrap();
-        generated.into()
+        generated.try_into().unwrap()
     }
 
     #[test]
@@ -134,7 +134,8 @@ mod tests {
             hwc_api::hss::types::GeneralImageVulOperationsResponseInfo,
         >(serde_json::json!({"user_name": "e"}))
         .unwrap()
-        .into();
+        .try_into()
+        .unwrap();
         assert!(!second.already_emitted(&untimed));
         second.emitted(&untimed);
         assert!(second.already_emitted(&untimed));

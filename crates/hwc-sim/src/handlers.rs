@@ -480,7 +480,7 @@ fn hss_page(
     #[derive(Serialize)]
     struct Body {
         total_num: usize,
-        data_list: Vec<hss::HssItem>,
+        data_list: Vec<crate::data::wire_record::WireRecord>,
     }
     to_json(&Body {
         total_num: page.total,

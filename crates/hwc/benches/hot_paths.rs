@@ -91,7 +91,7 @@ fn decoding(c: &mut Criterion) {
                 serde_json::from_slice(black_box(&hss_page)).unwrap();
             page.data_list
                 .into_iter()
-                .map(HandleRecord::from)
+                .map(|record| HandleRecord::try_from(record).unwrap())
                 .collect::<Vec<_>>()
         })
     });

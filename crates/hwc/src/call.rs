@@ -17,6 +17,7 @@ use crate::transport::{CALL, CallRecord};
 /// The decoded body and what the transport saw of the answer.
 pub(crate) struct Answered<T> {
     pub body: T,
+    pub status: u16,
     pub request_id: Option<String>,
 }
 
@@ -61,6 +62,7 @@ where
             what: "the operation, retries included",
         }),
         Ok(Ok(value)) => Ok(Answered {
+            status: value.status().as_u16(),
             request_id: record.request_id,
             body: value.into_inner(),
         }),

@@ -26,7 +26,7 @@
 
 use hwc_api::hss::types as generated;
 use jiff::Timestamp;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use crate::generated::hss::*;
 pub use hwc_api::hss::types::{ReportedHandleType, ReportedVulStatus};
@@ -38,7 +38,7 @@ pub const OPERATION: &hwc_api::descriptor::Operation = LIST_GENERAL_IMAGE_VUL_OP
 ///
 /// Lenient like the API: `image_id` may arrive as a number and is kept as text; `handle_type`
 /// and `status` keep values outside the documented lists (`manual_repair`, `vul_status_fixed`).
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct HandleRecord {
     /// Image id.
     pub image_id: Option<String>,
@@ -81,28 +81,58 @@ impl HandleRecord {
     }
 }
 
-impl From<generated::GeneralImageVulOperationsResponseInfo> for HandleRecord {
-    fn from(record: generated::GeneralImageVulOperationsResponseInfo) -> Self {
-        let text = |value: Option<generated::LenientString>| {
-            value.map(generated::LenientString::into_string)
-        };
-        Self {
-            image_id: text(record.image_id),
-            image_name: text(record.image_name),
-            image_digest: text(record.image_digest),
-            image_version: text(record.image_version),
-            agent_id: text(record.agent_id),
-            user_name: text(record.user_name),
-            handle_time: record
+/// The model of the generated record: each field read through serde the way its type reads
+/// (texts leniently, as their text), the time as a timestamp beside the milliseconds sent.
+impl TryFrom<generated::GeneralImageVulOperationsResponseInfo> for HandleRecord {
+    type Error = serde_json::Error;
+
+    fn try_from(
+        record: generated::GeneralImageVulOperationsResponseInfo,
+    ) -> Result<Self, Self::Error> {
+        let mut fields = serde_json::to_value(&record)?;
+        if let Some(fields) = fields.as_object_mut() {
+            // Milliseconds outside `Timestamp`'s range have no timestamp, and are kept as sent.
+            let instant = record
                 .handle_time
-                .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
-            handle_time_ms: record.handle_time,
-            handle_type: record.handle_type,
-            status: record.status,
-            app_name: text(record.app_name),
-            app_version: text(record.app_version),
-            app_path: text(record.app_path),
-            remark: text(record.remark),
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok());
+            fields.insert("handle_time".into(), serde_json::to_value(instant)?);
+            fields.insert("handle_time_ms".into(), record.handle_time.into());
         }
+        serde_json::from_value(fields)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_records_become_models_that_read_back_their_own_json() {
+        let wire: generated::GeneralImageVulOperationsResponseInfo = serde_json::from_str(
+            r#"{"image_id": 123456, "handle_time": 1700000000123, "handle_type": "manual_repair",
+                "remark": {"v": 2}}"#,
+        )
+        .unwrap();
+        let model = HandleRecord::try_from(wire).unwrap();
+        assert_eq!(model.image_id.as_deref(), Some("123456"));
+        assert_eq!(model.remark.as_deref(), Some(r#"{"v":2}"#));
+        assert_eq!(model.handle_time_ms, Some(1_700_000_000_123));
+        assert_eq!(
+            model.handle_time,
+            Some(Timestamp::from_millisecond(1_700_000_000_123).unwrap())
+        );
+        assert_eq!(model.image_name, None);
+        let again: HandleRecord =
+            serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
+        assert_eq!(again, model, "its own JSON reads back the same");
+
+        let far: generated::GeneralImageVulOperationsResponseInfo =
+            serde_json::from_str(r#"{"handle_time": 9223372036854775807}"#).unwrap();
+        let far = HandleRecord::try_from(far).unwrap();
+        assert_eq!(
+            (far.handle_time, far.handle_time_ms),
+            (None, Some(i64::MAX)),
+            "out of range: kept in milliseconds only"
+        );
     }
 }

@@ -219,3 +219,51 @@ macro_rules! total_from {
 }
 
 total_from!(i32, i64, u32, u64);
+
+/// Why a record could not become its model: only a serde failure can happen.
+pub(crate) struct ModelError(serde_json::Error);
+
+impl From<serde_json::Error> for ModelError {
+    fn from(error: serde_json::Error) -> Self {
+        Self(error)
+    }
+}
+
+impl From<std::convert::Infallible> for ModelError {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+/// The items of an answer as the facade's model: progenitor's record itself, or a model made
+/// from it; a model that cannot be made is a decode error naming the item.
+pub(crate) fn items<T, U>(
+    operation: &'static Operation,
+    status: u16,
+    request_id: &Option<String>,
+    items: Vec<T>,
+) -> Result<Vec<U>, Error>
+where
+    U: TryFrom<T>,
+    U::Error: Into<ModelError>,
+{
+    items
+        .into_iter()
+        .enumerate()
+        .map(|(index, item)| {
+            U::try_from(item).map_err(|error| {
+                let ModelError(source) = error.into();
+                let items_field = operation.paging.as_ref().map_or("items", |p| p.items_field);
+                Error::Decode {
+                    operation: operation.id,
+                    status,
+                    request_id: request_id.clone(),
+                    path: format!("{items_field}[{index}]"),
+                    // The body decoded; the record is what its model refused.
+                    excerpt: String::new(),
+                    source,
+                }
+            })
+        })
+        .collect()
+}

@@ -42,7 +42,11 @@ fn hss_models_from_the_page_example_and_deviations() {
         "Example Responses",
     );
     let page: hss::ListGeneralImageVulOperationsResponse = serde_json::from_str(&text).unwrap();
-    let records: Vec<HandleRecord> = page.data_list.into_iter().map(HandleRecord::from).collect();
+    let records: Vec<HandleRecord> = page
+        .data_list
+        .into_iter()
+        .map(|r| HandleRecord::try_from(r).unwrap())
+        .collect();
     insta::assert_json_snapshot!("hss_page_example", records);
 
     let deviations: hss::ListGeneralImageVulOperationsResponse = serde_json::from_value(json!({
@@ -55,7 +59,7 @@ fn hss_models_from_the_page_example_and_deviations() {
     let records: Vec<HandleRecord> = deviations
         .data_list
         .into_iter()
-        .map(HandleRecord::from)
+        .map(|r| HandleRecord::try_from(r).unwrap())
         .collect();
     assert_eq!(records[0].handle_time, None, "beyond Timestamp's range");
     assert_eq!(records[0].handle_time_ms, Some(253_402_300_800_000));

@@ -7,8 +7,8 @@ use std::sync::{Arc, Mutex};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
-use serde::Serialize;
 
+use super::wire_record::WireRecord;
 use super::{hex_id, reference_time_ms};
 
 /// The vulnerability every data set features (at least 10% of the records, both image types).
@@ -180,7 +180,7 @@ pub struct Page {
     /// Results matching the query, on all pages.
     pub total: usize,
     /// The results of this page.
-    pub items: Vec<HssItem>,
+    pub items: Vec<WireRecord>,
 }
 
 impl HssData {
@@ -398,10 +398,11 @@ impl HssData {
 
     /// The `number`th record added after the data set was made: like the newest one, handled
     /// `number` seconds after it.
-    fn added_item(&self, newest: u32, number: usize) -> HssItem {
+    fn added_item(&self, newest: u32, number: usize) -> WireRecord {
+        let record = &self.records[newest as usize];
         let mut item = self.item(newest);
-        item.handle_time += number as i64 * 1_000;
-        item.remark = Some("added while paging");
+        item.set("handle_time", record.handle_time_ms + number as i64 * 1_000);
+        item.set("remark", "added while paging");
         item
     }
 
@@ -430,9 +431,7 @@ impl HssData {
     }
 
     fn passes(&self, id: u32, filters: &Filters) -> bool {
-        let Ok(item) = serde_json::to_value(self.item(id)) else {
-            return false;
-        };
+        let item = self.item(id);
         let operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
         filters
             .0
@@ -467,34 +466,40 @@ impl HssData {
         }
     }
 
-    fn item(&self, id: u32) -> HssItem {
+    fn item(&self, id: u32) -> WireRecord {
         let record = &self.records[id as usize];
         let image = &self.images[record.image as usize];
         let app = APPS[record.app as usize];
         let has = |bit: u8| record.missing & bit == 0;
-        HssItem {
-            image_id: if image.numeric_id {
-                image
-                    .id
-                    .parse()
-                    .map(ImageId::Number)
-                    .unwrap_or_else(|_| ImageId::Text(image.id.clone()))
-            } else {
-                ImageId::Text(image.id.clone())
-            },
-            image_name: image.name.clone(),
-            image_digest: image.digest.clone(),
-            image_version: has(missing::IMAGE_VERSION).then(|| image.version.to_owned()),
-            agent_id: (has(missing::AGENT_ID) && image.local).then(|| image.agent_id.clone()),
-            user_name: USERS[record.user as usize],
-            handle_time: record.handle_time_ms,
-            handle_type: HANDLE_TYPES[record.handle_type as usize],
-            status: self.status(record),
-            app_name: app.0,
-            app_version: app.1,
-            app_path: has(missing::APP_PATH).then_some(app.2),
-            remark: has(missing::REMARK).then_some(REMARKS[record.remark as usize]),
-        }
+        // A share of registry images has a numeric id, sent as a JSON number as the real API does.
+        let image_id = match image.id.parse::<u64>() {
+            Ok(number) if image.numeric_id => serde_json::Value::from(number),
+            _ => serde_json::Value::from(image.id.as_str()),
+        };
+        // The fields in the order of the API page's example.
+        WireRecord::default()
+            .with("image_id", image_id)
+            .with("image_name", image.name.as_str())
+            .with("image_digest", image.digest.as_str())
+            .with_some(
+                "image_version",
+                has(missing::IMAGE_VERSION).then_some(image.version),
+            )
+            .with_some(
+                "agent_id",
+                (has(missing::AGENT_ID) && image.local).then_some(image.agent_id.as_str()),
+            )
+            .with("user_name", USERS[record.user as usize])
+            .with("handle_time", record.handle_time_ms)
+            .with("handle_type", HANDLE_TYPES[record.handle_type as usize])
+            .with("status", self.status(record))
+            .with("app_name", app.0)
+            .with("app_version", app.1)
+            .with_some("app_path", has(missing::APP_PATH).then_some(app.2))
+            .with_some(
+                "remark",
+                has(missing::REMARK).then_some(REMARKS[record.remark as usize]),
+            )
     }
 
     /// The vulnerability ids in the data set, the demo one first.
@@ -531,47 +536,35 @@ fn uuid_like(rng: &mut ChaCha8Rng) -> String {
     )
 }
 
-/// `image_id` as the real API sends it: text, or sometimes a number.
-#[derive(Serialize)]
-#[serde(untagged)]
-pub enum ImageId {
-    /// Sent as a JSON string, as documented.
-    Text(String),
-    /// Sent as a JSON number, as the real API sometimes does.
-    Number(u64),
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::SeedableRng;
 
-/// One record as it goes on the wire, in the field order of the API page's example.
-#[derive(Serialize)]
-pub struct HssItem {
-    /// The response field of this name, as the real API sends it.
-    pub image_id: ImageId,
-    /// The response field of this name, as the real API sends it.
-    pub image_name: String,
-    /// The response field of this name, as the real API sends it.
-    pub image_digest: String,
-    /// The response field of this name, as the real API sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image_version: Option<String>,
-    /// The response field of this name, as the real API sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub agent_id: Option<String>,
-    /// The response field of this name, as the real API sends it.
-    pub user_name: &'static str,
-    /// The response field of this name, as the real API sends it.
-    pub handle_time: i64,
-    /// The response field of this name, as the real API sends it.
-    pub handle_type: &'static str,
-    /// The response field of this name, as the real API sends it.
-    pub status: &'static str,
-    /// The response field of this name, as the real API sends it.
-    pub app_name: &'static str,
-    /// The response field of this name, as the real API sends it.
-    pub app_version: &'static str,
-    /// The response field of this name, as the real API sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_path: Option<&'static str>,
-    /// The response field of this name, as the real API sends it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub remark: Option<&'static str>,
+    #[test]
+    fn records_carry_the_spec_item_fields_and_only_those() {
+        let spec = hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS
+            .paging
+            .as_ref()
+            .map(|paging| paging.item_fields)
+            .unwrap_or_default();
+        let data = HssData::generate(2_000, &mut ChaCha8Rng::seed_from_u64(7));
+        let mut seen = std::collections::BTreeSet::new();
+        for id in 0..data.records.len() as u32 {
+            for name in data.item(id).names() {
+                assert!(
+                    spec.contains(&name),
+                    "{name} is not an item field of the spec"
+                );
+                seen.insert(name);
+            }
+        }
+        let mut all: Vec<_> = spec.to_vec();
+        all.sort_unstable();
+        assert_eq!(
+            seen.into_iter().collect::<Vec<_>>(),
+            all,
+            "every field is sent by some record"
+        );
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod codearts;
 pub mod hss;
+pub mod wire_record;
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;

@@ -152,11 +152,12 @@ Sent in UTC as `%Y-%m-%dT%H:%M:%SZ`.*/
         Ok(Page {
             total: support::total(body.total),
             offset: support::page_offset(CHECK_RECORD, &wire),
-            items: body
-                .data
-                .into_iter()
-                .map(<crate::codearts_check::CheckRecord>::from)
-                .collect(),
+            items: support::items(
+                CHECK_RECORD,
+                answered.status,
+                &answered.request_id,
+                body.data,
+            )?,
             request_id: answered.request_id,
         })
     }

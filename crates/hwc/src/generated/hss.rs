@@ -313,11 +313,12 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
         Ok(Page {
             total: support::total(body.total_num),
             offset: support::page_offset(LIST_GENERAL_IMAGE_VUL_OPERATIONS, &wire),
-            items: body
-                .data_list
-                .into_iter()
-                .map(<crate::hss::HandleRecord>::from)
-                .collect(),
+            items: support::items(
+                LIST_GENERAL_IMAGE_VUL_OPERATIONS,
+                answered.status,
+                &answered.request_id,
+                body.data_list,
+            )?,
             request_id: answered.request_id,
         })
     }
