@@ -76,6 +76,12 @@ fn to_error<T: DeserializeOwned, E>(
     record: CallRecord,
 ) -> Error {
     use progenitor_client::Error as Generated;
+    if let Some(error) = record
+        .local_failure
+        .and_then(|slot| slot.lock().ok().and_then(|mut error| error.take()))
+    {
+        return error;
+    }
     if let Some(message) = record.local_error {
         return Error::Signing(message);
     }

@@ -10,6 +10,7 @@ use crate::config_error::ConfigError;
 use crate::credentials::{self, Credentials};
 use crate::endpoints::EndpointSet;
 use crate::error::Error;
+use crate::provider::{CredentialsCache, ProvideCredentials, StaticCredentials};
 use crate::region::{self, Overrides, Service};
 use crate::retry::RetryPolicy;
 use crate::transport::{Clock, HwcTransport};
@@ -41,6 +42,7 @@ pub(crate) struct Inner {
     pub flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>>,
     pub clock: Arc<Clock>,
     pub endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, Unavailable>>,
+    pub credentials: Arc<CredentialsCache>,
 }
 
 /// A service the configuration gives no endpoint for; reported when it is called.
@@ -97,6 +99,12 @@ impl Client {
             Some(Err(unavailable)) => Err(unavailable.error()),
             None => Err(ConfigError::ServiceWithoutEndpoint { service }.into()),
         }
+    }
+
+    /// Where the client's credentials come from, and how often they were fetched: for
+    /// `hwc config`, and to see refreshes at work.
+    pub fn credentials_cache(&self) -> &CredentialsCache {
+        &self.inner.credentials
     }
 
     /// The IAM project HSS calls use, if known.
@@ -180,6 +188,7 @@ pub struct ClientBuilder {
     region: Option<String>,
     endpoints: BTreeMap<Service, Vec<String>>,
     credentials: Option<Credentials>,
+    credentials_provider: Option<Arc<dyn ProvideCredentials>>,
     project_id: Option<String>,
     connect_timeout: Option<Duration>,
     attempt_timeout: Option<Duration>,
@@ -259,9 +268,16 @@ impl ClientBuilder {
         self
     }
 
-    /// How requests authenticate.
+    /// How requests authenticate: these keys or this token, whatever the environment says.
     pub fn credentials(mut self, credentials: Credentials) -> Self {
         self.credentials = Some(credentials);
+        self
+    }
+
+    /// Takes credentials from `provider` (temporary ones, refreshed before they expire) instead
+    /// of the default chain. [`credentials`](Self::credentials) wins when both are set.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials_provider = Some(Arc::new(provider));
         self
     }
 
@@ -388,26 +404,40 @@ impl ClientBuilder {
             return Err(ConfigError::NoEndpoint.into());
         }
 
-        let (credentials, profile) = match self.credentials.clone() {
-            Some(credentials) => (credentials, None),
-            // A file chosen here counts even when the environment is ignored.
-            None if self.ignore_environment && self.credentials_file.is_some() => {
-                credentials::from_profile(self.credentials_file.as_deref())?
-            }
-            None if self.ignore_environment => {
-                return Err(ConfigError::NoCredentials {
-                    looked_at: "none were given, and the environment is ignored".into(),
+        let (provider, profile): (Arc<dyn ProvideCredentials>, _) =
+            match (self.credentials.clone(), self.credentials_provider.clone()) {
+                (Some(credentials), _) => (
+                    Arc::new(StaticCredentials::new(credentials, "explicit")),
+                    None,
+                ),
+                (None, Some(provider)) => (provider, None),
+                // A file chosen here counts even when the environment is ignored.
+                (None, None) if self.ignore_environment && self.credentials_file.is_some() => {
+                    let (found, profile) =
+                        credentials::from_profile(self.credentials_file.as_deref())?;
+                    let source = self
+                        .credentials_file
+                        .as_deref()
+                        .map(|path| format!("profile {}", path.display()))
+                        .unwrap_or_default();
+                    (Arc::new(StaticCredentials::new(found, source)), profile)
                 }
-                .into());
-            }
-            None => {
-                let path = self
-                    .credentials_file
-                    .clone()
-                    .or_else(credentials::default_profile_path);
-                credentials::from_environment_or_profile(path.as_deref())?
-            }
-        };
+                (None, None) if self.ignore_environment => {
+                    return Err(ConfigError::NoCredentials {
+                        looked_at: "none were given, and the environment is ignored".into(),
+                    }
+                    .into());
+                }
+                (None, None) => {
+                    let path = self
+                        .credentials_file
+                        .clone()
+                        .or_else(credentials::default_profile_path);
+                    let found = crate::chain::default_chain(path.as_deref())?;
+                    (found.provider, found.profile)
+                }
+            };
+        let credentials = Arc::new(CredentialsCache::new(provider));
         let project_id = self
             .project_id
             .clone()
@@ -490,7 +520,7 @@ impl ClientBuilder {
          -> hwc_api::SharedTransport {
             Arc::new(HwcTransport {
                 endpoints,
-                credentials: credentials.clone(),
+                credentials: Arc::clone(&credentials),
                 project_id: project_id.clone(),
                 clock: Arc::clone(&clock),
                 retry: self.retry.unwrap_or_default(),
@@ -537,6 +567,7 @@ impl ClientBuilder {
                 flow,
                 clock,
                 endpoints,
+                credentials,
             }),
         })
     }

@@ -90,6 +90,11 @@ impl Credentials {
         from_environment_or_profile(default_profile_path().as_deref()).map(|(found, _)| found)
     }
 
+    /// AK/SK (and security token) from `HUAWEICLOUD_SDK_*`; `None` when neither is set.
+    pub(crate) fn from_environment_variables() -> Result<Option<Self>, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
     /// Reads AK/SK from `lookup` (an environment); `None` when neither is set.
     fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Option<Self>, Error> {
         let ak = lookup(ENV_AK).filter(|v| !v.is_empty());
@@ -244,6 +249,12 @@ impl Profile {
             project_id: value("project_id"),
             iam_endpoint: value("iam_endpoint"),
         })
+    }
+
+    /// Whether the profile gives an AK or an SK (a profile with neither leaves the credentials
+    /// to the next place of the chain).
+    pub fn has_keys(&self) -> bool {
+        self.ak.is_some() || self.sk.is_some()
     }
 
     /// The AK/SK credentials of the profile.

@@ -45,6 +45,7 @@
 #![forbid(unsafe_code)]
 
 mod call;
+mod chain;
 pub use hwc_signing::canonical;
 mod client;
 pub mod codearts_check;
@@ -56,8 +57,10 @@ mod flow_control;
 #[rustfmt::skip]
 mod generated;
 pub mod hss;
+mod metadata;
 mod operation;
 mod paginate;
+mod provider;
 mod region;
 mod retry;
 pub mod signing;
@@ -71,8 +74,13 @@ pub use client::{
 pub use config_error::ConfigError;
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, PagingProblem};
+pub use metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
 pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
+pub use provider::{
+    CredentialsCache, ProvideCredentials, ProvideFuture, ProvidedCredentials,
+    REFRESH_BEFORE_EXPIRY, StaticCredentials,
+};
 
 /// Every operation of every service, for tools that call them by name with parameters as
 /// text (the CLI builds a command for each).

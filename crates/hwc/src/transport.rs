@@ -15,6 +15,7 @@ use tracing::Instrument;
 
 use crate::credentials::Credentials;
 use crate::endpoints::EndpointSet;
+use crate::provider::CredentialsCache;
 use crate::retry::{self, RetryPolicy};
 use crate::signing;
 
@@ -76,6 +77,8 @@ pub(crate) struct CallRecord {
     pub attempts: u32,
     /// A failure before sending (a request that could not be signed).
     pub local_error: Option<String>,
+    /// The error itself, when it is more than a message (no credentials could be found).
+    pub local_failure: Option<Arc<Mutex<Option<crate::Error>>>>,
     /// The answer's body was over this many bytes and was not read on.
     pub too_large: Option<usize>,
     /// How long the last attempt ran, and the limits it ran under (for timeout errors).
@@ -102,7 +105,8 @@ fn record(update: impl FnOnce(&mut CallRecord)) {
 pub(crate) struct HwcTransport {
     /// Where the service's requests go, and which endpoint is in use.
     pub endpoints: Arc<EndpointSet>,
-    pub credentials: Credentials,
+    /// Shared by every transport of the client, so one refresh serves both services.
+    pub credentials: Arc<CredentialsCache>,
     /// The IAM project, sent as a signed `X-Project-Id` with AK/SK on every service, as the
     /// official SDKs do (CodeArts Check's own project in its path is another id).
     pub project_id: Option<String>,
@@ -122,14 +126,6 @@ pub(crate) struct HwcTransport {
 impl hwc_api::Transport for HwcTransport {
     fn prepare(&self, request: &mut Request, _operation_id: &'static str) -> Result<(), String> {
         request.headers_mut().remove(API_VERSION);
-        // The official SDKs send the IAM project in a header with AK/SK, whatever the service.
-        // An id a header cannot carry (not printable ASCII) is left out; HSS has it in its path.
-        if let (Credentials::AccessKey(_), Some(project)) = (&self.credentials, &self.project_id)
-            && project.bytes().all(|b| b.is_ascii_graphic())
-            && let Ok(value) = HeaderValue::from_str(project)
-        {
-            request.headers_mut().insert("x-project-id", value);
-        }
         // Finds what could not be signed before anything is sent (credentials were checked
         // when they were made).
         signing::check_signable(request).map_err(|e| e.to_string())?;
@@ -154,7 +150,24 @@ enum Verdict {
     Retry(Option<Duration>),
     /// The signature expired: correct the clock by this much and sign again, at once.
     ClockSkew(SignedDuration),
+    /// The credentials expired (`APIGW.0307`, `CC.00000003`): refresh them and sign again.
+    CredentialsExpired,
 }
+
+/// How an attempt was authenticated.
+struct Signed {
+    /// The clock estimate the signature was made with.
+    estimate: i64,
+    /// Which credentials of the cache signed it.
+    generation: u64,
+    /// Whether refreshing can give other credentials.
+    refreshable: bool,
+    /// AK/SK (a signature whose time can be corrected), not a token.
+    access_key: bool,
+}
+
+/// Error codes saying the credentials (security token or IAM token) expired.
+pub(crate) const EXPIRED_CREDENTIALS_CODES: [&str; 2] = ["APIGW.0307", "CC.00000003"];
 
 /// An answer with its body read.
 struct Answer {
@@ -219,24 +232,41 @@ impl Answer {
 }
 
 impl HwcTransport {
-    /// Authenticates one attempt; returns the clock estimate a signature was made with.
-    fn authenticate(&self, request: &mut Request) -> Result<i64, crate::Error> {
+    /// Authenticates one attempt with the credentials in use now.
+    async fn authenticate(&self, request: &mut Request) -> Result<Signed, crate::Error> {
+        let current = self.credentials.get().await?;
         let estimate = self.clock.estimate_ms();
-        match &self.credentials {
+        let credentials = &current.provided.credentials;
+        let signed = Signed {
+            estimate,
+            generation: current.generation,
+            refreshable: CredentialsCache::is_refreshable(&current),
+            access_key: matches!(credentials, Credentials::AccessKey(_)),
+        };
+        match credentials {
             Credentials::AccessKey(signer) => {
+                // The official SDKs send the IAM project in a signed header with AK/SK,
+                // whatever the service. An id a header cannot carry (not printable ASCII) is
+                // left out; HSS has it in its path.
+                if let Some(project) = &self.project_id
+                    && project.bytes().all(|b| b.is_ascii_graphic())
+                    && let Ok(value) = HeaderValue::from_str(project)
+                {
+                    request.headers_mut().insert("x-project-id", value);
+                }
                 request.headers_mut().remove(signing::SDK_DATE);
                 signer.sign(request, Clock::server_time(estimate))?;
-                Ok(estimate)
+                Ok(signed)
             }
             Credentials::Token(_) => {
-                let token = self.credentials.token_value().unwrap_or_default();
+                let token = credentials.token_value().unwrap_or_default();
                 let mut value =
                     HeaderValue::from_str(token).map_err(|_| crate::ConfigError::Credentials {
                         problem: "the IAM token is not ASCII".into(),
                     })?;
                 value.set_sensitive(true);
                 request.headers_mut().insert("x-auth-token", value);
-                Ok(estimate)
+                Ok(signed)
             }
         }
     }
@@ -252,6 +282,8 @@ impl HwcTransport {
         // Signing again after an expiry rejection: once normally; a second time covers a call
         // whose first retry raced with the server's clock moving.
         let mut clock_resigns: u32 = 0;
+        // Credentials refused as expired are refreshed once per call.
+        let mut credential_refreshes: u32 = 0;
         let mut attempt: u32 = 0;
         // Attempts that moved to another endpoint at once, and endpoints found unreachable in a
         // row: a failover is not a retry until every endpoint has been tried.
@@ -267,16 +299,15 @@ impl HwcTransport {
                 return Ok(local_failure(why));
             };
             let endpoint = self.endpoints.preferred();
-            let aimed = self
-                .endpoints
-                .aim(&mut this_try, endpoint)
-                .and_then(|()| self.authenticate(&mut this_try));
+            let aimed = match self.endpoints.aim(&mut this_try, endpoint) {
+                Ok(()) => self.authenticate(&mut this_try).await,
+                Err(error) => Err(error),
+            };
             let signed_with = match aimed {
-                Ok(estimate) => estimate,
+                Ok(signed) => signed,
                 Err(error) => {
                     // Never send unsigned: say why through a local answer.
-                    record(|r| r.local_error = Some(error.to_string()));
-                    return Ok(local_failure(&error.to_string()));
+                    return Ok(failed_before_sending(error));
                 }
             };
             *this_try.timeout_mut() = Some(self.attempt_timeout);
@@ -377,13 +408,31 @@ impl HwcTransport {
             };
             match classify(&verdict) {
                 Verdict::Done => return Ok(note(verdict)),
-                Verdict::ClockSkew(correction) => {
-                    if clock_resigns >= 2 || !matches!(self.credentials, Credentials::AccessKey(_))
+                Verdict::CredentialsExpired => {
+                    if !signed_with.refreshable || credential_refreshes >= 1 {
+                        return Ok(note(verdict));
+                    }
+                    credential_refreshes += 1;
+                    tracing::info!(
+                        operation = operation_id,
+                        "the credentials were refused as expired; refreshing them and trying again"
+                    );
+                    match self
+                        .credentials
+                        .refresh_after_rejection(signed_with.generation)
+                        .await
                     {
+                        Ok(true) => {}
+                        Ok(false) => return Ok(note(verdict)),
+                        Err(error) => return Ok(failed_before_sending(error)),
+                    }
+                }
+                Verdict::ClockSkew(correction) => {
+                    if clock_resigns >= 2 || !signed_with.access_key {
                         return Ok(note(verdict));
                     }
                     clock_resigns += 1;
-                    let estimate = self.clock.learn(signed_with, correction);
+                    let estimate = self.clock.learn(signed_with.estimate, correction);
                     tracing::warn!(
                         operation = operation_id,
                         correction_s = correction.as_secs(),
@@ -460,6 +509,12 @@ fn classify(answer: &Answer) -> Verdict {
     }
     if let Some(error) = &code
         && status == StatusCode::UNAUTHORIZED
+        && EXPIRED_CREDENTIALS_CODES.contains(&error.code.as_str())
+    {
+        return Verdict::CredentialsExpired;
+    }
+    if let Some(error) = &code
+        && status == StatusCode::UNAUTHORIZED
         && error.code == "APIGW.0301"
         && let Some(correction) = skew_correction(&error.message, &answer.headers)
     {
@@ -531,6 +586,16 @@ fn note(answer: Answer) -> Response {
     answer.into_response()
 }
 
+/// Records `error` for the call and answers with a local failure.
+fn failed_before_sending(error: crate::Error) -> Response {
+    let message = error.to_string();
+    record(|r| {
+        r.local_error = Some(message.clone());
+        r.local_failure = Some(Arc::new(Mutex::new(Some(error))));
+    });
+    local_failure(&message)
+}
+
 /// A synthetic answer for a failure that happened before sending.
 fn local_failure(message: &str) -> Response {
     let mut response = http::Response::new(Bytes::from(message.to_owned()));
@@ -571,7 +636,9 @@ mod tests {
     fn transport(url: &str) -> HwcTransport {
         HwcTransport {
             endpoints: Arc::new(EndpointSet::new(vec![url.to_owned()]).unwrap()),
-            credentials: Credentials::token("t").unwrap(),
+            credentials: Arc::new(CredentialsCache::new(Arc::new(
+                crate::provider::StaticCredentials::new(Credentials::token("t").unwrap(), "test"),
+            ))),
             project_id: None,
             clock: Arc::default(),
             retry: RetryPolicy {
