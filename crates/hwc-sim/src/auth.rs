@@ -45,6 +45,8 @@ pub struct Authenticator {
     tokens: Vec<String>,
     lockout: Option<Lockout>,
     failures: Mutex<HashMap<String, (u32, Option<Instant>)>>,
+    /// Temporary credentials handed out (metadata service, IAM), by AK, with their expiry.
+    issued: Mutex<HashMap<String, (AccessKey, Timestamp)>>,
 }
 
 impl Authenticator {
@@ -55,7 +57,43 @@ impl Authenticator {
             tokens,
             lockout,
             failures: Mutex::new(HashMap::new()),
+            issued: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// New temporary credentials, valid until `expires_at`, which the gateway accepts from now
+    /// on (refusing them with `APIGW.0307` once expired).
+    pub fn issue(&self, expires_at: Timestamp) -> AccessKey {
+        use rand::Rng;
+        let mut rng = rand::rng();
+        let hex = |rng: &mut rand::rngs::ThreadRng, length: usize| -> String {
+            (0..length)
+                .map(|_| char::from_digit(rng.random_range(0..16), 16).unwrap_or('0'))
+                .collect()
+        };
+        let key = AccessKey {
+            ak: format!("TMP{}", hex(&mut rng, 17)).to_uppercase(),
+            sk: hex(&mut rng, 40),
+            security_token: Some(hex(&mut rng, 96)),
+        };
+        if let Ok(mut issued) = self.issued.lock() {
+            // Long-expired ones are forgotten, so a long run does not grow without bound.
+            let horizon = expires_at - SignedDuration::from_hours(24);
+            issued.retain(|_, (_, expiry)| *expiry > horizon);
+            issued.insert(key.ak.clone(), (key.clone(), expires_at));
+        }
+        key
+    }
+
+    /// A configured key, or an issued one with its expiry.
+    fn find(&self, ak: &str) -> Option<(AccessKey, Option<Timestamp>)> {
+        if let Some(key) = self.keys.iter().find(|k| k.ak == ak) {
+            return Some((key.clone(), None));
+        }
+        let issued = self.issued.lock().ok()?;
+        issued
+            .get(ak)
+            .map(|(key, expiry)| (key.clone(), Some(*expiry)))
     }
 
     /// Checks the request; `server_now` is the server's clock (possibly skewed on purpose).
@@ -86,12 +124,20 @@ impl Authenticator {
                 "the Authorization header is not an SDK-HMAC-SHA256 signature",
             ));
         };
-        let Some(key) = self.keys.iter().find(|k| k.ak == authorization.access_key) else {
+        let Some((key, expiry)) = self.find(&authorization.access_key) else {
             return Err(GatewayError::unauthorized(format!(
                 "the access key {} does not exist",
                 authorization.access_key
             )));
         };
+        if expiry.is_some_and(|expiry| server_now >= expiry) {
+            return Err(GatewayError::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "APIGW.0307",
+                "The token must be updated.",
+            ));
+        }
+        let key = &key;
         if self.is_locked(&key.ak) {
             return Err(GatewayError::unauthorized(
                 "the access key is locked after repeated failed authentications; try again later",

@@ -56,10 +56,12 @@ pub struct Shared {
     pub served: [AtomicU64; 2],
     /// HSS records handled since the data set was made (see [`crate::Simulator::add_hss_records`]).
     pub added_hss: AtomicU64,
+    /// The ECS metadata service, when on.
+    pub metadata: Option<crate::metadata::MetadataState>,
 }
 
 impl Shared {
-    fn server_now(&self) -> Timestamp {
+    pub(crate) fn server_now(&self) -> Timestamp {
         let offset = SignedDuration::from_millis(self.clock_offset_ms.load(Ordering::Relaxed));
         Timestamp::now()
             .checked_add(offset)
@@ -128,6 +130,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
         }
     }
     router
+        .merge(crate::metadata::routes())
         .route(STATS_PATH, get(stats_handler))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

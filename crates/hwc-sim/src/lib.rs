@@ -25,6 +25,7 @@ mod faults;
 mod flow;
 mod gateway_error;
 mod handlers;
+mod metadata;
 mod paging;
 mod server;
 
@@ -45,6 +46,7 @@ pub use faults::{Api, Fault};
 pub use flow::{Latency, RateLimit};
 pub use gateway_error::GatewayError;
 pub use handlers::STATS_PATH;
+pub use metadata::{MetadataService, SECURITY_KEY_PATH, TOKEN_PATH};
 pub use paging::CodeArtsPaging;
 
 /// The demo access key the simulator accepts unless told otherwise.
@@ -75,6 +77,7 @@ pub struct SimulatorBuilder {
     codearts_paging: CodeArtsPaging,
     latency: Latency,
     rate_limit: Option<RateLimit>,
+    metadata: Option<MetadataService>,
 }
 
 impl Default for SimulatorBuilder {
@@ -99,6 +102,7 @@ impl Default for SimulatorBuilder {
             codearts_paging: CodeArtsPaging::default(),
             latency: Latency::default(),
             rate_limit: None,
+            metadata: None,
         }
     }
 }
@@ -214,6 +218,14 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Also serves the ECS metadata service (`PUT /meta-data/latest/api/token`, `GET
+    /// /openstack/latest/securitykey`) on the same address: temporary credentials living
+    /// `credential_lifetime`, which the gateway accepts until they expire (then `APIGW.0307`).
+    pub fn metadata_service(mut self, service: MetadataService) -> Self {
+        self.metadata = Some(service);
+        self
+    }
+
     /// Generates the data, binds the address and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(self.listen).await?;
@@ -268,6 +280,7 @@ impl SimulatorBuilder {
                 .unwrap_or_else(|| format!("http://127.0.0.2:{}", address.port())),
             served: [AtomicU64::new(0), AtomicU64::new(0)],
             added_hss: AtomicU64::new(0),
+            metadata: self.metadata.map(metadata::MetadataState::new),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(
@@ -389,6 +402,22 @@ impl Simulator {
             .lock()
             .ok()
             .and_then(|last| last[api as usize].clone())
+    }
+
+    /// How many credentials the metadata service handed out.
+    pub fn metadata_credentials_issued(&self) -> u64 {
+        self.shared
+            .metadata
+            .as_ref()
+            .map_or(0, |m| m.issued.load(Ordering::SeqCst))
+    }
+
+    /// The most credential requests the metadata service answered at the same time.
+    pub fn metadata_most_at_once(&self) -> u64 {
+        self.shared
+            .metadata
+            .as_ref()
+            .map_or(0, |m| m.most_at_once.load(Ordering::SeqCst))
     }
 
     /// How many requests reached `api` so far (whatever their outcome).

@@ -70,6 +70,16 @@ struct Args {
     /// bucket), 429 APIGW.0308 without Retry-After beyond, such as 200/s.
     #[arg(long, value_name = "N/s")]
     rate_limit: Option<hwc_sim::RateLimit>,
+    /// Also serve the ECS metadata service on the same address (point HWC_METADATA_ENDPOINT at
+    /// it): temporary AK/SK and security tokens that the gateway accepts until they expire.
+    #[arg(long)]
+    metadata: bool,
+    /// The metadata service issues no session token (its PUT answers 404), as older ones.
+    #[arg(long, requires = "metadata")]
+    metadata_without_token: bool,
+    /// How long temporary credentials live, in seconds.
+    #[arg(long, default_value_t = 6 * 3600, value_name = "SECONDS")]
+    credential_lifetime: u64,
 }
 
 #[tokio::main]
@@ -118,6 +128,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.no_lockout {
         builder = builder.lockout(None);
+    }
+    if args.metadata {
+        builder = builder.metadata_service(hwc_sim::MetadataService {
+            session_tokens: !args.metadata_without_token,
+            credential_lifetime: std::time::Duration::from_secs(args.credential_lifetime),
+        });
     }
     for script in &args.fault_script {
         let (api, faults) = script

@@ -102,6 +102,9 @@ fn to_error<T: DeserializeOwned, E>(
             record.request_id.clone(),
             record.retry_after,
         );
+        if record.expired_static_credentials {
+            api.hint = Some(crate::error::Hint::CredentialsCannotBeRefreshed);
+        }
         if (300..400).contains(&status) {
             api.message = format!(
                 "redirected to {}; not followed, so credentials never leave the configured endpoint",

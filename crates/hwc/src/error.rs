@@ -220,6 +220,28 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// `Retry-After` seconds, when the gateway sent one.
     pub retry_after: Option<u64>,
+    /// What to do about it, when the client knows.
+    pub hint: Option<Hint>,
+}
+
+/// What to do about an error answer, when the client knows more than the gateway said.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Hint {
+    /// The credentials expired, and they are fixed ones the client cannot refresh.
+    CredentialsCannotBeRefreshed,
+}
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Hint::CredentialsCannotBeRefreshed => f.write_str(
+                "these credentials cannot be refreshed (a fixed security token or IAM token): \
+                 get new ones, or leave them out so that the default chain fetches refreshable \
+                 ones (ECS metadata service, federated identity)",
+            ),
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -231,6 +253,9 @@ impl fmt::Display for ApiError {
         )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;
+        }
+        if let Some(hint) = self.hint {
+            write!(f, "; {hint}")?;
         }
         Ok(())
     }
@@ -268,6 +293,7 @@ impl ApiError {
             message: message.unwrap_or_else(|| excerpt(body, 160)),
             request_id: header_request_id.or(body_request_id),
             retry_after,
+            hint: None,
         }
     }
 }
@@ -380,6 +406,7 @@ mod tests {
             message: "Incorrect IAM authentication information".into(),
             request_id: Some("abc".into()),
             retry_after: None,
+            hint: None,
         });
         assert_eq!(
             error.to_string(),

@@ -73,7 +73,7 @@ pub use client::{
 };
 pub use config_error::ConfigError;
 pub use credentials::{Credentials, Profile};
-pub use error::{ApiError, Error, PagingProblem};
+pub use error::{ApiError, Error, Hint, PagingProblem};
 pub use metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
 pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};

@@ -77,6 +77,8 @@ pub(crate) struct CallRecord {
     pub attempts: u32,
     /// A failure before sending (a request that could not be signed).
     pub local_error: Option<String>,
+    /// The credentials were refused as expired and cannot be refreshed (static ones).
+    pub expired_static_credentials: bool,
     /// The error itself, when it is more than a message (no credentials could be found).
     pub local_failure: Option<Arc<Mutex<Option<crate::Error>>>>,
     /// The answer's body was over this many bytes and was not read on.
@@ -409,7 +411,11 @@ impl HwcTransport {
             match classify(&verdict) {
                 Verdict::Done => return Ok(note(verdict)),
                 Verdict::CredentialsExpired => {
-                    if !signed_with.refreshable || credential_refreshes >= 1 {
+                    if !signed_with.refreshable {
+                        record(|r| r.expired_static_credentials = true);
+                        return Ok(note(verdict));
+                    }
+                    if credential_refreshes >= 1 {
                         return Ok(note(verdict));
                     }
                     credential_refreshes += 1;

@@ -1,0 +1,197 @@
+//! Credentials that come from somewhere and expire: the ECS metadata service of the simulator,
+//! refreshed under load one task at a time, refreshed again when the gateway says they expired,
+//! and a typed error when static ones expire.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
+
+use std::time::{Duration, Instant};
+
+use hwc::{Client, Credentials, EcsMetadata, Error};
+use hwc_sim::{Api, DEMO_PROJECT, DEMO_TASK, DEMO_VUL_ID, MetadataService, Simulator};
+use jiff::SignedDuration;
+
+async fn simulator(lifetime: Duration, session_tokens: bool) -> Simulator {
+    Simulator::builder()
+        .records(2_000)
+        .metadata_service(MetadataService {
+            session_tokens,
+            credential_lifetime: lifetime,
+        })
+        .start()
+        .await
+        .unwrap()
+}
+
+fn client(sim: &Simulator) -> Client {
+    Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .project_id("p1")
+        .credentials_provider(EcsMetadata::new(sim.base_url()).unwrap())
+        .build()
+        .unwrap()
+}
+
+async fn one_call(client: &Client) -> Result<(), Error> {
+    client
+        .codearts_check()
+        .check_records(DEMO_PROJECT, DEMO_TASK)
+        .limit(1)
+        .send()
+        .await
+        .map(|_| ())
+}
+
+#[tokio::test]
+async fn metadata_credentials_sign_calls_with_and_without_a_session_token() {
+    for session_tokens in [true, false] {
+        let sim = simulator(Duration::from_secs(6 * 3600), session_tokens).await;
+        let client = client(&sim);
+        for _ in 0..5 {
+            one_call(&client).await.unwrap();
+        }
+        let page = client
+            .hss()
+            .image_vul_handle_history(DEMO_VUL_ID, hwc::hss::ImageType::Registry)
+            .send()
+            .await
+            .unwrap();
+        assert!(!page.items.is_empty());
+        assert_eq!(
+            sim.metadata_credentials_issued(),
+            1,
+            "fetched once, cached for both services (session tokens: {session_tokens})"
+        );
+        let sent = sim.last_request(Api::Hss).unwrap();
+        assert!(sent.header("x-security-token").is_some());
+        assert_eq!(sent.header("x-project-id"), Some("p1"));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sixty_four_calls_at_once_while_credentials_expire_every_two_seconds() {
+    let sim = simulator(Duration::from_secs(2), true).await;
+    let client = client(&sim);
+    let started = Instant::now();
+    let run_for = Duration::from_secs(7);
+    let tasks: Vec<_> = (0..64)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                let (mut ok, mut failed) = (0u32, Vec::new());
+                while started.elapsed() < run_for {
+                    match one_call(&client).await {
+                        Ok(()) => ok += 1,
+                        Err(error) => failed.push(error.to_string()),
+                    }
+                }
+                (ok, failed)
+            })
+        })
+        .collect();
+    let mut calls = 0;
+    for task in tasks {
+        let (ok, failed) = task.await.unwrap();
+        assert!(failed.is_empty(), "failed calls: {failed:?}");
+        calls += ok;
+    }
+    let issued = sim.metadata_credentials_issued();
+    assert_eq!(sim.metadata_most_at_once(), 1, "one refresh at a time");
+    // Seven seconds of two-second credentials: at least three sets, and about one a second
+    // (refreshed at half their life), never one per call.
+    assert!(
+        (3..=20).contains(&issued),
+        "{issued} credentials for {calls} calls"
+    );
+    assert!(calls > 500, "{calls} calls");
+    assert_eq!(client.credentials_cache().refreshes(), issued);
+}
+
+#[tokio::test]
+async fn credentials_the_gateway_calls_expired_are_refreshed_once_and_the_call_retried() {
+    let sim = simulator(Duration::from_secs(3600), true).await;
+    let client = client(&sim);
+    one_call(&client).await.unwrap();
+    // The gateway's clock jumps past the credentials' expiry: the next call is refused with
+    // APIGW.0307, refreshes, and (after correcting its clock for the jump) succeeds.
+    sim.set_clock_offset(SignedDuration::from_hours(2));
+    one_call(&client).await.unwrap();
+    assert_eq!(sim.metadata_credentials_issued(), 2);
+    assert_eq!(client.credentials_cache().refreshes(), 2);
+}
+
+#[tokio::test]
+async fn expired_static_credentials_are_a_typed_error_with_a_hint() {
+    let sim = simulator(Duration::from_secs(1), true).await;
+    // Temporary credentials taken from the metadata service and given as static ones, as a
+    // user with a security token in HUAWEICLOUD_SDK_SECURITY_TOKEN would.
+    let http = reqwest::Client::new();
+    let token = http
+        .put(format!("{}{}", sim.base_url(), hwc_sim::TOKEN_PATH))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let body: serde_json::Value = http
+        .get(format!("{}{}", sim.base_url(), hwc_sim::SECURITY_KEY_PATH))
+        .header("x-metadata-token", token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let credential = &body["credential"];
+    let fixed = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials(
+            Credentials::temporary(
+                credential["access"].as_str().unwrap(),
+                credential["secret"].as_str().unwrap(),
+                credential["securitytoken"].as_str().unwrap(),
+            )
+            .unwrap(),
+        )
+        .build()
+        .unwrap();
+    one_call(&fixed).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let error = one_call(&fixed).await.unwrap_err();
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!((api.status, api.code.as_str()), (401, "APIGW.0307"));
+    assert!(api.request_id.is_some());
+    assert!(
+        error.to_string().contains("cannot be refreshed"),
+        "a hint: {error}"
+    );
+}
+
+#[tokio::test]
+async fn no_credentials_anywhere_is_one_error_listing_every_place_in_under_five_seconds() {
+    // A port nothing listens on stands for a host without a metadata service.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all("http://127.0.0.1:9")
+        .credentials_provider(EcsMetadata::new(url).unwrap())
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = one_call(&client).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(
+        matches!(
+            &error,
+            Error::Config(hwc::ConfigError::NoCredentials { .. })
+        ),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("metadata service"), "{error}");
+}
