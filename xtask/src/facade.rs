@@ -536,7 +536,7 @@ fn operation_tokens(
             }
 
             async fn fetch(&self, paging: Option<(u64, u64)>) -> Result<Page<#item>, Error> {
-                let wire = support::wire(&self.client, #constant, &self.values, paging)?;
+                let wire = support::wire(&self.client, #constant, &self.values, paging).await?;
                 let mut request = self.client.#client_of()?.#generated_method();
                 #(#forwards)*
                 let answered = crate::call::call(&self.client, #constant, request.send()).await?;

@@ -58,6 +58,8 @@ pub struct Shared {
     pub added_hss: AtomicU64,
     /// The ECS metadata service, when on.
     pub metadata: Option<crate::metadata::MetadataState>,
+    /// IAM (projects, federated identity), when on.
+    pub iam: Option<crate::iam::IamState>,
 }
 
 impl Shared {
@@ -131,6 +133,7 @@ pub fn router(shared: Arc<Shared>) -> Router {
     }
     router
         .merge(crate::metadata::routes())
+        .merge(crate::iam::routes())
         .route(STATS_PATH, get(stats_handler))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -25,6 +25,7 @@ mod faults;
 mod flow;
 mod gateway_error;
 mod handlers;
+mod iam;
 mod metadata;
 mod paging;
 mod server;
@@ -46,6 +47,7 @@ pub use faults::{Api, Fault};
 pub use flow::{Latency, RateLimit};
 pub use gateway_error::GatewayError;
 pub use handlers::STATS_PATH;
+pub use iam::{ID_TOKEN_PATH, IamService, PROJECTS_PATH, SECURITY_TOKENS_PATH};
 pub use metadata::{MetadataService, SECURITY_KEY_PATH, TOKEN_PATH};
 pub use paging::CodeArtsPaging;
 
@@ -78,6 +80,7 @@ pub struct SimulatorBuilder {
     latency: Latency,
     rate_limit: Option<RateLimit>,
     metadata: Option<MetadataService>,
+    iam: Option<IamService>,
 }
 
 impl Default for SimulatorBuilder {
@@ -103,6 +106,7 @@ impl Default for SimulatorBuilder {
             latency: Latency::default(),
             rate_limit: None,
             metadata: None,
+            iam: None,
         }
     }
 }
@@ -226,6 +230,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Also serves IAM on the same address: `GET /v3/projects` (signed) and federated
+    /// identity's two `POST`s, whose credentials the gateway accepts until they expire.
+    pub fn iam(mut self, service: IamService) -> Self {
+        self.iam = Some(service);
+        self
+    }
+
     /// Generates the data, binds the address and starts serving in the background.
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(self.listen).await?;
@@ -281,6 +292,7 @@ impl SimulatorBuilder {
             served: [AtomicU64::new(0), AtomicU64::new(0)],
             added_hss: AtomicU64::new(0),
             metadata: self.metadata.map(metadata::MetadataState::new),
+            iam: self.iam.map(iam::IamState::new),
         });
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(server::serve(
@@ -418,6 +430,22 @@ impl Simulator {
             .metadata
             .as_ref()
             .map_or(0, |m| m.most_at_once.load(Ordering::SeqCst))
+    }
+
+    /// How many project lookups (`GET /v3/projects`) IAM answered.
+    pub fn project_lookups(&self) -> u64 {
+        self.shared
+            .iam
+            .as_ref()
+            .map_or(0, |iam| iam.project_lookups.load(Ordering::SeqCst))
+    }
+
+    /// How many credentials IAM issued for federated identities.
+    pub fn federated_credentials_issued(&self) -> u64 {
+        self.shared
+            .iam
+            .as_ref()
+            .map_or(0, |iam| iam.federated_issued.load(Ordering::SeqCst))
     }
 
     /// How many requests reached `api` so far (whatever their outcome).

@@ -77,6 +77,16 @@ struct Args {
     /// The metadata service issues no session token (its PUT answers 404), as older ones.
     #[arg(long, requires = "metadata")]
     metadata_without_token: bool,
+    /// Also serve IAM on the same address (point HUAWEICLOUD_SDK_IAM_ENDPOINT at it): the
+    /// projects of --iam-project, and federated identity with --idp.
+    #[arg(long)]
+    iam: bool,
+    /// A project IAM lists, as ID:NAME (a region's project is named after the region).
+    #[arg(long, value_name = "ID:NAME", requires = "iam")]
+    iam_project: Vec<String>,
+    /// The identity provider IAM accepts, as IDP_ID:ID_TOKEN.
+    #[arg(long, value_name = "IDP_ID:ID_TOKEN", requires = "iam")]
+    idp: Option<String>,
     /// How long temporary credentials live, in seconds.
     #[arg(long, default_value_t = 6 * 3600, value_name = "SECONDS")]
     credential_lifetime: u64,
@@ -128,6 +138,22 @@ async fn run(args: Args) -> anyhow::Result<()> {
     }
     if args.no_lockout {
         builder = builder.lockout(None);
+    }
+    if args.iam {
+        let pair = |text: &String, flag: &str| {
+            text.split_once(':')
+                .map(|(a, b)| (a.to_owned(), b.to_owned()))
+                .ok_or_else(|| anyhow::anyhow!("{flag} {text:?}: expected A:B"))
+        };
+        builder = builder.iam(hwc_sim::IamService {
+            projects: args
+                .iam_project
+                .iter()
+                .map(|p| pair(p, "--iam-project"))
+                .collect::<anyhow::Result<_>>()?,
+            identity_provider: args.idp.as_ref().map(|p| pair(p, "--idp")).transpose()?,
+            credential_lifetime: std::time::Duration::from_secs(args.credential_lifetime),
+        });
     }
     if args.metadata {
         builder = builder.metadata_service(hwc_sim::MetadataService {

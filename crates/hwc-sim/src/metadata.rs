@@ -122,6 +122,6 @@ async fn security_key(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> 
 }
 
 /// `2026-11-23T10:00:00.000000Z`, as the service writes it.
-fn format_expiry(at: Timestamp) -> String {
+pub(crate) fn format_expiry(at: Timestamp) -> String {
     at.strftime("%Y-%m-%dT%H:%M:%S.%6fZ").to_string()
 }

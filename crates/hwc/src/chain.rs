@@ -1,63 +1,98 @@
-//! The default credentials chain, in the official SDKs' order: the environment, then the
-//! profile file, then the ECS/BMS metadata service. What was looked at, and why each place gave
-//! nothing, goes into the one error reported when the last place gives nothing too.
+//! The default credentials chain, in the official SDKs' order: the environment (a federated
+//! identity pair first, then AK/SK), then the profile file (likewise), then the ECS/BMS metadata
+//! service. What was looked at, and why each place gave nothing, goes into the one error
+//! reported when the last place gives nothing too.
 
 use std::path::Path;
 use std::sync::Arc;
 
 use crate::config_error::ConfigError;
-use crate::credentials::{Credentials, ENV_AK, ENV_SK, Profile};
+use crate::credentials::{Credentials, ENV_AK, ENV_ID_TOKEN_FILE, ENV_IDP_ID, ENV_SK, Profile};
 use crate::error::Error;
+use crate::federation::FederatedIdentity;
 use crate::metadata::EcsMetadata;
 use crate::provider::{ProvideCredentials, ProvideFuture, StaticCredentials};
 
 /// What the chain found: where credentials come from, and the profile when it was read (for
-/// its project id).
+/// its project id and IAM endpoint).
 pub(crate) struct Found {
     pub provider: Arc<dyn ProvideCredentials>,
     pub profile: Option<Profile>,
 }
 
 /// Walks the chain: the environment and the profile at `path` are read now (the profile once);
-/// the metadata service, the last resort, is asked on the first call.
-pub(crate) fn default_chain(path: Option<&Path>) -> Result<Found, Error> {
+/// the metadata service, the last resort, is asked on the first call. `iam_endpoint` chooses
+/// IAM's endpoint given the profile's (for federated identity).
+pub(crate) fn default_chain(
+    path: Option<&Path>,
+    iam_endpoint: impl Fn(Option<&str>) -> String,
+) -> Result<Found, Error> {
     let mut looked_at = Vec::new();
     let profile = match path {
         Some(path) if path.exists() => Some(Profile::load(path)?),
         _ => None,
     };
-    if let Some(found) = Credentials::from_environment_variables()? {
-        let provider = StaticCredentials::new(found, format!("environment ({ENV_AK})"));
-        return Ok(Found {
-            provider: Arc::new(provider),
-            profile,
-        });
-    }
-    looked_at.push(format!("environment: {ENV_AK} and {ENV_SK} are not set"));
-    match (path, &profile) {
-        (Some(path), Some(read)) if read.has_keys() => {
-            let provider =
-                StaticCredentials::new(read.credentials()?, format!("profile {}", path.display()));
-            return Ok(Found {
-                provider: Arc::new(provider),
-                profile,
-            });
+    let profile_iam = profile.as_ref().and_then(|p| p.iam_endpoint.clone());
+    let found = |provider: Arc<dyn ProvideCredentials>, profile: Option<Profile>| {
+        Ok(Found { provider, profile })
+    };
+
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match (env(ENV_IDP_ID), env(ENV_ID_TOKEN_FILE)) {
+        (Some(idp), Some(file)) => {
+            let federated =
+                FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref()))?;
+            return found(Arc::new(federated), profile);
         }
-        (Some(path), Some(_)) => looked_at.push(format!(
-            "profile {}: no ak and sk in its [basic] section",
-            path.display()
-        )),
+        (Some(_), None) | (None, Some(_)) => {
+            return Err(ConfigError::Credentials {
+                problem: format!(
+                    "{ENV_IDP_ID} and {ENV_ID_TOKEN_FILE} go together; only one is set"
+                ),
+            }
+            .into());
+        }
+        (None, None) => {}
+    }
+    if let Some(keys) = Credentials::from_environment_variables()? {
+        let provider = StaticCredentials::new(keys, format!("environment ({ENV_AK})"));
+        return found(Arc::new(provider), profile);
+    }
+    looked_at.push(format!(
+        "environment: neither {ENV_IDP_ID} with {ENV_ID_TOKEN_FILE} nor {ENV_AK} with {ENV_SK} is set"
+    ));
+
+    match (path, &profile) {
+        (Some(path), Some(read)) => {
+            if let (Some(idp), Some(file)) = (&read.idp_id, &read.id_token_file) {
+                let federated =
+                    FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref()))?;
+                return found(Arc::new(federated), profile);
+            }
+            if read.has_keys() {
+                let provider = StaticCredentials::new(
+                    read.credentials()?,
+                    format!("profile {}", path.display()),
+                );
+                return found(Arc::new(provider), profile);
+            }
+            looked_at.push(format!(
+                "profile {}: its [basic] section has neither ak and sk nor idp_id and id_token_file",
+                path.display()
+            ));
+        }
         (Some(path), None) => looked_at.push(format!("profile {}: does not exist", path.display())),
         (None, _) => looked_at.push("profile: there is no home directory".to_owned()),
     }
+
     let metadata = EcsMetadata::from_environment()?;
-    Ok(Found {
-        provider: Arc::new(LastResort {
+    found(
+        Arc::new(LastResort {
             looked_at,
             provider: metadata,
         }),
         profile,
-    })
+    )
 }
 
 /// The chain's last place: its error also says what the places before it gave.

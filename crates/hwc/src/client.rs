@@ -35,7 +35,7 @@ pub struct Client {
 pub(crate) struct Inner {
     pub hss: Result<hwc_api::hss::Client, Unavailable>,
     pub codearts_check: Result<hwc_api::codearts_check::Client, Unavailable>,
-    pub project_id: Option<String>,
+    pub project: Arc<crate::iam::ProjectSlot>,
     pub operation_timeout: Duration,
     /// Pages in flight, when fixed; otherwise from each API's flow control.
     pub page_concurrency: Option<usize>,
@@ -71,7 +71,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoints", &self.inner.endpoints)
-            .field("project_id", &self.inner.project_id)
+            .field("project_id", &self.inner.project.get())
             .finish_non_exhaustive()
     }
 }
@@ -107,9 +107,20 @@ impl Client {
         &self.inner.credentials
     }
 
-    /// The IAM project HSS calls use, if known.
+    /// The IAM project HSS calls use, if known (configured, or found in IAM by an earlier call).
     pub fn project_id(&self) -> Option<&str> {
-        self.inner.project_id.as_deref()
+        self.inner.project.get()
+    }
+
+    /// The IAM project, looked up in IAM (`GET /v3/projects?name=<region>`, once per AK and
+    /// region for the process) when none is configured and the client has a region.
+    pub async fn resolve_project_id(&self) -> Result<&str, Error> {
+        self.inner.project.resolve().await
+    }
+
+    /// How the project is known: `configured` or `looked up in IAM`; `None` before a lookup.
+    pub fn project_id_source(&self) -> Option<&'static str> {
+        self.inner.project.source()
     }
 
     /// Pages a paginator of `operation` keeps in flight now: fixed by
@@ -198,6 +209,7 @@ pub struct ClientBuilder {
     root_certificates: Vec<Vec<u8>>,
     user_agent: Option<String>,
     credentials_file: Option<std::path::PathBuf>,
+    iam_endpoint: Option<String>,
     allow_insecure_http: bool,
     page_concurrency: Option<usize>,
     adaptive_flow_control: Option<bool>,
@@ -284,6 +296,13 @@ impl ClientBuilder {
     /// The IAM project of HSS calls (not used by CodeArts Check, whose project is its own).
     pub fn project_id(mut self, project_id: impl Into<String>) -> Self {
         self.project_id = Some(project_id.into());
+        self
+    }
+
+    /// IAM's endpoint, for looking up the project and federated sign-in (default: the
+    /// profile's `iam_endpoint`, `HUAWEICLOUD_SDK_IAM_ENDPOINT`, then the region's IAM).
+    pub fn iam_endpoint(mut self, url: impl Into<String>) -> Self {
+        self.iam_endpoint = Some(url.into());
         self
     }
 
@@ -433,7 +452,15 @@ impl ClientBuilder {
                         .credentials_file
                         .clone()
                         .or_else(credentials::default_profile_path);
-                    let found = crate::chain::default_chain(path.as_deref())?;
+                    let given = self.iam_endpoint.clone();
+                    let region = self.region.clone();
+                    let found = crate::chain::default_chain(path.as_deref(), |profile| {
+                        crate::iam::iam_endpoint(
+                            given.as_deref().or(profile),
+                            region.as_deref(),
+                            true,
+                        )
+                    })?;
                     (found.provider, found.profile)
                 }
             };
@@ -502,6 +529,32 @@ impl ClientBuilder {
             .map_err(|source| ConfigError::HttpClient { source })?;
 
         let clock = Arc::new(Clock::default());
+        let lookup = match (&project_id, &self.region) {
+            (None, Some(region)) => {
+                let given = self
+                    .iam_endpoint
+                    .clone()
+                    .or_else(|| profile.as_ref().and_then(|p| p.iam_endpoint.clone()));
+                let url = crate::iam::iam_endpoint(
+                    given.as_deref(),
+                    Some(region),
+                    !self.ignore_environment,
+                );
+                Some(crate::iam::ProjectLookup {
+                    region: region.clone(),
+                    iam_endpoint: region::check_endpoint(&url, self.allow_insecure_http)?,
+                    http: http.clone(),
+                    credentials: Arc::clone(&credentials),
+                    clock: Arc::clone(&clock),
+                })
+            }
+            _ => None,
+        };
+        let project = Arc::new(crate::iam::ProjectSlot {
+            configured: project_id,
+            found: tokio::sync::OnceCell::new(),
+            lookup,
+        });
         let adaptive = self.adaptive_flow_control.unwrap_or(true);
         let flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>> = Service::ALL
             .iter()
@@ -521,7 +574,7 @@ impl ClientBuilder {
             Arc::new(HwcTransport {
                 endpoints,
                 credentials: Arc::clone(&credentials),
-                project_id: project_id.clone(),
+                project: Arc::clone(&project),
                 clock: Arc::clone(&clock),
                 retry: self.retry.unwrap_or_default(),
                 attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
@@ -561,7 +614,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 hss,
                 codearts_check,
-                project_id,
+                project,
                 operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
                 page_concurrency: self.page_concurrency,
                 flow,

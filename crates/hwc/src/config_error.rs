@@ -125,6 +125,17 @@ pub enum ConfigError {
     )]
     NoProjectId,
 
+    /// The project could not be looked up in IAM (none, several, or IAM unreachable).
+    #[error("cannot find the IAM project of region {region:?} at {iam_endpoint}: {problem}")]
+    ProjectLookup {
+        /// The region whose project was looked for.
+        region: String,
+        /// Where IAM was asked.
+        iam_endpoint: String,
+        /// What came back.
+        problem: String,
+    },
+
     /// An operation without `x-hwc-paging` in its spec was asked for a paginator.
     #[error("{operation} does not page (its spec has no x-hwc-paging)")]
     NotPaged {

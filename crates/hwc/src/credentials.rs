@@ -19,6 +19,12 @@ pub const ENV_SK: &str = "HUAWEICLOUD_SDK_SK";
 pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 /// Environment variable holding the IAM project id.
 pub const ENV_PROJECT_ID: &str = "HUAWEICLOUD_SDK_PROJECT_ID";
+/// Environment variable holding the IAM endpoint (project lookup, federated identity).
+pub const ENV_IAM_ENDPOINT: &str = "HUAWEICLOUD_SDK_IAM_ENDPOINT";
+/// Environment variable holding the identity provider of federated sign-in.
+pub const ENV_IDP_ID: &str = "HUAWEICLOUD_SDK_IDP_ID";
+/// Environment variable naming the file holding the federated id token.
+pub const ENV_ID_TOKEN_FILE: &str = "HUAWEICLOUD_SDK_ID_TOKEN_FILE";
 /// Environment variable naming the credentials file.
 pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 
@@ -181,8 +187,12 @@ pub struct Profile {
     security_token: Option<SecretString>,
     /// `project_id`, the IAM project HSS calls default to.
     pub project_id: Option<String>,
-    /// `iam_endpoint`, kept for completeness; this crate does not call IAM.
+    /// `iam_endpoint`: where to look up the project and sign in with federated identity.
     pub iam_endpoint: Option<String>,
+    /// `idp_id`: the identity provider of federated sign-in (with `id_token_file`).
+    pub idp_id: Option<String>,
+    /// `id_token_file`: the file holding the federated id token.
+    pub id_token_file: Option<String>,
 }
 
 impl fmt::Debug for Profile {
@@ -196,6 +206,8 @@ impl fmt::Debug for Profile {
             )
             .field("project_id", &self.project_id)
             .field("iam_endpoint", &self.iam_endpoint)
+            .field("idp_id", &self.idp_id)
+            .field("id_token_file", &self.id_token_file)
             .finish()
     }
 }
@@ -248,6 +260,8 @@ impl Profile {
             security_token,
             project_id: value("project_id"),
             iam_endpoint: value("iam_endpoint"),
+            idp_id: value("idp_id"),
+            id_token_file: value("id_token_file"),
         })
     }
 

@@ -53,10 +53,12 @@ mod config_error;
 mod credentials;
 mod endpoints;
 mod error;
+mod federation;
 mod flow_control;
 #[rustfmt::skip]
 mod generated;
 pub mod hss;
+mod iam;
 mod metadata;
 mod operation;
 mod paginate;
@@ -74,6 +76,8 @@ pub use client::{
 pub use config_error::ConfigError;
 pub use credentials::{Credentials, Profile};
 pub use error::{ApiError, Error, Hint, PagingProblem};
+pub use federation::FederatedIdentity;
+pub use iam::GLOBAL_IAM_ENDPOINT;
 pub use metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
 pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};

@@ -120,7 +120,7 @@ pub(crate) fn values_from<const N: usize>(
 
 /// The values to send: the builder's, with what the client fills and the page asked for, all
 /// checked against the spec.
-pub(crate) fn wire(
+pub(crate) async fn wire(
     client: &Client,
     operation: &'static Operation,
     values: &[Option<String>],
@@ -130,7 +130,7 @@ pub(crate) fn wire(
     for (slot, parameter) in wire.iter_mut().zip(operation.parameters) {
         match parameter.from_client {
             Some(ClientValue::IamProject) => {
-                let project = client.project_id().ok_or(crate::ConfigError::NoProjectId)?;
+                let project = client.inner.project.resolve().await?;
                 *slot = Some(project.to_owned());
             }
             None => {}

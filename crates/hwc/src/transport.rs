@@ -109,9 +109,9 @@ pub(crate) struct HwcTransport {
     pub endpoints: Arc<EndpointSet>,
     /// Shared by every transport of the client, so one refresh serves both services.
     pub credentials: Arc<CredentialsCache>,
-    /// The IAM project, sent as a signed `X-Project-Id` with AK/SK on every service, as the
-    /// official SDKs do (CodeArts Check's own project in its path is another id).
-    pub project_id: Option<String>,
+    /// The IAM project, sent as a signed `X-Project-Id` with AK/SK on every service once known,
+    /// as the official SDKs do (CodeArts Check's own project in its path is another id).
+    pub project: Arc<crate::iam::ProjectSlot>,
     pub clock: Arc<Clock>,
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
@@ -250,7 +250,7 @@ impl HwcTransport {
                 // The official SDKs send the IAM project in a signed header with AK/SK,
                 // whatever the service. An id a header cannot carry (not printable ASCII) is
                 // left out; HSS has it in its path.
-                if let Some(project) = &self.project_id
+                if let Some(project) = self.project.get()
                     && project.bytes().all(|b| b.is_ascii_graphic())
                     && let Ok(value) = HeaderValue::from_str(project)
                 {
@@ -645,7 +645,7 @@ mod tests {
             credentials: Arc::new(CredentialsCache::new(Arc::new(
                 crate::provider::StaticCredentials::new(Credentials::token("t").unwrap(), "test"),
             ))),
-            project_id: None,
+            project: Arc::default(),
             clock: Arc::default(),
             retry: RetryPolicy {
                 base_delay: Duration::from_millis(1),

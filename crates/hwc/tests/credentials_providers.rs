@@ -1,13 +1,13 @@
 //! Credentials that come from somewhere and expire: the ECS metadata service of the simulator,
 //! refreshed under load one task at a time, refreshed again when the gateway says they expired,
-//! and a typed error when static ones expire.
+//! and a typed error when static ones expire; federated identity; the project looked up in IAM.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
 use std::time::{Duration, Instant};
 
-use hwc::{Client, Credentials, EcsMetadata, Error};
-use hwc_sim::{Api, DEMO_PROJECT, DEMO_TASK, DEMO_VUL_ID, MetadataService, Simulator};
+use hwc::{Client, Credentials, EcsMetadata, Error, FederatedIdentity};
+use hwc_sim::{Api, DEMO_PROJECT, DEMO_TASK, DEMO_VUL_ID, IamService, MetadataService, Simulator};
 use jiff::SignedDuration;
 
 async fn simulator(lifetime: Duration, session_tokens: bool) -> Simulator {
@@ -194,4 +194,124 @@ async fn no_credentials_anywhere_is_one_error_listing_every_place_in_under_five_
         "{error:?}"
     );
     assert!(error.to_string().contains("metadata service"), "{error}");
+}
+
+#[tokio::test]
+async fn federated_identity_turns_an_id_token_file_into_temporary_credentials() {
+    let sim = Simulator::builder()
+        .records(200)
+        .iam(IamService {
+            identity_provider: Some(("idp-1".into(), "id-token-abc".into())),
+            credential_lifetime: Duration::from_secs(3600),
+            ..IamService::default()
+        })
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("id_token");
+    std::fs::write(&file, "id-token-abc\n").unwrap();
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials_provider(FederatedIdentity::new("idp-1", &file, sim.base_url()).unwrap())
+        .build()
+        .unwrap();
+    one_call(&client).await.unwrap();
+    one_call(&client).await.unwrap();
+    assert_eq!(sim.federated_credentials_issued(), 1);
+
+    std::fs::write(&file, "someone-else").unwrap();
+    let refused = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials_provider(FederatedIdentity::new("idp-1", &file, sim.base_url()).unwrap())
+        .build()
+        .unwrap();
+    let error = one_call(&refused).await.unwrap_err();
+    assert!(
+        error.to_string().contains("refused the id token"),
+        "{error}"
+    );
+    assert!(
+        !error.to_string().contains("someone-else"),
+        "the token never shows: {error}"
+    );
+}
+
+/// A client for `region` whose project is left to IAM, with AK/SK.
+fn looking_up(sim: &Simulator, region: &str) -> Client {
+    Client::builder()
+        .ignore_environment()
+        .region(region)
+        .endpoint_for_all(sim.base_url())
+        .iam_endpoint(sim.base_url())
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_project_is_looked_up_once_and_none_or_several_is_an_error() {
+    let sim = Simulator::builder()
+        .records(2_000)
+        .iam(IamService {
+            projects: vec![
+                ("p-north-4".into(), "cn-north-4".into()),
+                ("p-east-3-a".into(), "cn-east-3".into()),
+                ("p-east-3-b".into(), "cn-east-3".into()),
+                ("p-other".into(), "ap-southeast-1_sub".into()),
+            ],
+            ..IamService::default()
+        })
+        .start()
+        .await
+        .unwrap();
+
+    let client = looking_up(&sim, "cn-north-4");
+    assert_eq!(client.project_id(), None);
+    let calls = (0..16).map(|_| async {
+        client
+            .hss()
+            .image_vul_handle_history(DEMO_VUL_ID, hwc::hss::ImageType::Registry)
+            .limit(10)
+            .send()
+            .await
+    });
+    for result in futures::future::join_all(calls).await {
+        result.unwrap();
+    }
+    assert_eq!(sim.project_lookups(), 1, "16 calls at once, one lookup");
+    assert_eq!(client.project_id(), Some("p-north-4"));
+    assert_eq!(client.project_id_source(), Some("looked up in IAM"));
+    let sent = sim.last_request(Api::Hss).unwrap();
+    assert_eq!(sent.path_parameters["project_id"], "p-north-4");
+    assert_eq!(sent.header("x-project-id"), Some("p-north-4"));
+    // Another client of the same AK and region uses the process's cache.
+    let again = looking_up(&sim, "cn-north-4");
+    assert_eq!(again.resolve_project_id().await.unwrap(), "p-north-4");
+    assert_eq!(sim.project_lookups(), 1);
+
+    for (region, expected) in [
+        ("cn-north-1", "no project named \"cn-north-1\""),
+        (
+            "cn-east-3",
+            "2 projects named \"cn-east-3\" (p-east-3-a, p-east-3-b)",
+        ),
+    ] {
+        let error = looking_up(&sim, region)
+            .hss()
+            .image_vul_handle_history(DEMO_VUL_ID, hwc::hss::ImageType::Registry)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                &error,
+                Error::Config(hwc::ConfigError::ProjectLookup { .. })
+            ),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains(expected), "{error}");
+    }
 }

@@ -109,7 +109,8 @@ Sent in UTC as `%Y-%m-%dT%H:%M:%SZ`.*/
         &self,
         paging: Option<(u64, u64)>,
     ) -> Result<Page<crate::codearts_check::CheckRecord>, Error> {
-        let wire = support::wire(&self.client, CHECK_RECORD, &self.values, paging)?;
+        let wire = support::wire(&self.client, CHECK_RECORD, &self.values, paging)
+            .await?;
         let mut request = self.client.codearts_check_client()?.check_record();
         if let Some(text) = &wire[0] {
             request = request

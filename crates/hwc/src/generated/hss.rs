@@ -189,11 +189,12 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
         paging: Option<(u64, u64)>,
     ) -> Result<Page<crate::hss::HandleRecord>, Error> {
         let wire = support::wire(
-            &self.client,
-            LIST_GENERAL_IMAGE_VUL_OPERATIONS,
-            &self.values,
-            paging,
-        )?;
+                &self.client,
+                LIST_GENERAL_IMAGE_VUL_OPERATIONS,
+                &self.values,
+                paging,
+            )
+            .await?;
         let mut request = self.client.hss_client()?.list_general_image_vul_operations();
         if let Some(text) = &wire[0] {
             request = request

@@ -1,0 +1,133 @@
+//! Federated identity: an id token from an identity provider (a file, rewritten by whoever
+//! rotates it) becomes an IAM token, which becomes temporary AK/SK and a security token.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::config_error::ConfigError;
+use crate::error::Error;
+use crate::metadata::SecurityKeyCredential;
+use crate::provider::{ProvideCredentials, ProvideFuture, ProvidedCredentials};
+
+/// How long the temporary credentials are asked to live: the official SDKs' 6 hours.
+const DURATION_SECONDS: u64 = 21_600;
+
+/// Temporary credentials for an id token, through IAM.
+#[derive(Debug)]
+pub struct FederatedIdentity {
+    idp_id: String,
+    id_token_file: PathBuf,
+    iam_endpoint: String,
+    http: reqwest::Client,
+}
+
+#[derive(serde::Deserialize)]
+struct SecurityTokens {
+    credential: SecurityKeyCredential,
+}
+
+impl FederatedIdentity {
+    /// Signs in through identity provider `idp_id` with the id token in `id_token_file`, at
+    /// the IAM endpoint `iam_endpoint`.
+    pub fn new(
+        idp_id: impl Into<String>,
+        id_token_file: impl Into<PathBuf>,
+        iam_endpoint: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|source| ConfigError::HttpClient { source })?;
+        Ok(Self {
+            idp_id: idp_id.into(),
+            id_token_file: id_token_file.into(),
+            iam_endpoint: iam_endpoint.into().trim_end_matches('/').to_owned(),
+            http,
+        })
+    }
+
+    async fn fetch(&self) -> Result<ProvidedCredentials, String> {
+        // Read on every refresh: the file is rotated by whoever issues the id tokens.
+        let id_token = tokio::fs::read_to_string(&self.id_token_file)
+            .await
+            .map_err(|error| format!("cannot read {}: {error}", self.id_token_file.display()))?;
+        let id_token = id_token.trim();
+        if id_token.is_empty() {
+            return Err(format!("{} is empty", self.id_token_file.display()));
+        }
+        let signed_in = self
+            .http
+            .post(format!(
+                "{}/v3.0/OS-AUTH/id-token/tokens",
+                self.iam_endpoint
+            ))
+            .header("X-Idp-Id", &self.idp_id)
+            .json(&serde_json::json!({"auth": {"id_token": {"id": id_token}}}))
+            .send()
+            .await
+            .map_err(|error| format!("IAM cannot be reached: {error}"))?;
+        if !signed_in.status().is_success() {
+            return Err(format!(
+                "IAM refused the id token: HTTP {}",
+                signed_in.status().as_u16()
+            ));
+        }
+        let token = signed_in
+            .headers()
+            .get("x-subject-token")
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+            .ok_or("IAM's answer has no X-Subject-Token")?;
+        let answer = self
+            .http
+            .post(format!(
+                "{}/v3.0/OS-CREDENTIAL/securitytokens",
+                self.iam_endpoint
+            ))
+            .json(&serde_json::json!({"auth": {"identity": {
+                "methods": ["token"],
+                "token": {"id": token, "duration_seconds": DURATION_SECONDS}
+            }}}))
+            .send()
+            .await
+            .map_err(|error| format!("IAM cannot be reached: {error}"))?;
+        if !answer.status().is_success() {
+            return Err(format!(
+                "IAM refused to issue temporary credentials: HTTP {}",
+                answer.status().as_u16()
+            ));
+        }
+        let body = answer
+            .bytes()
+            .await
+            .map_err(|error| format!("IAM's answer broke off: {error}"))?;
+        let tokens: SecurityTokens = serde_json::from_slice(&body)
+            .map_err(|error| format!("IAM answered something else than credentials: {error}"))?;
+        tokens
+            .credential
+            .into_provided(&self.describe())
+            .map_err(|error| error.to_string())
+    }
+}
+
+impl ProvideCredentials for FederatedIdentity {
+    fn provide(&self) -> ProvideFuture<'_> {
+        Box::pin(async move {
+            self.fetch().await.map_err(|why| {
+                ConfigError::Credentials {
+                    problem: format!("{}: {why}", self.describe()),
+                }
+                .into()
+            })
+        })
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "federated identity (identity provider {}, id token {})",
+            self.idp_id,
+            self.id_token_file.display()
+        )
+    }
+}
