@@ -84,6 +84,9 @@ pub enum Command {
         #[arg(long, default_value = "hwc-demo-trend.svg")]
         chart: PathBuf,
     },
+    /// Where the credentials and the project come from, each service's endpoint, and a signed
+    /// call to each service to prove they work (exit 0 when all do, 1 otherwise).
+    Config,
     /// Print a shell completion script.
     Completions {
         /// The shell.

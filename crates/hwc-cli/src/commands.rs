@@ -38,6 +38,8 @@ pub enum Failure {
     Interrupted,
     /// `gate` judged the scan and it failed (the verdict is printed).
     GateFailed,
+    /// `hwc config` found something not working (it printed what).
+    ChecksFailed,
     /// A file given on the command line is not what it should be (exit 2, like other usage
     /// errors).
     Usage(String),

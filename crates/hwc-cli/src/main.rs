@@ -6,6 +6,7 @@
 mod args;
 mod chart;
 mod commands;
+mod config;
 #[cfg(feature = "sim")]
 mod demo;
 mod gate;
@@ -64,6 +65,7 @@ async fn main() -> ExitCode {
             ExitCode::from(report::EXIT_OUTPUT)
         }
         Err(Failure::GateFailed) => ExitCode::from(report::EXIT_GATE_FAILED),
+        Err(Failure::ChecksFailed) => ExitCode::from(report::EXIT_API),
         Err(Failure::Usage(message)) => {
             eprintln!("hwc: error: {message}");
             ExitCode::from(report::EXIT_USAGE)
@@ -83,6 +85,7 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
     }
     let cli = Cli::from_arg_matches(matches).map_err(|error| Failure::Usage(error.to_string()))?;
     match &cli.command {
+        Command::Config => config::run(global).await,
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,

@@ -49,9 +49,9 @@ fn hint(error: &Error) -> Option<&'static str> {
             ("APIGW.0301", _) => Some(
                 "check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (or HWC_IAM_TOKEN); 5 failures in a row lock the AK for 5 minutes",
             ),
-            ("APIGW.0307", _) | ("CC.00000003", _) => {
-                Some("the IAM token has expired: get a new one and set HWC_IAM_TOKEN")
-            }
+            ("APIGW.0307", _) | ("CC.00000003", _) => Some(
+                "the credentials expired: get a new IAM token (HWC_IAM_TOKEN) or security token, or leave them out so that the metadata service or federated identity provides refreshable ones",
+            ),
             ("APIGW.0302", _) => {
                 Some("the credentials are valid but not allowed this API: check the IAM policies")
             }
@@ -72,7 +72,7 @@ fn hint(error: &Error) -> Option<&'static str> {
             Some("give a region the service is in, such as --region cn-north-4, or --endpoint URL")
         }
         Error::Config(ConfigError::NoCredentials { .. } | ConfigError::Credentials { .. }) => Some(
-            "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, or try --sim",
+            "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, run on an ECS with an agency, or try --sim",
         ),
         Error::Config(ConfigError::NoProjectId) => {
             Some("give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID")

@@ -60,6 +60,11 @@ impl Signer {
         Ok(self)
     }
 
+    /// Whether these are temporary credentials (they carry a security token).
+    pub fn has_security_token(&self) -> bool {
+        self.security_token.is_some()
+    }
+
     /// The access key, which is not secret and appears in every `Authorization` header.
     pub fn access_key(&self) -> &str {
         &self.access_key

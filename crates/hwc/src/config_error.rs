@@ -126,7 +126,9 @@ pub enum ConfigError {
     NoProjectId,
 
     /// The project could not be looked up in IAM (none, several, or IAM unreachable).
-    #[error("cannot find the IAM project of region {region:?} at {iam_endpoint}: {problem}")]
+    #[error(
+        "cannot find the IAM project of region {region:?} at {iam_endpoint}: {problem} (or give it: .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID)"
+    )]
     ProjectLookup {
         /// The region whose project was looked for.
         region: String,

@@ -125,6 +125,31 @@ impl Credentials {
         }
     }
 
+    /// What kind they are, for people: `access key`, `temporary access key` or `IAM token`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Credentials::AccessKey(signer) if signer.has_security_token() => "temporary access key",
+            Credentials::AccessKey(_) => "access key",
+            Credentials::Token(_) => "IAM token",
+        }
+    }
+
+    /// The AK as its first and last four characters (`HWCS…0001`), enough to tell keys apart
+    /// without showing one; `None` for a token.
+    pub fn access_key_hint(&self) -> Option<String> {
+        let Credentials::AccessKey(signer) = self else {
+            return None;
+        };
+        let ak: Vec<char> = signer.access_key().chars().collect();
+        Some(if ak.len() <= 8 {
+            "*".repeat(ak.len())
+        } else {
+            let head: String = ak[..4].iter().collect();
+            let tail: String = ak[ak.len() - 4..].iter().collect();
+            format!("{head}…{tail}")
+        })
+    }
+
     /// The header value to send for token credentials.
     pub(crate) fn token_value(&self) -> Option<&str> {
         match self {

@@ -161,6 +161,12 @@ impl CredentialsCache {
         self.provider.as_ref()
     }
 
+    /// The credentials calls sign with now (fetched or refreshed if need be), with their
+    /// source and expiry.
+    pub async fn credentials(&self) -> Result<ProvidedCredentials, Error> {
+        self.get().await.map(|current| current.provided)
+    }
+
     /// How many times the provider was called.
     pub fn refreshes(&self) -> u64 {
         self.refreshes.load(std::sync::atomic::Ordering::Relaxed)

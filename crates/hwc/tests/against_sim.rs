@@ -439,6 +439,8 @@ async fn configuration_errors_are_clear() {
     let no_project = Client::builder()
         .ignore_environment()
         .region("cn-north-4")
+        // IAM cannot be reached: the project cannot be looked up either.
+        .iam_endpoint("http://127.0.0.1:1")
         .credentials(aksk())
         .build()
         .unwrap();
