@@ -22,8 +22,12 @@ fn decode<T: serde::de::DeserializeOwned>(body: &[u8]) -> Option<T> {
 
 fuzz_target!(|body: &[u8]| {
     if let Some(page) = decode::<ListGeneralImageVulOperationsResponse>(body) {
-        let records: Vec<hwc::hss::HandleRecord> =
-            page.data_list.into_iter().map(Into::into).collect();
+        // Every record the generated type accepts has a model.
+        let records: Vec<hwc::hss::HandleRecord> = page
+            .data_list
+            .into_iter()
+            .map(|record| record.try_into().expect("a generated record has a model"))
+            .collect();
         // What the CLI prints of a record must also be producible.
         let _ = serde_json::to_vec(&records);
     }
