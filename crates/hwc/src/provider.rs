@@ -134,6 +134,11 @@ pub struct CredentialsCache {
     /// Held by the one task refreshing.
     refreshing: tokio::sync::Mutex<()>,
     refreshes: std::sync::atomic::AtomicU64,
+    /// Refreshes finished, failed or not.
+    finished: std::sync::atomic::AtomicU64,
+    /// The last refresh when it failed (its number among the finished ones, and its error), so
+    /// that callers who waited for it get its answer instead of each asking the provider again.
+    failed: std::sync::Mutex<Option<(u64, Error)>>,
 }
 
 impl fmt::Debug for CredentialsCache {
@@ -153,6 +158,8 @@ impl CredentialsCache {
             current: RwLock::new(None),
             refreshing: tokio::sync::Mutex::new(()),
             refreshes: std::sync::atomic::AtomicU64::new(0),
+            finished: std::sync::atomic::AtomicU64::new(0),
+            failed: std::sync::Mutex::new(None),
         }
     }
 
@@ -195,7 +202,12 @@ impl CredentialsCache {
                 Err(_) => Ok(current),
             },
             stale => {
+                let finished_before = self.finished.load(std::sync::atomic::Ordering::SeqCst);
                 let _guard = self.refreshing.lock().await;
+                // A refresh failed while this caller waited: its error is the answer.
+                if let Some(error) = self.failure_since(finished_before) {
+                    return Err(error);
+                }
                 // Another task may have refreshed while this one waited.
                 match self.peek() {
                     Some(current)
@@ -235,7 +247,15 @@ impl CredentialsCache {
     async fn refresh(&self, replaced: Option<u64>) -> Result<Current, Error> {
         self.refreshes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let provided = self.provider.provide().await?;
+        let outcome = self.provider.provide().await;
+        let number = self
+            .finished
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        if let Ok(mut failed) = self.failed.lock() {
+            *failed = outcome.as_ref().err().map(|error| (number, replay(error)));
+        }
+        let provided = outcome?;
         let generation = replaced.map_or(0, |g| g.wrapping_add(1));
         let current = Current::new(provided, generation);
         if let Some(expires) = current.provided.expires_at {
@@ -245,6 +265,38 @@ impl CredentialsCache {
             *slot = Some(current.clone());
         }
         Ok(current)
+    }
+}
+
+impl CredentialsCache {
+    /// A copy of the error of the last refresh, if it failed and finished after the first
+    /// `after` ones.
+    fn failure_since(&self, after: u64) -> Option<Error> {
+        let failed = self.failed.lock().ok()?;
+        match failed.as_ref() {
+            Some((attempt, error)) if *attempt > after => Some(replay(error)),
+            _ => None,
+        }
+    }
+}
+
+/// The same error again, for another caller (errors are not `Clone`: providers fail with
+/// configuration errors, kept as they are; anything else as unusable credentials).
+fn replay(error: &Error) -> Error {
+    use crate::config_error::ConfigError;
+    match error {
+        Error::Config(ConfigError::NoCredentials { looked_at }) => ConfigError::NoCredentials {
+            looked_at: looked_at.clone(),
+        }
+        .into(),
+        Error::Config(ConfigError::Credentials { problem }) => ConfigError::Credentials {
+            problem: problem.clone(),
+        }
+        .into(),
+        other => ConfigError::Credentials {
+            problem: other.to_string(),
+        }
+        .into(),
     }
 }
 
@@ -320,6 +372,54 @@ mod tests {
         let calls = provider.calls.load(Ordering::SeqCst);
         // About one refresh per half lifetime (200 ms) over 1.5 s, not one per call.
         assert!((4..=15).contains(&calls), "{calls} provider calls");
+    }
+
+    /// Always fails, slowly, counting calls.
+    #[derive(Debug)]
+    struct Failing {
+        calls: AtomicU64,
+    }
+
+    impl ProvideCredentials for Failing {
+        fn provide(&self) -> ProvideFuture<'_> {
+            Box::pin(async move {
+                self.calls.fetch_add(1, Ordering::SeqCst);
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                Err(crate::ConfigError::NoCredentials {
+                    looked_at: "nowhere".into(),
+                }
+                .into())
+            })
+        }
+
+        fn describe(&self) -> String {
+            "failing".into()
+        }
+    }
+
+    #[tokio::test]
+    async fn callers_waiting_for_a_failed_fetch_share_its_error() {
+        let provider = Arc::new(Failing {
+            calls: AtomicU64::new(0),
+        });
+        let cache = Arc::new(CredentialsCache::new(provider.clone()));
+        let started = std::time::Instant::now();
+        let calls: Vec<_> = (0..32)
+            .map(|_| {
+                let cache = Arc::clone(&cache);
+                tokio::spawn(async move { cache.get().await.map(|_| ()) })
+            })
+            .collect();
+        for call in calls {
+            let error = call.await.unwrap().unwrap_err();
+            assert!(error.to_string().contains("nowhere"), "{error}");
+        }
+        assert_eq!(
+            provider.calls.load(Ordering::SeqCst),
+            1,
+            "one fetch for 32 callers"
+        );
+        assert!(started.elapsed() < Duration::from_secs(2));
     }
 
     #[tokio::test]
