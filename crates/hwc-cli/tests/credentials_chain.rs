@@ -210,3 +210,26 @@ async fn config_fails_with_exit_1_when_the_gateway_refuses_the_keys_and_never_sh
     );
     assert!(!stdout.contains("wrong-secret-key-value"), "{stdout}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_metadata_service_is_never_asked_through_a_proxy() {
+    let sim = simulator().await;
+    // A proxy nothing listens on: the calls to the services go through it and fail, the
+    // metadata service is still reached directly.
+    let (report, code) = config(&sim, |c| {
+        c.env("HTTP_PROXY", "http://127.0.0.1:1")
+            .env("http_proxy", "http://127.0.0.1:1");
+    })
+    .await;
+    assert_eq!(code, 1, "{report}");
+    assert!(
+        source(&report).starts_with("ECS metadata service"),
+        "{report}"
+    );
+    for service in report["services"].as_array().unwrap() {
+        assert!(
+            service["check"]["Err"].is_string(),
+            "through the proxy: {service}"
+        );
+    }
+}
