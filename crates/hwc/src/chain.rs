@@ -18,14 +18,16 @@ use crate::provider::{ProvideCredentials, ProvideFuture, StaticCredentials};
 pub(crate) struct Found {
     pub provider: Arc<dyn ProvideCredentials>,
     pub profile: Option<Profile>,
+    /// The IAM endpoint of the credentials' own place (a profile's `iam_endpoint`).
+    pub iam_endpoint: Option<String>,
 }
 
 /// Walks the chain: the environment and the profile at `path` are read now (the profile once);
 /// the metadata service, the last resort, is asked on the first call. `iam_endpoint` chooses
-/// IAM's endpoint given the profile's (for federated identity).
+/// and checks IAM's endpoint given the credentials' own (for federated identity).
 pub(crate) fn default_chain(
     path: Option<&Path>,
-    iam_endpoint: impl Fn(Option<&str>) -> String,
+    iam_endpoint: impl Fn(Option<&str>) -> Result<String, Error>,
 ) -> Result<Found, Error> {
     let mut looked_at = Vec::new();
     let profile = match path {
@@ -33,16 +35,21 @@ pub(crate) fn default_chain(
         _ => None,
     };
     let profile_iam = profile.as_ref().and_then(|p| p.iam_endpoint.clone());
-    let found = |provider: Arc<dyn ProvideCredentials>, profile: Option<Profile>| {
-        Ok(Found { provider, profile })
+    let found = |provider: Arc<dyn ProvideCredentials>,
+                 profile: Option<Profile>,
+                 iam_endpoint: Option<String>| {
+        Ok(Found {
+            provider,
+            profile,
+            iam_endpoint,
+        })
     };
 
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
     match (env(ENV_IDP_ID), env(ENV_ID_TOKEN_FILE)) {
         (Some(idp), Some(file)) => {
-            let federated =
-                FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref()))?;
-            return found(Arc::new(federated), profile);
+            let federated = FederatedIdentity::new(idp, file, iam_endpoint(None)?)?;
+            return found(Arc::new(federated), profile, None);
         }
         (Some(_), None) | (None, Some(_)) => {
             return Err(ConfigError::Credentials {
@@ -56,7 +63,7 @@ pub(crate) fn default_chain(
     }
     if let Some(keys) = Credentials::from_environment_variables()? {
         let provider = StaticCredentials::new(keys, format!("environment ({ENV_AK})"));
-        return found(Arc::new(provider), profile);
+        return found(Arc::new(provider), profile, None);
     }
     looked_at.push(format!(
         "environment: neither {ENV_IDP_ID} with {ENV_ID_TOKEN_FILE} nor {ENV_AK} with {ENV_SK} is set"
@@ -66,15 +73,15 @@ pub(crate) fn default_chain(
         (Some(path), Some(read)) => {
             if let (Some(idp), Some(file)) = (&read.idp_id, &read.id_token_file) {
                 let federated =
-                    FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref()))?;
-                return found(Arc::new(federated), profile);
+                    FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref())?)?;
+                return found(Arc::new(federated), profile, profile_iam);
             }
             if read.has_keys() {
                 let provider = StaticCredentials::new(
                     read.credentials()?,
                     format!("profile {}", path.display()),
                 );
-                return found(Arc::new(provider), profile);
+                return found(Arc::new(provider), profile, profile_iam);
             }
             looked_at.push(format!(
                 "profile {}: its [basic] section has neither ak and sk nor idp_id and id_token_file",
@@ -92,6 +99,7 @@ pub(crate) fn default_chain(
             provider: metadata,
         }),
         profile,
+        None,
     )
 }
 

@@ -189,10 +189,11 @@ impl Client {
     }
 }
 
-/// Builds a [`Client`]. What is not set comes from where the official SDKs look:
-/// credentials from `HUAWEICLOUD_SDK_AK`/`_SK`/`_SECURITY_TOKEN` or `~/.huaweicloud/credentials`,
-/// the project from `HUAWEICLOUD_SDK_PROJECT_ID` or the profile (read, once, only when the
-/// credentials are not given explicitly), endpoint overrides from
+/// Builds a [`Client`]. What is not set comes from where the official SDKs look: credentials
+/// from their chain (federated identity or AK/SK in `HUAWEICLOUD_SDK_*`, then the `[basic]`
+/// profile of `~/.huaweicloud/credentials`, then the ECS metadata service), the project from
+/// `HUAWEICLOUD_SDK_PROJECT_ID` or the profile (read, once, only when the credentials are not
+/// given explicitly) or else looked up in IAM for the region, endpoint overrides from
 /// `HUAWEICLOUD_SDK_REGION_<SERVICE>_<REGION>` or `~/.huaweicloud/regions.yaml`.
 #[derive(Default)]
 pub struct ClientBuilder {
@@ -423,13 +424,14 @@ impl ClientBuilder {
             return Err(ConfigError::NoEndpoint.into());
         }
 
-        let (provider, profile): (Arc<dyn ProvideCredentials>, _) =
+        let (provider, profile, own_iam_endpoint): (Arc<dyn ProvideCredentials>, _, _) =
             match (self.credentials.clone(), self.credentials_provider.clone()) {
                 (Some(credentials), _) => (
                     Arc::new(StaticCredentials::new(credentials, "explicit")),
                     None,
+                    None,
                 ),
-                (None, Some(provider)) => (provider, None),
+                (None, Some(provider)) => (provider, None, None),
                 // A file chosen here counts even when the environment is ignored.
                 (None, None) if self.ignore_environment && self.credentials_file.is_some() => {
                     let (found, profile) =
@@ -439,7 +441,12 @@ impl ClientBuilder {
                         .as_deref()
                         .map(|path| format!("profile {}", path.display()))
                         .unwrap_or_default();
-                    (Arc::new(StaticCredentials::new(found, source)), profile)
+                    let own = profile.as_ref().and_then(|p| p.iam_endpoint.clone());
+                    (
+                        Arc::new(StaticCredentials::new(found, source)),
+                        profile,
+                        own,
+                    )
                 }
                 (None, None) if self.ignore_environment => {
                     return Err(ConfigError::NoCredentials {
@@ -454,14 +461,16 @@ impl ClientBuilder {
                         .or_else(credentials::default_profile_path);
                     let given = self.iam_endpoint.clone();
                     let region = self.region.clone();
-                    let found = crate::chain::default_chain(path.as_deref(), |profile| {
-                        crate::iam::iam_endpoint(
-                            given.as_deref().or(profile),
+                    let allow_insecure_http = self.allow_insecure_http;
+                    let found = crate::chain::default_chain(path.as_deref(), |own| {
+                        let url = crate::iam::iam_endpoint(
+                            given.as_deref().or(own),
                             region.as_deref(),
                             true,
-                        )
+                        );
+                        region::check_endpoint(&url, allow_insecure_http)
                     })?;
-                    (found.provider, found.profile)
+                    (found.provider, found.profile, found.iam_endpoint)
                 }
             };
         let credentials = Arc::new(CredentialsCache::new(provider));
@@ -531,10 +540,9 @@ impl ClientBuilder {
         let clock = Arc::new(Clock::default());
         let lookup = match (&project_id, &self.region) {
             (None, Some(region)) => {
-                let given = self
-                    .iam_endpoint
-                    .clone()
-                    .or_else(|| profile.as_ref().and_then(|p| p.iam_endpoint.clone()));
+                // The credentials' own IAM endpoint (a profile's) only with the profile's
+                // credentials, as the official SDKs do.
+                let given = self.iam_endpoint.clone().or(own_iam_endpoint);
                 let url = crate::iam::iam_endpoint(
                     given.as_deref(),
                     Some(region),
@@ -542,7 +550,8 @@ impl ClientBuilder {
                 );
                 Some(crate::iam::ProjectLookup {
                     region: region.clone(),
-                    iam_endpoint: region::check_endpoint(&url, self.allow_insecure_http)?,
+                    iam_endpoint: url,
+                    allow_insecure_http: self.allow_insecure_http,
                     http: http.clone(),
                     credentials: Arc::clone(&credentials),
                     clock: Arc::clone(&clock),
@@ -554,6 +563,7 @@ impl ClientBuilder {
             configured: project_id,
             found: tokio::sync::OnceCell::new(),
             lookup,
+            failed: std::sync::Mutex::new(None),
         });
         let adaptive = self.adaptive_flow_control.unwrap_or(true);
         let flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>> = Service::ALL

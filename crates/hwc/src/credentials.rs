@@ -90,8 +90,10 @@ impl Credentials {
         })
     }
 
-    /// The environment first, then the credentials file (`HUAWEICLOUD_SDK_CREDENTIALS_FILE` or
-    /// `~/.huaweicloud/credentials`), as the official SDKs' default chain does.
+    /// The fixed keys of the environment, else of the credentials file
+    /// (`HUAWEICLOUD_SDK_CREDENTIALS_FILE` or `~/.huaweicloud/credentials`). The chain's
+    /// refreshable places (federated identity, the ECS metadata service) need a provider: leave
+    /// the credentials out of [`ClientBuilder`](crate::ClientBuilder) to get the whole chain.
     pub fn from_default_chain() -> Result<Self, Error> {
         from_environment_or_profile(default_profile_path().as_deref()).map(|(found, _)| found)
     }

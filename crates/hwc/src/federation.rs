@@ -98,12 +98,13 @@ impl FederatedIdentity {
                 answer.status().as_u16()
             ));
         }
-        let body = answer
-            .bytes()
-            .await
-            .map_err(|error| format!("IAM's answer broke off: {error}"))?;
-        let tokens: SecurityTokens = serde_json::from_slice(&body)
-            .map_err(|error| format!("IAM answered something else than credentials: {error}"))?;
+        let body = crate::metadata::read_limited(answer).await?;
+        let tokens: SecurityTokens = serde_json::from_slice(&body).map_err(|error| {
+            format!(
+                "IAM answered something else than credentials ({})",
+                crate::metadata::json_problem(&error)
+            )
+        })?;
         tokens
             .credential
             .into_provided(&self.describe())

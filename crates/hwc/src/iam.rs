@@ -55,7 +55,9 @@ fn found_projects() -> &'static Mutex<HashMap<(String, String), String>> {
 #[derive(Debug)]
 pub(crate) struct ProjectLookup {
     pub region: String,
+    /// Checked when the lookup runs, so that a client that never needs it never fails on it.
     pub iam_endpoint: String,
+    pub allow_insecure_http: bool,
     pub http: reqwest::Client,
     pub credentials: Arc<CredentialsCache>,
     pub clock: Arc<Clock>,
@@ -77,23 +79,28 @@ struct Project {
 impl ProjectLookup {
     /// The one project named after the region.
     pub(crate) async fn find(&self) -> Result<String, Error> {
+        let iam_endpoint =
+            crate::region::check_endpoint(&self.iam_endpoint, self.allow_insecure_http)?;
         let current = self.credentials.get().await?;
         let credentials = &current.provided.credentials;
-        let key = match credentials {
-            Credentials::AccessKey(signer) => signer.access_key().to_owned(),
-            // A token is one identity too; its cache key is never an AK.
-            Credentials::Token(_) => "(IAM token)".to_owned(),
+        // Per AK (tokens of different accounts would share one key: they are not cached).
+        let cache_key = match credentials {
+            Credentials::AccessKey(signer) => Some((
+                format!("{} {iam_endpoint}", signer.access_key()),
+                self.region.clone(),
+            )),
+            Credentials::Token(_) => None,
         };
-        let cache_key = (key, self.region.clone());
-        if let Some(found) = found_projects()
-            .lock()
-            .ok()
-            .and_then(|found| found.get(&cache_key).cloned())
-        {
+        if let Some(found) = cache_key.as_ref().and_then(|key| {
+            found_projects()
+                .lock()
+                .ok()
+                .and_then(|found| found.get(key).cloned())
+        }) {
             return Ok(found);
         }
         let url = reqwest::Url::parse_with_params(
-            &format!("{}/v3/projects", self.iam_endpoint),
+            &format!("{iam_endpoint}/v3/projects"),
             [("name", self.region.as_str())],
         )
         .map_err(|_| ConfigError::Endpoint {
@@ -177,8 +184,8 @@ impl ProjectLookup {
             }
         };
         tracing::info!(region = %self.region, project = %id, "found the IAM project");
-        if let Ok(mut found) = found_projects().lock() {
-            found.insert(cache_key, id.clone());
+        if let (Some(key), Ok(mut found)) = (cache_key, found_projects().lock()) {
+            found.insert(key, id.clone());
         }
         Ok(id)
     }
@@ -191,6 +198,30 @@ pub(crate) struct ProjectSlot {
     pub configured: Option<String>,
     pub found: tokio::sync::OnceCell<String>,
     pub lookup: Option<ProjectLookup>,
+    /// The last failed lookup and when: calls waiting for it get its error rather than each
+    /// asking IAM again in turn (for a few seconds).
+    pub failed: std::sync::Mutex<Option<(std::time::Instant, Error)>>,
+}
+
+/// How long a failed lookup is the answer before IAM is asked again.
+const LOOKUP_FAILURE_MEMORY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The same lookup error again, for another caller.
+fn replay(error: &Error) -> Error {
+    match error {
+        Error::Api(api) => Error::Api(api.clone()),
+        Error::Config(ConfigError::ProjectLookup {
+            region,
+            iam_endpoint,
+            problem,
+        }) => ConfigError::ProjectLookup {
+            region: region.clone(),
+            iam_endpoint: iam_endpoint.clone(),
+            problem: problem.clone(),
+        }
+        .into(),
+        other => crate::provider::replay(other),
+    }
 }
 
 impl ProjectSlot {
@@ -210,7 +241,19 @@ impl ProjectSlot {
             return Err(ConfigError::NoProjectId.into());
         };
         self.found
-            .get_or_try_init(|| lookup.find())
+            .get_or_try_init(|| async {
+                if let Ok(failed) = self.failed.lock()
+                    && let Some((at, error)) = failed.as_ref()
+                    && at.elapsed() < LOOKUP_FAILURE_MEMORY
+                {
+                    return Err(replay(error));
+                }
+                let outcome = lookup.find().await;
+                if let (Err(error), Ok(mut failed)) = (&outcome, self.failed.lock()) {
+                    *failed = Some((std::time::Instant::now(), replay(error)));
+                }
+                outcome
+            })
             .await
             .map(String::as_str)
     }

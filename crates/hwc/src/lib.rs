@@ -12,7 +12,8 @@
 //! use futures::TryStreamExt;
 //! use hwc::hss::{ImageType, VulStatus};
 //!
-//! // Credentials and project from HUAWEICLOUD_SDK_AK/SK/PROJECT_ID or ~/.huaweicloud/credentials.
+//! // Credentials from the official SDKs' chain (environment, ~/.huaweicloud/credentials, the
+//! // ECS metadata service); the project from HUAWEICLOUD_SDK_PROJECT_ID or looked up in IAM.
 //! let client = hwc::Client::builder().region("cn-north-4").build()?;
 //!
 //! // One page of HSS handling records.

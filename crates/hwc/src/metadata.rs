@@ -132,14 +132,47 @@ impl EcsMetadata {
                 status.as_u16()
             ));
         }
-        let body = answer.bytes().await.map_err(|error| describe(&error))?;
+        let body = read_limited(answer).await?;
         let key: SecurityKey = serde_json::from_slice(&body).map_err(|error| {
-            format!("{SECURITY_KEY_PATH} answered something else than credentials: {error}")
+            format!(
+                "{SECURITY_KEY_PATH} answered something else than credentials ({})",
+                json_problem(&error)
+            )
         })?;
         key.credential
             .into_provided(&self.describe())
             .map_err(|error| error.to_string())
     }
+}
+
+/// The most a credentials answer may hold; real ones are under a kilobyte.
+const MAX_CREDENTIALS_BODY: usize = 64 * 1024;
+
+/// The body of a credentials answer, refusing one over [`MAX_CREDENTIALS_BODY`].
+pub(crate) async fn read_limited(mut answer: reqwest::Response) -> Result<Vec<u8>, String> {
+    let mut body = Vec::new();
+    while let Some(chunk) = answer.chunk().await.map_err(|error| describe(&error))? {
+        if body.len() + chunk.len() > MAX_CREDENTIALS_BODY {
+            return Err(format!(
+                "the answer is over {} KiB",
+                MAX_CREDENTIALS_BODY / 1024
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Where and how a credentials answer failed to decode, without quoting it: the values it
+/// holds are secrets.
+pub(crate) fn json_problem(error: &serde_json::Error) -> String {
+    let kind = match error.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "unexpected fields or types",
+        serde_json::error::Category::Eof => "cut short",
+    };
+    format!("{kind} at line {} column {}", error.line(), error.column())
 }
 
 /// A transport failure in a few words (never a URL with secrets: there are none here).

@@ -134,6 +134,8 @@ pub struct CredentialsCache {
     /// Held by the one task refreshing.
     refreshing: tokio::sync::Mutex<()>,
     refreshes: std::sync::atomic::AtomicU64,
+    /// After a failed early refresh, when to try again (the current credentials still work).
+    next_early_refresh: std::sync::Mutex<Option<std::time::Instant>>,
     /// Refreshes finished, failed or not.
     finished: std::sync::atomic::AtomicU64,
     /// The last refresh when it failed (its number among the finished ones, and its error), so
@@ -159,6 +161,7 @@ impl CredentialsCache {
             refreshing: tokio::sync::Mutex::new(()),
             refreshes: std::sync::atomic::AtomicU64::new(0),
             finished: std::sync::atomic::AtomicU64::new(0),
+            next_early_refresh: std::sync::Mutex::new(None),
             failed: std::sync::Mutex::new(None),
         }
     }
@@ -190,36 +193,38 @@ impl CredentialsCache {
         let now = Timestamp::now();
         match self.peek() {
             Some(current) if current.fresh(now) => Ok(current),
-            Some(current) if current.usable(now) => match self.refreshing.try_lock() {
-                Ok(_guard) => match self.refresh(Some(current.generation)).await {
-                    Ok(refreshed) => Ok(refreshed),
-                    // The old ones still work: a failed early refresh is tried again later.
-                    Err(error) => {
-                        tracing::warn!(%error, "refreshing credentials failed; using the current ones");
-                        Ok(current)
-                    }
-                },
-                Err(_) => Ok(current),
-            },
-            stale => {
+            Some(current) if current.usable(now) => {
+                if !self.early_refresh_due() {
+                    return Ok(current);
+                }
+                match self.refreshing.try_lock() {
+                    Ok(_guard) => match self.refresh().await {
+                        Ok(refreshed) => Ok(refreshed),
+                        // The old ones still work: a failed early refresh is tried again
+                        // later, not by every call in the meantime.
+                        Err(error) => {
+                            self.postpone_early_refresh(&current);
+                            tracing::warn!(%error, "refreshing credentials failed; using the current ones");
+                            Ok(current)
+                        }
+                    },
+                    Err(_) => Ok(current),
+                }
+            }
+            _ => {
                 let finished_before = self.finished.load(std::sync::atomic::Ordering::SeqCst);
                 let _guard = self.refreshing.lock().await;
+                // Another task may have refreshed while this one waited.
+                if let Some(current) = self.peek()
+                    && current.usable(Timestamp::now())
+                {
+                    return Ok(current);
+                }
                 // A refresh failed while this caller waited: its error is the answer.
                 if let Some(error) = self.failure_since(finished_before) {
                     return Err(error);
                 }
-                // Another task may have refreshed while this one waited.
-                match self.peek() {
-                    Some(current)
-                        if stale
-                            .as_ref()
-                            .is_none_or(|s| s.generation != current.generation)
-                            && current.usable(Timestamp::now()) =>
-                    {
-                        Ok(current)
-                    }
-                    _ => self.refresh(stale.map(|s| s.generation)).await,
-                }
+                self.refresh().await
             }
         }
     }
@@ -234,7 +239,7 @@ impl CredentialsCache {
         {
             return Ok(true);
         }
-        let refreshed = self.refresh(Some(generation)).await?;
+        let refreshed = self.refresh().await?;
         Ok(refreshed.generation != generation)
     }
 
@@ -244,7 +249,7 @@ impl CredentialsCache {
     }
 
     /// Calls the provider; the caller holds `refreshing`.
-    async fn refresh(&self, replaced: Option<u64>) -> Result<Current, Error> {
+    async fn refresh(&self) -> Result<Current, Error> {
         self.refreshes
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let outcome = self.provider.provide().await;
@@ -256,8 +261,25 @@ impl CredentialsCache {
             *failed = outcome.as_ref().err().map(|error| (number, replay(error)));
         }
         let provided = outcome?;
-        let generation = replaced.map_or(0, |g| g.wrapping_add(1));
-        let current = Current::new(provided, generation);
+        // Numbers of finished refreshes only grow: two sets never share one.
+        let current = Current::new(provided, number);
+        if !current.usable(Timestamp::now()) {
+            return Err(crate::config_error::ConfigError::Credentials {
+                problem: format!(
+                    "{} gave credentials that expire at {}: already expired or about to",
+                    current.provided.source,
+                    current
+                        .provided
+                        .expires_at
+                        .map(|at| at.to_string())
+                        .unwrap_or_default()
+                ),
+            }
+            .into());
+        }
+        if let Ok(mut next) = self.next_early_refresh.lock() {
+            *next = None;
+        }
         if let Some(expires) = current.provided.expires_at {
             tracing::debug!(source = %current.provided.source, %expires, "credentials refreshed");
         }
@@ -269,6 +291,28 @@ impl CredentialsCache {
 }
 
 impl CredentialsCache {
+    /// Whether an early refresh may be tried now (none failed recently).
+    fn early_refresh_due(&self) -> bool {
+        self.next_early_refresh
+            .lock()
+            .map(|next| next.is_none_or(|at| std::time::Instant::now() >= at))
+            .unwrap_or(true)
+    }
+
+    /// After a failed early refresh: the next one in a minute, or a quarter of the time the
+    /// current credentials have left, whichever comes first.
+    fn postpone_early_refresh(&self, current: &Current) {
+        let left = current
+            .usable_until
+            .map(|until| until.duration_since(Timestamp::now()))
+            .and_then(|left| Duration::try_from(left).ok())
+            .unwrap_or(Duration::ZERO);
+        let wait = (left / 4).min(Duration::from_secs(60));
+        if let Ok(mut next) = self.next_early_refresh.lock() {
+            *next = Some(std::time::Instant::now() + wait);
+        }
+    }
+
     /// A copy of the error of the last refresh, if it failed and finished after the first
     /// `after` ones.
     fn failure_since(&self, after: u64) -> Option<Error> {
@@ -282,7 +326,7 @@ impl CredentialsCache {
 
 /// The same error again, for another caller (errors are not `Clone`: providers fail with
 /// configuration errors, kept as they are; anything else as unusable credentials).
-fn replay(error: &Error) -> Error {
+pub(crate) fn replay(error: &Error) -> Error {
     use crate::config_error::ConfigError;
     match error {
         Error::Config(ConfigError::NoCredentials { looked_at }) => ConfigError::NoCredentials {

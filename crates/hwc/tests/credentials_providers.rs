@@ -292,6 +292,21 @@ async fn the_project_is_looked_up_once_and_none_or_several_is_an_error() {
     assert_eq!(again.resolve_project_id().await.unwrap(), "p-north-4");
     assert_eq!(sim.project_lookups(), 1);
 
+    // Calls waiting for a lookup that fails get its error: IAM is asked once, not once each.
+    let before = sim.project_lookups();
+    let nowhere = looking_up(&sim, "cn-south-1");
+    let calls = (0..8).map(|_| async {
+        nowhere
+            .hss()
+            .image_vul_handle_history(DEMO_VUL_ID, hwc::hss::ImageType::Registry)
+            .send()
+            .await
+    });
+    for result in futures::future::join_all(calls).await {
+        assert!(result.unwrap_err().to_string().contains("no project named"));
+    }
+    assert_eq!(sim.project_lookups(), before + 1);
+
     for (region, expected) in [
         ("cn-north-1", "no project named \"cn-north-1\""),
         (
