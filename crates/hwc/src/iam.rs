@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use reqwest::header::HeaderValue;
 use serde::Deserialize;
 
 use crate::config_error::ConfigError;
@@ -109,20 +108,11 @@ impl ProjectLookup {
         })?;
         let mut request = reqwest::Request::new(reqwest::Method::GET, url);
         *request.timeout_mut() = Some(std::time::Duration::from_secs(30));
-        match credentials {
-            Credentials::AccessKey(signer) => {
-                signer.sign(&mut request, Clock::server_time(self.clock.estimate_ms()))?;
-            }
-            Credentials::Token(_) => {
-                let token = credentials.token_value().unwrap_or_default();
-                let mut value =
-                    HeaderValue::from_str(token).map_err(|_| ConfigError::Credentials {
-                        problem: "the IAM token is not ASCII".into(),
-                    })?;
-                value.set_sensitive(true);
-                request.headers_mut().insert("x-auth-token", value);
-            }
-        }
+        crate::transport::apply_credentials(
+            credentials,
+            &mut request,
+            Clock::server_time(self.clock.estimate_ms()),
+        )?;
         let failed = |problem: String| -> Error {
             ConfigError::ProjectLookup {
                 region: self.region.clone(),

@@ -245,32 +245,18 @@ impl HwcTransport {
             refreshable: CredentialsCache::is_refreshable(&current),
             access_key: matches!(credentials, Credentials::AccessKey(_)),
         };
-        match credentials {
-            Credentials::AccessKey(signer) => {
-                // The official SDKs send the IAM project in a signed header with AK/SK,
-                // whatever the service. An id a header cannot carry (not printable ASCII) is
-                // left out; HSS has it in its path.
-                if let Some(project) = self.project.get()
-                    && project.bytes().all(|b| b.is_ascii_graphic())
-                    && let Ok(value) = HeaderValue::from_str(project)
-                {
-                    request.headers_mut().insert("x-project-id", value);
-                }
-                request.headers_mut().remove(signing::SDK_DATE);
-                signer.sign(request, Clock::server_time(estimate))?;
-                Ok(signed)
-            }
-            Credentials::Token(_) => {
-                let token = credentials.token_value().unwrap_or_default();
-                let mut value =
-                    HeaderValue::from_str(token).map_err(|_| crate::ConfigError::Credentials {
-                        problem: "the IAM token is not ASCII".into(),
-                    })?;
-                value.set_sensitive(true);
-                request.headers_mut().insert("x-auth-token", value);
-                Ok(signed)
-            }
+        // The official SDKs send the IAM project in a signed header with AK/SK, whatever the
+        // service. An id a header cannot carry (not printable ASCII) is left out; HSS has it in
+        // its path.
+        if signed.access_key
+            && let Some(project) = self.project.get()
+            && project.bytes().all(|b| b.is_ascii_graphic())
+            && let Ok(value) = HeaderValue::from_str(project)
+        {
+            request.headers_mut().insert("x-project-id", value);
         }
+        apply_credentials(credentials, request, Clock::server_time(estimate))?;
+        Ok(signed)
     }
 
     async fn run(
@@ -490,6 +476,31 @@ impl HwcTransport {
         let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt));
         self.may_retry(attempt, started, delay).then_some(delay)
     }
+}
+
+/// Authenticates `request` with `credentials`: signed (at `server_time`, replacing any earlier
+/// `X-Sdk-Date`) with AK/SK, or carrying the IAM token in `X-Auth-Token`.
+pub(crate) fn apply_credentials(
+    credentials: &Credentials,
+    request: &mut Request,
+    server_time: Timestamp,
+) -> Result<(), crate::Error> {
+    match credentials {
+        Credentials::AccessKey(signer) => {
+            request.headers_mut().remove(signing::SDK_DATE);
+            signer.sign(request, server_time)?;
+        }
+        Credentials::Token(_) => {
+            let token = credentials.token_value().unwrap_or_default();
+            let mut value =
+                HeaderValue::from_str(token).map_err(|_| crate::ConfigError::Credentials {
+                    problem: "the IAM token is not ASCII".into(),
+                })?;
+            value.set_sensitive(true);
+            request.headers_mut().insert("x-auth-token", value);
+        }
+    }
+    Ok(())
 }
 
 /// Whether waiting `wait` more after `elapsed` ends before `deadline`; never overflows.
