@@ -106,8 +106,9 @@ pub struct VulHistoryExtras {
     #[arg(long, value_parser = parse_moment)]
     pub until: Option<Moment>,
     /// Incremental export: emit only records newer than the last complete run recorded in
-    /// FILE (created when missing), then record this run. FILE is written atomically and only
-    /// when the run completes; a failed or interrupted run leaves it as it was.
+    /// FILE (created when missing), then record this run. FILE belongs to this query only, is
+    /// replaced atomically and only when the run completes, and one run at a time writes it
+    /// (FILE.lock).
     #[arg(long, value_name = "FILE")]
     pub state: Option<std::path::PathBuf>,
     /// Append the records to FILE instead of printing them (jsonl or csv; a new CSV file gets
@@ -115,6 +116,10 @@ pub struct VulHistoryExtras {
     /// exactly once over the runs, interrupted ones included.
     #[arg(long, value_name = "FILE")]
     pub append: Option<std::path::PathBuf>,
+    /// With --state or --append: when another run is writing the same files, wait up to this
+    /// long for it (such as 30s or 10m) instead of failing at once.
+    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
+    pub wait_lock: Option<std::time::Duration>,
 }
 
 /// CodeArts Check commands besides its operations. Each takes the flags of `CheckRecord`
@@ -253,6 +258,12 @@ fn parse_moment(text: &str) -> Result<Moment, String> {
             "{text:?} is neither RFC 3339 (2020-09-25T12:05:00Z), a date (2020-09-25), nor a duration such as 7d, 12h or 1d6h"
         )
     })
+}
+
+/// A duration such as `30s`, `10m` or `1h30m`.
+fn parse_wait(text: &str) -> Result<std::time::Duration, String> {
+    parse_duration(text.trim())
+        .ok_or_else(|| format!("{text:?} is not a duration such as 30s, 10m or 1h30m"))
 }
 
 /// `<number><unit>` repeated, units `d`, `h`, `m`, `s`; `None` for anything else.

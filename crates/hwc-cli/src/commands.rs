@@ -9,14 +9,15 @@ use futures::StreamExt;
 use futures::stream::BoxStream;
 use hwc::codearts_check::{CheckRecord, CheckRecords};
 use hwc::hss::{HandleRecord, ImageVulHandleHistory};
-use hwc::{Client, FromParameters, Page, PagedRequest, Paginator};
+use hwc::{FromParameters, Page, PagedRequest, Paginator};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Output, Trend, VulHistoryExtras};
 use crate::chart;
 use crate::operations::Invocation;
 use crate::output::{Layout, Printer, Row, Tabular};
-use crate::state::ExportState;
+use crate::export::{Export, Query, Seen};
+use crate::session::Session;
 
 /// Why a command stopped early.
 pub enum Failure {
@@ -34,8 +35,17 @@ pub enum Failure {
         /// Why.
         message: String,
     },
-    /// Ctrl-C.
+    /// Ctrl-C, SIGTERM or SIGHUP.
     Interrupted,
+    /// Another run holds the lock of an export's file.
+    Locked {
+        /// The lock file.
+        lock: std::path::PathBuf,
+        /// The pid of the run holding it, when the file names one.
+        holder: Option<u32>,
+        /// How long this run waited for it (`--wait-lock`).
+        waited: Option<Duration>,
+    },
     /// `gate` judged the scan and it failed (the verdict is printed).
     GateFailed,
     /// `hwc config` found something not working (it printed what).
@@ -66,10 +76,11 @@ impl From<std::io::Error> for Failure {
 
 /// Runs the operation the command line asked for.
 pub async fn run_operation(
-    client: &Client,
+    session: &Session,
     invocation: &Invocation<'_>,
     format: Output,
 ) -> Result<(), Failure> {
+    let client = &session.client;
     let given = invocation.pairs();
     let operation = invocation.operation;
     if operation.id == hwc::hss::OPERATION.id {
@@ -77,7 +88,12 @@ pub async fn run_operation(
             <VulHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
                 .map_err(|error| Failure::Usage(error.to_string()))?;
         let request = ImageVulHandleHistory::from_parameters(client, &given)?;
-        return vul_history(request, invocation.all, &extras, format).await;
+        let query = if extras.state.is_some() || extras.append.is_some() {
+            export_query(session, operation, &given).await?
+        } else {
+            Query::default()
+        };
+        return vul_history(request, invocation.all, &extras, format, query).await;
     }
     if operation.id == hwc::codearts_check::OPERATION.id {
         let request = CheckRecords::from_parameters(client, &given)?;
@@ -96,6 +112,29 @@ pub async fn run_operation(
     print_pages(pages, format, layout, resume, stdout, |_| true).await
 }
 
+/// The query an export's state belongs to: the operation, the parameters given but paging,
+/// the project and the endpoint.
+async fn export_query(
+    session: &Session,
+    operation: &'static hwc::descriptor::Operation,
+    given: &[(&str, &str)],
+) -> Result<Query, Failure> {
+    let paging = operation
+        .paging
+        .map(|p| [p.offset_parameter, p.limit_parameter]);
+    let parameters = given
+        .iter()
+        .filter(|(name, _)| !paging.is_some_and(|paging| paging.contains(name)))
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    Ok(Query {
+        operation: operation.id.to_owned(),
+        parameters,
+        project: session.client.resolve_project_id().await?.to_owned(),
+        endpoint: session.endpoint_label(hwc::Service::Hss)?,
+    })
+}
+
 /// The page size given as the operation's limit parameter.
 fn page_size(given: &[(&str, &str)], operation: &hwc::descriptor::Operation) -> Option<u64> {
     let limit = operation.paging?.limit_parameter;
@@ -111,77 +150,107 @@ pub async fn vul_history(
     all: bool,
     args: &VulHistoryExtras,
     format: Output,
+    query: Query,
 ) -> Result<(), Failure> {
     let (_, limit) = request.paging();
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
-    let state = match &args.state {
-        Some(path) => Some(ExportState::load(path)?),
-        None => None,
-    };
-    // Records older than the newest one already exported are not new (same second: by key).
-    let since = match (
-        args.since.map(|since| since.at(now)),
-        state.as_ref().and_then(|s| s.newest),
-    ) {
-        (Some(given), Some(exported)) => Some(given.max(exported)),
-        (given, exported) => given.or(exported),
-    };
     if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv) {
         return Err(Failure::Usage(
             "--append takes --output jsonl or csv (whole lines a reader can tail)".into(),
         ));
     }
-    let paged = args.state.is_some() || args.append.is_some();
-    if all || since.is_some() || paged {
-        let paginator = Paginator::new(request);
-        // A run cut at a boundary has nothing to resume; a plain --all has.
-        let resume = since
-            .is_none()
-            .then(|| Resume::new(hwc::hss::OPERATION, limit));
-        // Newest first: stop at the first record handled before --since.
-        let pages = match since {
-            Some(since) => paginator.pages_until(move |record| record.handled_before(since)),
-            None => paginator.pages(),
-        };
-        // Which records to print: the --until window, not exported before; and what this run
-        // exported, for the next state.
-        let known = state.clone().unwrap_or_default();
-        let mut next = state.unwrap_or_default();
-        let select = |record: &HandleRecord| {
-            let in_window = until.is_none_or(|until| record.handle_time.is_none_or(|t| t <= until));
-            let new = in_window && !known.already_emitted(record);
-            if new {
-                next.emitted(record);
-            }
-            new
-        };
-        // A resumed --state or --append run would lose or repeat records: those say to run the
-        // same command again instead.
-        let resume = resume.filter(|_| !paged);
-        match &args.append {
-            Some(target) => append_pages(pages, format, resume, target, select).await?,
-            None => {
-                let stdout = std::io::stdout().lock();
-                print_pages(
-                    pages,
-                    format,
-                    HandleRecord::layout(),
-                    resume,
-                    stdout,
-                    select,
-                )
-                .await?;
-            }
-        }
-        // Only a complete run moves the state on.
-        if let Some(path) = &args.state {
-            next.save(path)?;
-        }
-        return Ok(());
+    let export = if args.state.is_some() || args.append.is_some() {
+        Some(
+            Export::begin(
+                args.state.as_deref(),
+                args.append.as_deref(),
+                &query,
+                args.wait_lock,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    let known = export
+        .as_ref()
+        .map(|export| export.known().clone())
+        .unwrap_or_default();
+    // Records older than the newest one already exported are not new (same second: by key).
+    let since = match (args.since.map(|since| since.at(now)), known.newest) {
+        (Some(given), Some(exported)) => Some(given.max(exported)),
+        (given, exported) => given.or(exported),
+    };
+    if !(all || since.is_some() || until.is_some() || export.is_some()) {
+        let page = request.send().await?;
+        return print_page(page.items, page.total, format);
     }
-    let page = request.send().await?;
-    print_page(page.items, page.total, format)
+    let paginator = Paginator::new(request);
+    // A run cut at a boundary has nothing to resume, nor has an export (going on from an
+    // offset would lose or repeat records: the same command again is what goes on); a plain
+    // --all has.
+    let resume = (since.is_none() && export.is_none())
+        .then(|| Resume::new(hwc::hss::OPERATION, limit));
+    // Stops at the first record handled before --since when the answers come newest first;
+    // pages everything and leaves older records out otherwise.
+    let pages = match since {
+        Some(since) => paginator.pages_since(since, |record: &HandleRecord| record.handle_time),
+        None => paginator.pages(),
+    };
+    // Which records to print: the --until window, not exported before; and what this run
+    // exported, for the next state.
+    let mut next = known.clone();
+    let select = |record: &HandleRecord| {
+        let in_window = until.is_none_or(|until| record.handle_time.is_none_or(|t| t <= until));
+        if !in_window {
+            return false;
+        }
+        match known.seen(record, now) {
+            Seen::Before => return false,
+            Seen::New => {}
+            Seen::NewFromTheFuture => tracing::warn!(
+                handle_time = ?record.handle_time,
+                user_name = record.user_name.as_deref().unwrap_or(""),
+                image_name = record.image_name.as_deref().unwrap_or(""),
+                "a record is dated more than a day in the future: exported once, and not taken as the time to go on from"
+            ),
+        }
+        next.emitted(record, now);
+        true
+    };
+    let Some(export) = export else {
+        let stdout = std::io::stdout().lock();
+        return print_pages(pages, format, HandleRecord::layout(), resume, stdout, select).await;
+    };
+    let output = export.output()?;
+    match &output {
+        Some(file) => {
+            let written = print_pages(
+                pages,
+                format,
+                HandleRecord::layout(),
+                None,
+                std::io::BufWriter::new(file.as_file()),
+                select,
+            )
+            .await;
+            // Writing went to the export's file, not to standard output.
+            written.map_err(|failure| match failure {
+                Failure::Io(error) => Failure::Write {
+                    target: file.path().to_owned(),
+                    message: error.to_string(),
+                },
+                other => other,
+            })?;
+        }
+        None => {
+            let stdout = std::io::stdout().lock();
+            print_pages(pages, format, HandleRecord::layout(), None, stdout, select).await?;
+        }
+    }
+    // Only a complete run moves the state on.
+    export.commit(next, output, format == Output::Csv)
 }
 
 /// `hwc codearts-check records`.
@@ -301,7 +370,7 @@ pub async fn print_pages<T: Row, W: Write>(
     let mut printer = Printer::<_, T>::new(format, layout, out)?;
     let progress = progress_bar();
     let mut total = None;
-    let interrupt = tokio::signal::ctrl_c();
+    let interrupt = crate::interrupt::requested();
     tokio::pin!(interrupt);
     loop {
         let page = tokio::select! {
@@ -346,62 +415,6 @@ pub async fn print_pages<T: Row, W: Write>(
     }
     progress.finish_and_clear();
     printer.finish(total)?;
-    Ok(())
-}
-
-/// [`print_pages`] into a file beside `target`, appended to `target` once the run is complete
-/// (a CSV header only when `target` is new or empty), so that a reader tailing it never sees a
-/// partial run and an interrupted run adds nothing.
-async fn append_pages<T: Tabular>(
-    pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
-    format: Output,
-    resume: Option<Resume>,
-    target: &std::path::Path,
-    select: impl FnMut(&T) -> bool,
-) -> Result<(), Failure> {
-    let partial = crate::state::sibling(target, "partial");
-    let cannot = |path: &std::path::Path, error: std::io::Error| Failure::Write {
-        target: path.to_owned(),
-        message: error.to_string(),
-    };
-    let file = std::fs::File::create(&partial).map_err(|e| cannot(&partial, e))?;
-    let printed = print_pages(
-        pages,
-        format,
-        T::layout(),
-        resume,
-        std::io::BufWriter::new(file),
-        select,
-    )
-    .await;
-    if let Err(failure) = printed {
-        let _ = std::fs::remove_file(&partial);
-        // Writing went to the partial file, not to standard output.
-        return Err(match failure {
-            Failure::Io(error) => cannot(&partial, error),
-            other => other,
-        });
-    }
-    let has_lines = std::fs::metadata(target).is_ok_and(|m| m.len() > 0);
-    let mut from =
-        std::io::BufReader::new(std::fs::File::open(&partial).map_err(|e| cannot(&partial, e))?);
-    if format == Output::Csv && has_lines {
-        let mut header = String::new();
-        std::io::BufRead::read_line(&mut from, &mut header).map_err(|e| cannot(&partial, e))?;
-    }
-    let mut to = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(target)
-        .map_err(|e| cannot(target, e))?;
-    // All or nothing: a copy that fails half-way (a full disk) is cut back to where it began.
-    let before = to.metadata().map_err(|e| cannot(target, e))?.len();
-    let copied = std::io::copy(&mut from, &mut to).and_then(|_| to.flush());
-    let _ = std::fs::remove_file(&partial);
-    if let Err(error) = copied {
-        let _ = to.set_len(before);
-        return Err(cannot(target, error));
-    }
     Ok(())
 }
 

@@ -19,12 +19,49 @@ const PROBE_VUL_ID: &str = "CVE-0000-00000";
 const PROBE_CODEARTS_PROJECT: &str = "00000000000000000000000000000000";
 const PROBE_CODEARTS_TASK: &str = "hwc-config-probe";
 
+/// The report, as `-o json` prints it (the README shows its shape): each part says whether it
+/// worked (`ok`), with its fields, or why not (`error`).
 #[derive(Serialize)]
 struct Report {
-    credentials: Result<CredentialsReport, String>,
-    project: Result<ProjectReport, String>,
+    credentials: Part<CredentialsReport>,
+    project: Part<ProjectReport>,
     region: Option<String>,
     services: Vec<ServiceReport>,
+}
+
+/// A part of the report that worked (its fields beside `"ok": true`) or did not (`"ok":
+/// false` and `error`).
+#[derive(Serialize)]
+struct Part<T> {
+    ok: bool,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    found: Option<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl<T> Part<T> {
+    fn of(result: Result<T, String>) -> Self {
+        match result {
+            Ok(found) => Self {
+                ok: true,
+                found: Some(found),
+                error: None,
+            },
+            Err(error) => Self {
+                ok: false,
+                found: None,
+                error: Some(error),
+            },
+        }
+    }
+
+    fn as_result(&self) -> Result<&T, &str> {
+        match (&self.found, &self.error) {
+            (Some(found), _) => Ok(found),
+            (None, error) => Err(error.as_deref().unwrap_or("unknown")),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -44,9 +81,12 @@ struct ProjectReport {
 #[derive(Serialize)]
 struct ServiceReport {
     service: &'static str,
-    endpoint: Result<String, String>,
-    /// What the signed call showed: `ok`, or why not.
-    check: Result<String, String>,
+    /// The endpoint, when there is one.
+    endpoint: Option<String>,
+    /// Whether the signed call went through.
+    ok: bool,
+    /// What the signed call showed: `ok: ...`, or why not.
+    check: String,
 }
 
 /// Prints the report; fails (exit 1) when a check failed.
@@ -79,29 +119,37 @@ pub async fn run(global: &Global) -> Result<(), Failure> {
             .map_err(|error| error.to_string());
         let check = match (&endpoint, &credentials) {
             (Ok(_), Ok(_)) => probe(client, service).await,
-            (Err(_), _) => Err("no endpoint".to_owned()),
+            (Err(error), _) => Err(format!("no endpoint: {error}")),
             (_, Err(_)) => Err("no credentials".to_owned()),
         };
         services.push(ServiceReport {
             service: service.descriptor().cli,
-            endpoint,
-            check,
+            endpoint: endpoint.ok(),
+            ok: check.is_ok(),
+            check: check.unwrap_or_else(|why| format!("FAILED: {why}")),
         });
     }
     let report = Report {
-        credentials,
-        project,
+        credentials: Part::of(credentials),
+        project: Part::of(project),
         region: global.region.clone(),
         services,
     };
     let mut out = std::io::stdout().lock();
-    if global.output == Output::Json {
-        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
-        writeln!(out)?;
+    let printed = if global.output == Output::Json {
+        serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
     } else {
-        write_text(&mut out, &report)?;
+        write_text(&mut out, &report)
+    };
+    // The exit code tells whether the checks passed, whether or not stdout was open.
+    if let Err(error) = printed.and_then(|()| out.flush()) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("hwc: warning: cannot write the report: {error}");
+        }
     }
-    let healthy = report.credentials.is_ok() && report.services.iter().all(|s| s.check.is_ok());
+    let healthy = report.credentials.ok && report.services.iter().all(|s| s.ok);
     if healthy {
         Ok(())
     } else {
@@ -111,7 +159,7 @@ pub async fn run(global: &Global) -> Result<(), Failure> {
 
 fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     let mut line = |label: &str, value: String| writeln!(out, "{label:<15} {value}");
-    match &report.credentials {
+    match report.credentials.as_result() {
         Ok(c) => {
             line("credentials", format!("{} from {}", c.kind, c.source))?;
             if let Some(ak) = &c.access_key {
@@ -122,7 +170,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
         }
         Err(error) => line("credentials", format!("none: {error}"))?,
     }
-    match &report.project {
+    match report.project.as_result() {
         Ok(p) => line("project", format!("{} ({})", p.id, p.source))?,
         Err(error) => line("project", format!("unknown: {error}"))?,
     }
@@ -133,11 +181,7 @@ fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     line("region", region.to_owned())?;
     for service in &report.services {
         let endpoint = service.endpoint.as_deref().unwrap_or("-");
-        let check = match &service.check {
-            Ok(ok) => ok.clone(),
-            Err(why) => format!("FAILED: {why}"),
-        };
-        line(service.service, format!("{endpoint}  {check}"))?;
+        line(service.service, format!("{endpoint}  {}", service.check))?;
     }
     Ok(())
 }
@@ -163,12 +207,58 @@ async fn probe(client: &Client, service: Service) -> Result<String, String> {
     };
     match outcome {
         Ok(()) => Ok("ok: signed call accepted".to_owned()),
-        Err(Error::Api(api)) if !is_authentication(&api.code) => Ok(format!(
-            "ok: signed call accepted (the service answered {} for the probe's ids)",
-            api.code
-        )),
+        Err(Error::Api(api)) => judge_refusal(&api),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// What an error answer to a probe shows. Only an answer of the gateway or the service
+/// proves the signed call got through: an error code of Huawei Cloud's form (`APIGW.0301`,
+/// `CC.00000003`), below 500, that is neither a refusal of the credentials nor the gateway's
+/// "no such API" (`APIGW.0101`). Any web server answers 404, and a proxy's HTML page has no code.
+fn judge_refusal(api: &hwc::ApiError) -> Result<String, String> {
+    let request_id = api
+        .request_id
+        .as_deref()
+        .map_or_else(String::new, |id| format!(", request id {id}"));
+    if is_authentication(&api.code) {
+        return Err(format!(
+            "{} {}: {}{request_id}",
+            api.status, api.code, api.message
+        ));
+    }
+    if !is_huawei_code(&api.code) {
+        return Err(format!(
+            "not a Huawei Cloud answer: status {} without the gateway's or the service's error code ({:?}); is the endpoint an API gateway of this service?",
+            api.status, api.message
+        ));
+    }
+    if api.code == "APIGW.0101" {
+        return Err(format!(
+            "the gateway does not serve this API at this endpoint (APIGW.0101{request_id}): check --region or --endpoint"
+        ));
+    }
+    if api.status >= 500 {
+        return Err(format!(
+            "the service failed: {} {}: {}{request_id}",
+            api.status, api.code, api.message
+        ));
+    }
+    Ok(format!(
+        "ok: signed call accepted (the service answered {} for the probe's ids)",
+        api.code
+    ))
+}
+
+/// Whether `code` has the form of Huawei Cloud's error codes: a name, a dot, a number
+/// (`APIGW.0301`, `HSS.1001`, `CC.00000003`).
+fn is_huawei_code(code: &str) -> bool {
+    code.split_once('.').is_some_and(|(name, number)| {
+        !name.is_empty()
+            && name.chars().all(|c| c.is_ascii_alphanumeric())
+            && !number.is_empty()
+            && number.chars().all(|c| c.is_ascii_digit())
+    })
 }
 
 /// Gateway codes that mean the credentials or signature were refused.

@@ -61,6 +61,7 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         false,
         &VulHistoryExtras::default(),
         Output::Table,
+        crate::export::Query::default(),
     )
     .await?;
 

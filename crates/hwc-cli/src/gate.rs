@@ -82,7 +82,9 @@ fn judge(args: &Gate, latest: &CheckRecord, previous: Option<&CheckRecord>) -> V
     checks
 }
 
-/// Runs the gate: one request for the two newest scans in the window.
+/// Runs the gate: one request for the two newest scans in the window (every page when the
+/// answers show the scans come oldest first). The exit code is the verdict's whether or not it
+/// could be printed: a pipeline must not pass because its log was closed.
 pub async fn gate(
     request: CheckRecords,
     task: &str,
@@ -90,25 +92,20 @@ pub async fn gate(
     format: Output,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let page = request.offset(0).limit(2).send().await?;
-    // The API lists newest first, which its pages do not promise: the later scan is the latest.
-    let mut scans: Vec<&CheckRecord> = page.items.iter().take(2).collect();
-    let started = |scan: &CheckRecord| scan.check_time.as_ref().and_then(|t| t.instant);
-    if let [first, second] = scans[..]
-        && started(second) > started(first)
-    {
-        scans.swap(0, 1);
-    }
-    let latest = scans.first().copied();
-    let previous = scans.get(1).copied();
-    let (checks, reason) = match latest {
-        Some(latest) => (judge(args, latest, previous), None),
-        None => (
+    let newest = newest_two(request).await?;
+    let (checks, reason) = match &newest {
+        Ok((Some(latest), previous)) => (judge(args, latest, previous.as_ref()), None),
+        Ok((None, _)) => (
             Vec::new(),
             Some("no scan of the task in the window".to_owned()),
         ),
+        Err(reason) => (Vec::new(), Some(reason.clone())),
     };
-    let passed = latest.is_some() && checks.iter().all(|check| check.passed);
+    let (latest, previous) = match &newest {
+        Ok((latest, previous)) => (latest.as_ref(), previous.as_ref()),
+        Err(_) => (None, None),
+    };
+    let passed = reason.is_none() && checks.iter().all(|check| check.passed);
     let verdict = Verdict {
         passed,
         task_id: task.to_owned(),
@@ -117,19 +114,75 @@ pub async fn gate(
         checks,
         reason,
     };
-    match format {
-        Output::Json | Output::Jsonl => {
-            serde_json::to_writer_pretty(&mut *out, &verdict).map_err(std::io::Error::other)?;
-            writeln!(out)?;
+    if let Err(error) = print(&verdict, format, out) {
+        if error.kind() != std::io::ErrorKind::BrokenPipe {
+            eprintln!("hwc: warning: cannot write the verdict: {error}");
         }
-        Output::Table | Output::Csv => print_table(&verdict, out)?,
     }
-    out.flush()?;
     if passed {
         Ok(())
     } else {
         Err(Failure::GateFailed)
     }
+}
+
+fn print(verdict: &Verdict, format: Output, out: &mut impl Write) -> std::io::Result<()> {
+    match format {
+        Output::Json | Output::Jsonl => {
+            serde_json::to_writer_pretty(&mut *out, verdict)?;
+            writeln!(out)?;
+        }
+        Output::Table | Output::Csv => print_table(verdict, out)?,
+    }
+    out.flush()
+}
+
+/// The latest scan and the one before it, or why they cannot be told.
+type Newest = Result<(Option<CheckRecord>, Option<CheckRecord>), String>;
+
+/// The latest scan and the one before. The API's first scan is the latest unless the first two
+/// scans' times are both known and say the answers come oldest first; then every scan is
+/// fetched and the latest is found by time, which every scan must then have.
+async fn newest_two(request: CheckRecords) -> Result<Newest, Failure> {
+    let started = |scan: &CheckRecord| scan.check_time.as_ref().and_then(|t| t.instant);
+    let first = request.clone().offset(0).limit(2).send().await?;
+    let mut first = first.items.into_iter();
+    let (latest, previous) = (first.next(), first.next());
+    let oldest_first = match (&latest, &previous) {
+        (Some(latest), Some(previous)) => matches!(
+            (started(latest), started(previous)),
+            (Some(one), Some(two)) if two > one
+        ),
+        _ => false,
+    };
+    if !oldest_first {
+        return Ok(Ok((latest, previous)));
+    }
+    let mut scans = Vec::new();
+    let mut pages = request.into_paginator().items();
+    while let Some(scan) = futures::StreamExt::next(&mut pages).await {
+        scans.push(scan?);
+    }
+    tracing::info!(
+        scans = scans.len(),
+        "the scans come oldest first: every page was fetched to find the latest"
+    );
+    let mut timed = Vec::with_capacity(scans.len());
+    for (index, scan) in scans.into_iter().enumerate() {
+        match started(&scan) {
+            Some(instant) => timed.push((instant, scan)),
+            None => {
+                return Ok(Err(format!(
+                    "the scans come oldest first and scan {} of the answers has no readable check_time ({:?}): the latest scan cannot be told",
+                    index + 1,
+                    scan.check_time.as_ref().map(|t| t.raw.as_str())
+                )));
+            }
+        }
+    }
+    timed.sort_by_key(|(instant, _)| std::cmp::Reverse(*instant));
+    let mut newest = timed.into_iter().map(|(_, scan)| scan);
+    Ok(Ok((newest.next(), newest.next())))
 }
 
 fn print_table(verdict: &Verdict, out: &mut impl Write) -> std::io::Result<()> {

@@ -9,12 +9,13 @@ mod commands;
 mod config;
 #[cfg(feature = "sim")]
 mod demo;
+mod export;
 mod gate;
+mod interrupt;
 mod operations;
 mod output;
 mod report;
 mod session;
-mod state;
 
 use std::process::ExitCode;
 
@@ -64,6 +65,22 @@ async fn main() -> ExitCode {
             eprintln!("hwc: error: cannot write {}: {message}", target.display());
             ExitCode::from(report::EXIT_OUTPUT)
         }
+        Err(Failure::Locked {
+            lock,
+            holder,
+            waited,
+        }) => {
+            let holder = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
+            let advice = match waited {
+                Some(waited) => format!("it was still held after waiting {waited:?}"),
+                None => "give --wait-lock DURATION to wait for it".to_owned(),
+            };
+            eprintln!(
+                "hwc: error: another hwc run{holder} is writing this export: {} is locked; {advice}",
+                lock.display()
+            );
+            ExitCode::from(report::EXIT_API)
+        }
         Err(Failure::GateFailed) => ExitCode::from(report::EXIT_GATE_FAILED),
         Err(Failure::ChecksFailed) => ExitCode::from(report::EXIT_API),
         Err(Failure::Usage(message)) => {
@@ -81,7 +98,7 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
     let format = global.output;
     if let Some(invocation) = operations::invocation(matches) {
         let session = Session::open(global).await?;
-        return commands::run_operation(&session.client, &invocation, format).await;
+        return commands::run_operation(&session, &invocation, format).await;
     }
     let cli = Cli::from_arg_matches(matches).map_err(|error| Failure::Usage(error.to_string()))?;
     match &cli.command {

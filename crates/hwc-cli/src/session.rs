@@ -80,6 +80,18 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The endpoint of `service` as an export's state remembers it: the URL, or the
+    /// simulator (whose address changes from run to run).
+    pub fn endpoint_label(&self, service: hwc::Service) -> Result<String, Failure> {
+        #[cfg(feature = "sim")]
+        if self.simulator.is_some() {
+            return Ok("the simulator of --sim".to_owned());
+        }
+        Ok(self.client.endpoint(service)?.to_owned())
+    }
+}
+
 /// A client of the in-process simulator: its keys, its project unless one is given.
 #[cfg(feature = "sim")]
 fn simulated(

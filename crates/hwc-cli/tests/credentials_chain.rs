@@ -92,7 +92,7 @@ async fn config(sim: &Simulator, setup: impl FnOnce(&mut Command)) -> (serde_jso
 }
 
 fn source(report: &serde_json::Value) -> &str {
-    report["credentials"]["Ok"]["source"]
+    report["credentials"]["source"]
         .as_str()
         .unwrap_or_else(|| panic!("{report}"))
 }
@@ -131,10 +131,10 @@ async fn config_names_the_source_of_each_place_of_the_chain_in_the_official_orde
         source(&report).starts_with("ECS metadata service"),
         "{report}"
     );
-    assert_eq!(report["credentials"]["Ok"]["kind"], "temporary access key");
-    assert!(report["credentials"]["Ok"]["expires_at"].is_string());
+    assert_eq!(report["credentials"]["kind"], "temporary access key");
+    assert!(report["credentials"]["expires_at"].is_string());
     for service in report["services"].as_array().unwrap() {
-        assert!(service["check"]["Ok"].is_string(), "{service}");
+        assert_eq!(service["ok"], true, "{service}");
     }
 
     // The profile wins over the metadata service.
@@ -144,7 +144,7 @@ async fn config_names_the_source_of_each_place_of_the_chain_in_the_official_orde
     .await;
     assert_eq!(code, 0, "{report}");
     assert!(source(&report).starts_with("profile "), "{report}");
-    assert_eq!(report["credentials"]["Ok"]["access_key"], "HWCS…0002");
+    assert_eq!(report["credentials"]["access_key"], "HWCS…0002");
 
     // The environment wins over the profile.
     let (report, _) = config(&sim, |c| {
@@ -153,7 +153,7 @@ async fn config_names_the_source_of_each_place_of_the_chain_in_the_official_orde
     })
     .await;
     assert!(source(&report).starts_with("environment"), "{report}");
-    assert_eq!(report["credentials"]["Ok"]["kind"], "access key");
+    assert_eq!(report["credentials"]["kind"], "access key");
 
     // The federated identity pair wins over AK/SK in the environment.
     let (report, code) = config(&sim, |c| {
@@ -228,7 +228,7 @@ async fn the_metadata_service_is_never_asked_through_a_proxy() {
     );
     for service in report["services"].as_array().unwrap() {
         assert!(
-            service["check"]["Err"].is_string(),
+            service["ok"] == false && service["check"].as_str().unwrap().starts_with("FAILED"),
             "through the proxy: {service}"
         );
     }

@@ -50,6 +50,8 @@ pub struct Shared {
     pub last_request: std::sync::Mutex<[Option<crate::ReceivedRequest>; 2]>,
     /// What CodeArts Check's `offset` counts.
     pub codearts_paging: crate::CodeArtsPaging,
+    /// Which end of a result both APIs answer first.
+    pub order: crate::Order,
     /// Base URL the redirect fault sends clients to.
     pub redirect_target: String,
     /// Requests that reached each API (after routing, before faults and auth).
@@ -266,12 +268,13 @@ async fn serve(
     let result = match answer {
         Answer::HssHistory => hss_page(
             &shared.data.hss,
+            shared.order,
             &path,
             &query,
             shared.added_hss.load(Ordering::Relaxed) as usize,
         ),
         Answer::CheckRecords => {
-            check_record_page(&shared.data.codearts, shared.codearts_paging, &path, &query)
+            check_record_page(&shared.data.codearts, shared.codearts_paging, shared.order, &path, &query)
         }
         Answer::Example(operation) => example_page(operation, &path, &query),
     };
@@ -458,6 +461,7 @@ fn owned(values: &HashMap<&str, &str>, name: &str) -> Option<String> {
 
 fn hss_page(
     data: &hss::HssData,
+    order: crate::Order,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     added: usize,
@@ -475,13 +479,13 @@ fn hss_page(
     );
     let local = values.get("image_type") == Some(&"local_image");
     let vul_id = values.get("vul_id").copied().unwrap_or_default();
-    let page = data.query(
-        vul_id,
-        local,
-        &filters,
+    let (total, items) = order.page(
         integer(HSS, &values, "offset"),
         integer(HSS, &values, "limit"),
-        added,
+        |offset, limit| {
+            let page = data.query(vul_id, local, &filters, offset, limit, added);
+            (page.total, page.items)
+        },
     );
     #[derive(Serialize)]
     struct Body {
@@ -489,14 +493,15 @@ fn hss_page(
         data_list: Vec<crate::data::wire_record::WireRecord>,
     }
     to_json(&Body {
-        total_num: page.total,
-        data_list: page.items,
+        total_num: total,
+        data_list: items,
     })
 }
 
 fn check_record_page(
     data: &codearts::CodeArtsData,
     paging: crate::CodeArtsPaging,
+    order: crate::Order,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> Result<Vec<u8>, GatewayError> {
@@ -514,13 +519,21 @@ fn check_record_page(
         Ok(parsed)
     };
     let limit = integer(CHECK_RECORD, &values, "limit");
-    let page = data.query(
-        values.get("project_id").copied().unwrap_or_default(),
-        values.get("task_id").copied().unwrap_or_default(),
-        time("start_time")?,
-        time("end_time")?,
+    let (start, end) = (time("start_time")?, time("end_time")?);
+    let (total, items) = order.page(
         paging.first_record(integer(CHECK_RECORD, &values, "offset"), limit),
         limit,
+        |offset, limit| {
+            let page = data.query(
+                values.get("project_id").copied().unwrap_or_default(),
+                values.get("task_id").copied().unwrap_or_default(),
+                start,
+                end,
+                offset,
+                limit,
+            );
+            (page.total, page.items)
+        },
     );
     #[derive(Serialize)]
     struct Body {
@@ -528,8 +541,8 @@ fn check_record_page(
         data: Vec<codearts::CheckItem>,
     }
     to_json(&Body {
-        total: page.total,
-        data: page.items,
+        total,
+        data: items,
     })
 }
 

@@ -27,6 +27,7 @@ mod gateway_error;
 mod handlers;
 mod iam;
 mod metadata;
+mod order;
 mod paging;
 mod server;
 
@@ -49,6 +50,7 @@ pub use gateway_error::GatewayError;
 pub use handlers::STATS_PATH;
 pub use iam::{ID_TOKEN_PATH, IamService, PROJECTS_PATH, SECURITY_TOKENS_PATH};
 pub use metadata::{MetadataService, SECURITY_KEY_PATH, TOKEN_PATH};
+pub use order::Order;
 pub use paging::CodeArtsPaging;
 
 /// The demo access key the simulator accepts unless told otherwise.
@@ -77,6 +79,7 @@ pub struct SimulatorBuilder {
     clock_offset: SignedDuration,
     redirect_target: Option<String>,
     codearts_paging: CodeArtsPaging,
+    order: Order,
     latency: Latency,
     rate_limit: Option<RateLimit>,
     metadata: Option<MetadataService>,
@@ -103,6 +106,7 @@ impl Default for SimulatorBuilder {
             clock_offset: SignedDuration::ZERO,
             redirect_target: None,
             codearts_paging: CodeArtsPaging::default(),
+            order: Order::default(),
             latency: Latency::default(),
             rate_limit: None,
             metadata: None,
@@ -192,6 +196,12 @@ impl SimulatorBuilder {
     /// Puts the server's clock this far from the real one, to provoke signature expiry.
     pub fn clock_offset(mut self, offset: SignedDuration) -> Self {
         self.clock_offset = offset;
+        self
+    }
+
+    /// Which end of a result both APIs answer first (default [`Order::Newest`]).
+    pub fn order(mut self, order: Order) -> Self {
+        self.order = order;
         self
     }
 
@@ -286,6 +296,7 @@ impl SimulatorBuilder {
             throttled: [AtomicU64::new(0), AtomicU64::new(0)],
             last_request: std::sync::Mutex::new([None, None]),
             codearts_paging: self.codearts_paging,
+            order: self.order,
             redirect_target: self
                 .redirect_target
                 .unwrap_or_else(|| format!("http://127.0.0.2:{}", address.port())),

@@ -63,6 +63,10 @@ struct Args {
     /// documented in 2024).
     #[arg(long, default_value_t = hwc_sim::CodeArtsPaging::Page0, value_name = "page0|page1|record")]
     codearts_paging: hwc_sim::CodeArtsPaging,
+    /// Which end of a result both APIs answer first: newest (what the services are seen to
+    /// do) or oldest (their pages promise neither).
+    #[arg(long, default_value_t = hwc_sim::Order::Newest, value_name = "newest|oldest")]
+    order: hwc_sim::Order,
     /// Latency added to every answer, as a region's round trip: 40ms, or 40ms±5ms (40ms+-5ms).
     #[arg(long, value_name = "LATENCY")]
     latency: Option<hwc_sim::Latency>,
@@ -125,6 +129,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .random_faults(args.fault_rate, args.fault_kinds, args.fault_seed)
         .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs))
         .codearts_paging(args.codearts_paging)
+        .order(args.order)
         .latency(args.latency.unwrap_or_default())
         .rate_limit(args.rate_limit);
     if let Some(scans) = args.check_records {

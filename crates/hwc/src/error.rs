@@ -33,6 +33,19 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
 
+    /// A service the client needs beside the API (IAM for the project lookup) could not be
+    /// reached, or its answer broke off or was over its size limit: a network failure, not
+    /// something the configuration got wrong.
+    #[error("{service} at {endpoint}: {problem}")]
+    Unreachable {
+        /// The service, such as `IAM`.
+        service: &'static str,
+        /// Where it was asked.
+        endpoint: String,
+        /// What went wrong.
+        problem: String,
+    },
+
     /// The request or its answer did not get through (connection refused or dropped, TLS, a
     /// body cut short), after any retries. What exactly failed is in `source()`, which `Display`
     /// does not repeat.

@@ -98,7 +98,8 @@ impl FederatedIdentity {
                 answer.status().as_u16()
             ));
         }
-        let body = crate::metadata::read_limited(answer).await?;
+        let body =
+            crate::metadata::read_limited(answer, crate::metadata::MAX_CREDENTIALS_BODY).await?;
         let tokens: SecurityTokens = serde_json::from_slice(&body).map_err(|error| {
             format!(
                 "IAM answered something else than credentials ({})",

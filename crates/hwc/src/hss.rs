@@ -73,9 +73,10 @@ pub struct HandleRecord {
 }
 
 impl HandleRecord {
-    /// Whether this record was handled before `since`. HSS answers newest first, so
-    /// `into_paginator().items_until(|r| r.handled_before(since))` lists what is new since then
-    /// and stops at the first older page. A record without a time is never "before".
+    /// Whether this record was handled before `since`. A record without a time is never
+    /// "before". To list what is new since then, `into_paginator().pages_since(since, |r|
+    /// r.handle_time)` stops at the first older page when the answers come newest first (as
+    /// HSS is seen to answer, which its page does not promise) and pages everything otherwise.
     pub fn handled_before(&self, since: Timestamp) -> bool {
         self.handle_time.is_some_and(|time| time < since)
     }

@@ -121,21 +121,25 @@ impl ProjectLookup {
             }
             .into()
         };
+        let unreachable = |problem: String| Error::Unreachable {
+            service: "IAM",
+            endpoint: self.iam_endpoint.clone(),
+            problem,
+        };
         let answer = self
             .http
             .execute(request)
             .await
-            .map_err(|error| failed(format!("IAM cannot be reached: {error}")))?;
+            .map_err(|error| unreachable(format!("cannot be reached: {error}")))?;
         let status = answer.status().as_u16();
         let request_id = answer
             .headers()
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = answer
-            .bytes()
+        let body = crate::metadata::read_limited(answer, MAX_PROJECTS_BODY)
             .await
-            .map_err(|error| failed(format!("IAM's answer broke off: {error}")))?;
+            .map_err(|problem| unreachable(format!("the project list: {problem}")))?;
         if !(200..300).contains(&status) {
             return Err(Error::Api(ApiError::from_body(
                 "KeystoneListProjects",
@@ -193,6 +197,10 @@ pub(crate) struct ProjectSlot {
     pub failed: std::sync::Mutex<Option<(std::time::Instant, Error)>>,
 }
 
+/// The most IAM's project list may hold: a few hundred projects' worth, where the lookup asks
+/// for one name.
+const MAX_PROJECTS_BODY: usize = 1024 * 1024;
+
 /// How long a failed lookup is the answer before IAM is asked again.
 const LOOKUP_FAILURE_MEMORY: std::time::Duration = std::time::Duration::from_secs(5);
 
@@ -210,6 +218,15 @@ fn replay(error: &Error) -> Error {
             problem: problem.clone(),
         }
         .into(),
+        Error::Unreachable {
+            service,
+            endpoint,
+            problem,
+        } => Error::Unreachable {
+            service,
+            endpoint: endpoint.clone(),
+            problem: problem.clone(),
+        },
         other => crate::provider::replay(other),
     }
 }

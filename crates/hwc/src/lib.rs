@@ -67,6 +67,7 @@ mod provider;
 mod region;
 mod retry;
 pub mod signing;
+mod time_order;
 mod transport;
 pub mod validate;
 
@@ -82,6 +83,7 @@ pub use iam::GLOBAL_IAM_ENDPOINT;
 pub use metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
 pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
+pub use time_order::TimeOrder;
 pub use provider::{
     CredentialsCache, ProvideCredentials, ProvideFuture, ProvidedCredentials,
     REFRESH_BEFORE_EXPIRY, StaticCredentials,

@@ -106,11 +106,12 @@ impl EcsMetadata {
             .await
             .map_err(|error| describe(&error))?;
         match answer.status().as_u16() {
-            200..=299 => answer
-                .text()
-                .await
-                .map(|token| Some(token.trim().to_owned()))
-                .map_err(|error| describe(&error)),
+            200..=299 => {
+                let token = read_limited(answer, MAX_CREDENTIALS_BODY).await?;
+                let token = String::from_utf8(token)
+                    .map_err(|_| format!("{TOKEN_PATH} answered a token that is not text"))?;
+                Ok(Some(token.trim().to_owned()))
+            }
             404 | 405 | 503 => Ok(None),
             status => Err(format!("{TOKEN_PATH} answered {status}")),
         }
@@ -132,7 +133,7 @@ impl EcsMetadata {
                 status.as_u16()
             ));
         }
-        let body = read_limited(answer).await?;
+        let body = read_limited(answer, MAX_CREDENTIALS_BODY).await?;
         let key: SecurityKey = serde_json::from_slice(&body).map_err(|error| {
             format!(
                 "{SECURITY_KEY_PATH} answered something else than credentials ({})",
@@ -145,18 +146,26 @@ impl EcsMetadata {
     }
 }
 
-/// The most a credentials answer may hold; real ones are under a kilobyte.
-const MAX_CREDENTIALS_BODY: usize = 64 * 1024;
+/// The most a credentials or session-token answer may hold; real ones are under a kilobyte.
+pub(crate) const MAX_CREDENTIALS_BODY: usize = 64 * 1024;
 
-/// The body of a credentials answer, refusing one over [`MAX_CREDENTIALS_BODY`].
-pub(crate) async fn read_limited(mut answer: reqwest::Response) -> Result<Vec<u8>, String> {
+/// The body of an answer, refusing one over `limit` bytes: announced larger, or growing past
+/// it as it arrives (reading stops there).
+pub(crate) async fn read_limited(
+    mut answer: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, String> {
+    let too_large = || format!("the answer is over {} KiB", limit / 1024);
+    if answer
+        .content_length()
+        .is_some_and(|length| length > limit as u64)
+    {
+        return Err(too_large());
+    }
     let mut body = Vec::new();
     while let Some(chunk) = answer.chunk().await.map_err(|error| describe(&error))? {
-        if body.len() + chunk.len() > MAX_CREDENTIALS_BODY {
-            return Err(format!(
-                "the answer is over {} KiB",
-                MAX_CREDENTIALS_BODY / 1024
-            ));
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
         }
         body.extend_from_slice(&chunk);
     }

@@ -8,6 +8,7 @@ use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use hwc_api::descriptor::{OffsetUnit, Operation, ParameterSchema};
 
 use crate::error::{Error, PagingProblem};
+use crate::time_order::{OrderWatch, TimeOrder};
 
 /// One page of results.
 #[derive(Clone, Debug, PartialEq)]
@@ -230,6 +231,58 @@ impl<R: PagedRequest> Paginator<R> {
                     None => Some((Ok(page), (Some(pages), stop))),
                 },
             }
+        })
+        .boxed()
+    }
+
+    /// Every page's items handled at or after `since`, by the time `time_of` reads from each
+    /// (items without a time are kept). No API page promises newest first, so the order is
+    /// read from the answers: while every time seen goes down, paging stops at the first older
+    /// item, as [`pages_until`](Self::pages_until) does; while the times cannot tell, and once
+    /// they rise, every page is fetched and the older items are left out (said at info). As
+    /// cheap as `pages_until` when results come newest first, and right in any order.
+    pub fn pages_since<F>(
+        self,
+        since: jiff::Timestamp,
+        time_of: F,
+    ) -> BoxStream<'static, Result<Page<R::Item>, Error>>
+    where
+        F: Fn(&R::Item) -> Option<jiff::Timestamp> + Send + 'static,
+    {
+        let operation = self.request.operation().id;
+        let pages = self.pages();
+        let start = (Some(pages), time_of, OrderWatch::default(), false);
+        stream::unfold(start, move |(pages, time_of, mut watch, told)| async move {
+            let mut pages = pages?;
+            let mut page = match pages.next().await? {
+                Ok(page) => page,
+                Err(error) => return Some((Err(error), (None, time_of, watch, told))),
+            };
+            for item in &page.items {
+                watch.see(time_of(item));
+            }
+            let older = |item: &R::Item| time_of(item).is_some_and(|time| time < since);
+            let order = watch.order();
+            if order == TimeOrder::NewestFirst
+                && let Some(boundary) = page.items.iter().position(older)
+            {
+                page.items.truncate(boundary);
+                // Dropping the pages cancels what is in flight.
+                drop(pages);
+                return Some((Ok(page), (None, time_of, watch, told)));
+            }
+            let told = told || {
+                let rising = order == TimeOrder::NotNewestFirst;
+                if rising {
+                    tracing::info!(
+                        operation,
+                        "the results do not come newest first: every page is fetched, and records older than the start left out"
+                    );
+                }
+                rising
+            };
+            page.items.retain(|item| !older(item));
+            Some((Ok(page), (Some(pages), time_of, watch, told)))
         })
         .boxed()
     }
