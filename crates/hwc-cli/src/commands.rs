@@ -14,9 +14,9 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{Output, Trend, VulHistoryExtras};
 use crate::chart;
+use crate::export::{Export, Query, Seen};
 use crate::operations::Invocation;
 use crate::output::{Layout, Printer, Row, Tabular};
-use crate::export::{Export, Query, Seen};
 use crate::session::Session;
 
 /// Why a command stopped early.
@@ -190,8 +190,8 @@ pub async fn vul_history(
     // A run cut at a boundary has nothing to resume, nor has an export (going on from an
     // offset would lose or repeat records: the same command again is what goes on); a plain
     // --all has.
-    let resume = (since.is_none() && export.is_none())
-        .then(|| Resume::new(hwc::hss::OPERATION, limit));
+    let resume =
+        (since.is_none() && export.is_none()).then(|| Resume::new(hwc::hss::OPERATION, limit));
     // Stops at the first record handled before --since when the answers come newest first;
     // pages everything and leaves older records out otherwise.
     let pages = match since {
@@ -221,7 +221,15 @@ pub async fn vul_history(
     };
     let Some(export) = export else {
         let stdout = std::io::stdout().lock();
-        return print_pages(pages, format, HandleRecord::layout(), resume, stdout, select).await;
+        return print_pages(
+            pages,
+            format,
+            HandleRecord::layout(),
+            resume,
+            stdout,
+            select,
+        )
+        .await;
     };
     let output = export.output()?;
     match &output {

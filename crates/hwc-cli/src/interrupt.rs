@@ -10,7 +10,10 @@ pub async fn requested() {
         SignalKind::terminate(),
         SignalKind::hangup(),
     ];
-    let mut watched: Vec<_> = kinds.into_iter().filter_map(|kind| signal(kind).ok()).collect();
+    let mut watched: Vec<_> = kinds
+        .into_iter()
+        .filter_map(|kind| signal(kind).ok())
+        .collect();
     if watched.is_empty() {
         return std::future::pending().await;
     }

@@ -273,9 +273,13 @@ async fn serve(
             &query,
             shared.added_hss.load(Ordering::Relaxed) as usize,
         ),
-        Answer::CheckRecords => {
-            check_record_page(&shared.data.codearts, shared.codearts_paging, shared.order, &path, &query)
-        }
+        Answer::CheckRecords => check_record_page(
+            &shared.data.codearts,
+            shared.codearts_paging,
+            shared.order,
+            &path,
+            &query,
+        ),
         Answer::Example(operation) => example_page(operation, &path, &query),
     };
     match result {
@@ -540,10 +544,7 @@ fn check_record_page(
         total: usize,
         data: Vec<codearts::CheckItem>,
     }
-    to_json(&Body {
-        total,
-        data: items,
-    })
+    to_json(&Body { total, data: items })
 }
 
 /// The spec's example answer of `operation`, after validating the request. For a paged

@@ -81,6 +81,9 @@ mod tests {
             paged.extend(records);
         }
         assert_eq!(paged, (0..25).collect::<Vec<_>>());
-        assert_eq!(Order::Newest.page(20, 10, newest_first).1, vec![4, 3, 2, 1, 0]);
+        assert_eq!(
+            Order::Newest.page(20, 10, newest_first).1,
+            vec![4, 3, 2, 1, 0]
+        );
     }
 }

@@ -83,11 +83,11 @@ pub use iam::GLOBAL_IAM_ENDPOINT;
 pub use metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
 pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
-pub use time_order::TimeOrder;
 pub use provider::{
     CredentialsCache, ProvideCredentials, ProvideFuture, ProvidedCredentials,
     REFRESH_BEFORE_EXPIRY, StaticCredentials,
 };
+pub use time_order::TimeOrder;
 
 /// Every operation of every service, for tools that call them by name with parameters as
 /// text (the CLI builds a command for each).

@@ -61,8 +61,14 @@ mod tests {
     fn the_order_is_what_every_time_seen_says() {
         assert_eq!(order(&[]), TimeOrder::Unknown);
         assert_eq!(order(&[Some(5), None, Some(5)]), TimeOrder::Unknown);
-        assert_eq!(order(&[Some(5), None, Some(4), Some(4)]), TimeOrder::NewestFirst);
+        assert_eq!(
+            order(&[Some(5), None, Some(4), Some(4)]),
+            TimeOrder::NewestFirst
+        );
         assert_eq!(order(&[Some(4), Some(5)]), TimeOrder::NotNewestFirst);
-        assert_eq!(order(&[Some(9), Some(5), Some(7)]), TimeOrder::NotNewestFirst);
+        assert_eq!(
+            order(&[Some(9), Some(5), Some(7)]),
+            TimeOrder::NotNewestFirst
+        );
     }
 }

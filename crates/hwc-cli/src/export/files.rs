@@ -50,7 +50,8 @@ pub fn temporary_beside(target: &Path, mode: u32) -> io::Result<NamedTempFile> {
         .suffix(TEMPORARY_SUFFIX)
         .permissions(Permissions::from_mode(PRIVATE))
         .tempfile_in(directory(target))?;
-    file.as_file().set_permissions(Permissions::from_mode(mode))?;
+    file.as_file()
+        .set_permissions(Permissions::from_mode(mode))?;
     Ok(file)
 }
 
@@ -164,7 +165,11 @@ mod tests {
     fn leftovers_are_removed_and_nothing_else() {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("state.json");
-        let leftover = temporary_beside(&target, PRIVATE).unwrap().keep().unwrap().1;
+        let leftover = temporary_beside(&target, PRIVATE)
+            .unwrap()
+            .keep()
+            .unwrap()
+            .1;
         let other = dir.path().join(".state.json.notes");
         std::fs::write(&other, "").unwrap();
         remove_leftovers(&target);

@@ -147,7 +147,8 @@ impl Export {
         step("output-written");
         let mut to = open_target(target)?;
         let from = to.metadata().map_err(|error| cannot(target, error))?.len();
-        let mut records = io::BufReader::new(output.reopen().map_err(|e| cannot(output.path(), e))?);
+        let mut records =
+            io::BufReader::new(output.reopen().map_err(|e| cannot(output.path(), e))?);
         let mut skipped = 0;
         if header && from > 0 {
             let mut line = String::new();

@@ -33,7 +33,11 @@ pub async fn acquire(path: &Path, wait: Option<Duration>) -> Result<Lock, Failur
     };
     let mut file = files::open_no_follow(
         &lock,
-        OpenOptions::new().read(true).write(true).create(true).truncate(false),
+        OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false),
     )
     .map_err(cannot)?;
     let deadline = wait.map(|wait| tokio::time::Instant::now() + wait);
@@ -77,7 +81,9 @@ mod tests {
     async fn a_second_run_is_refused_naming_the_first_and_may_wait_for_it() {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("state.json");
-        let first = acquire(&state, None).await.unwrap_or_else(|_| panic!("first"));
+        let first = acquire(&state, None)
+            .await
+            .unwrap_or_else(|_| panic!("first"));
         match acquire(&state, None).await {
             Err(Failure::Locked { lock, holder, .. }) => {
                 assert_eq!(lock, dir.path().join("state.json.lock"));
@@ -91,6 +97,9 @@ mod tests {
         });
         tokio::time::sleep(Duration::from_millis(200)).await;
         drop(first);
-        assert!(waiting.await.unwrap(), "it gets the lock once the first lets go");
+        assert!(
+            waiting.await.unwrap(),
+            "it gets the lock once the first lets go"
+        );
     }
 }

@@ -174,7 +174,8 @@ impl ExportState {
 
 /// Whether `time` lies further past `now` than [`FUTURE_MARGIN`].
 fn is_future(time: Timestamp, now: Timestamp) -> bool {
-    now.checked_add(FUTURE_MARGIN).is_ok_and(|latest| time > latest)
+    now.checked_add(FUTURE_MARGIN)
+        .is_ok_and(|latest| time > latest)
 }
 
 #[cfg(test)]
@@ -262,7 +263,10 @@ mod tests {
         assert!(state.check_query(path, &query("CVE-1")).is_ok());
         match state.check_query(path, &query("CVE-2")) {
             Err(Failure::Usage(message)) => {
-                assert!(message.contains("vul_id=CVE-1") && message.contains("vul_id=CVE-2"), "{message}");
+                assert!(
+                    message.contains("vul_id=CVE-1") && message.contains("vul_id=CVE-2"),
+                    "{message}"
+                );
             }
             _ => panic!("another query must be refused"),
         }
