@@ -182,8 +182,13 @@ pub async fn vul_history(
         (Some(given), Some(exported)) => Some(given.max(exported)),
         (given, exported) => given.or(exported),
     };
-    if !(all || since.is_some() || until.is_some() || export.is_some()) {
-        let page = request.send().await?;
+    if !(all || since.is_some() || export.is_some()) {
+        // One page, as asked; --until still leaves out what is newer.
+        let mut page = request.send().await?;
+        if let Some(until) = until {
+            page.items
+                .retain(|record| record.handle_time.is_none_or(|time| time <= until));
+        }
         return print_page(page.items, page.total, format);
     }
     let paginator = Paginator::new(request);

@@ -276,3 +276,14 @@ async fn appending_csv_writes_the_header_once() {
         "--append takes jsonl or csv"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn until_filters_a_single_page_too() {
+    let sim = Simulator::builder().records(8_000).start().await.unwrap();
+    let newest = handle_times(&sim, &["--limit", "50"]).await;
+    let until = &newest[10];
+    let page = handle_times(&sim, &["--limit", "50", "--until", until]).await;
+    let expected: Vec<&String> = newest.iter().filter(|t| *t <= until).collect();
+    assert_eq!(page.iter().collect::<Vec<_>>(), expected);
+    assert!(page.len() < newest.len());
+}
