@@ -55,7 +55,11 @@ async fn since_and_state_are_right_when_records_come_oldest_first() {
     let since = times[times.len() / 2].clone();
     let new = jsonl(&url, &["--since", &since]).await;
     let expected: Vec<&serde_json::Value> = all.iter().filter(|r| time(r) >= since).collect();
-    assert_eq!(new.iter().collect::<Vec<_>>(), expected, "every record since, none older");
+    assert_eq!(
+        new.iter().collect::<Vec<_>>(),
+        expected,
+        "every record since, none older"
+    );
 
     // An incremental export over runs, with records handled between them.
     let dir = tempfile::tempdir().unwrap();
@@ -89,7 +93,11 @@ async fn since_and_state_are_right_when_records_come_oldest_first() {
         .collect();
     let exported: HashSet<String> = lines
         .iter()
-        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap().to_string())
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line)
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(exported, whole, "everything once");
 }
@@ -123,7 +131,11 @@ async fn gate_judges_the_latest_scan_when_scans_come_oldest_first() {
         .items;
     let critical = newest[0].issue_counts.critical;
     let at = |n: u32| n.to_string();
-    let (code, out) = gate(&sim.base_url(), &["--max-critical", &at(critical), "-o", "json"]).await;
+    let (code, out) = gate(
+        &sim.base_url(),
+        &["--max-critical", &at(critical), "-o", "json"],
+    )
+    .await;
     assert_eq!(code, Some(0), "{out}");
     let verdict: serde_json::Value = serde_json::from_str(&out).unwrap();
     let expected = jiff::civil::DateTime::strptime("%Y-%m-%d %H:%M:%S", &newest[0].check_time)
@@ -143,7 +155,10 @@ async fn gate_judges_the_latest_scan_when_scans_come_oldest_first() {
 async fn serving_scans(scans: serde_json::Value) -> String {
     support::serve(move |_| {
         let total = scans.as_array().map_or(0, Vec::len);
-        (200, serde_json::json!({"total": total, "data": scans}).to_string())
+        (
+            200,
+            serde_json::json!({"total": total, "data": scans}).to_string(),
+        )
     })
     .await
 }
@@ -218,7 +233,14 @@ async fn gate_and_config_exit_codes_do_not_depend_on_stdout() {
         let (code, out) = gate(&url, &["--max-critical", "0", "-o", format]).await;
         assert_eq!(code, Some(4), "{format}: {out}");
         let args = [
-            &["--endpoint", url.as_str(), "-o", format, "codearts-check", "gate"][..],
+            &[
+                "--endpoint",
+                url.as_str(),
+                "-o",
+                format,
+                "codearts-check",
+                "gate",
+            ][..],
             &DEMO_RECORDS[2..],
             &["--max-critical", "0"],
         ]

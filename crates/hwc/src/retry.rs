@@ -8,7 +8,10 @@ use reqwest::{Method, StatusCode};
 /// Retries of GET requests on connection errors, timeouts, 429 `APIGW.0308`, 500/502/503/504
 /// and the transient 400 `CC.00000000`: exponential backoff with full jitter (each wait drawn
 /// uniformly from zero to the exponential cap, so clients that failed together spread out),
-/// `Retry-After` honoured, bounded by attempts and by total time. Every attempt is signed again.
+/// `Retry-After` honoured, bounded by attempts and by total time. A 429 (flow control) buys
+/// time, not an attempt: it does not count against `max_attempts`, and is waited out (with the
+/// client's limiter slowing down) until `max_elapsed` or the operation timeout. Every attempt
+/// is signed again.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Whether to retry at all.

@@ -277,6 +277,9 @@ impl HwcTransport {
         // row: a failover is not a retry until every endpoint has been tried.
         let mut failovers: u32 = 0;
         let mut unreachable_in_a_row: usize = 0;
+        // Answers throttled by flow control (429): they buy time, not attempts. The limiter
+        // slows down on each, and the call waits them out until its deadline.
+        let mut throttles: u32 = 0;
         loop {
             attempt += 1;
             let Some(mut this_try) = request.try_clone() else {
@@ -357,7 +360,7 @@ impl HwcTransport {
                     }
                     // Every endpoint failed in a row: an ordinary retry, after a backoff.
                     unreachable_in_a_row = 0;
-                    let tries = attempt - failovers;
+                    let tries = attempt - failovers - throttles;
                     let delay = (idempotent && retry::is_transient_failure(&error))
                         .then(|| self.retry_delay(tries, started, None))
                         .flatten();
@@ -382,7 +385,7 @@ impl HwcTransport {
                     answer
                 }
                 Err(error) => {
-                    let tries = attempt - failovers;
+                    let tries = attempt - failovers - throttles;
                     let delay = (idempotent && retry::is_transient_failure(&error))
                         .then(|| self.retry_delay(tries, started, None))
                         .flatten();
@@ -433,9 +436,19 @@ impl HwcTransport {
                     );
                 }
                 Verdict::Retry(retry_after) => {
-                    let tries = attempt - failovers;
+                    let throttled = verdict.status == StatusCode::TOO_MANY_REQUESTS;
+                    if throttled {
+                        throttles += 1;
+                    }
+                    // A throttle's wait doubles with the throttles of this call; any other
+                    // failure's with the attempts that were not throttled.
+                    let tries = attempt - failovers - throttles;
                     let delay = idempotent
-                        .then(|| self.retry_delay(tries, started, retry_after))
+                        .then(|| {
+                            let backoff = if throttled { throttles } else { tries };
+                            let wait = retry_after.unwrap_or_else(|| self.retry.backoff(backoff));
+                            self.may_retry(tries, started, wait).then_some(wait)
+                        })
                         .flatten();
                     let Some(delay) = delay else {
                         return Ok(note(verdict));
