@@ -1,6 +1,7 @@
 //! How a failure is told: one line on stderr with status, code, message and request id, a hint
-//! for the common ones, and the exit code (1 API or network, 2 usage or validation, 3 output that
-//! cannot be written, 4 a failed gate, 130 interrupted).
+//! for the common ones, and the exit code (1 API, network or service failures, IAM and the
+//! metadata service included; 2 what the command line or the configuration got wrong; 3 output
+//! that cannot be written; 4 a failed gate; 130 interrupted).
 
 use hwc::{ConfigError, Error};
 
@@ -17,7 +18,8 @@ pub const EXIT_INTERRUPTED: u8 = 130;
 
 /// Prints `error` to stderr and gives the exit code.
 pub fn report(error: &Error) -> u8 {
-    eprintln!("hwc: error: {}", with_causes(error));
+    let told = in_the_cli_s_words(error).unwrap_or_else(|| with_causes(error));
+    eprintln!("hwc: error: {told}");
     if let Some(hint) = hint(error) {
         eprintln!("hint: {hint}");
     }
@@ -25,6 +27,28 @@ pub fn report(error: &Error) -> u8 {
         EXIT_USAGE
     } else {
         EXIT_API
+    }
+}
+
+/// The errors whose library wording names builder methods (`.project_id(..)`), in the words
+/// of the command line (`--project-id`).
+fn in_the_cli_s_words(error: &Error) -> Option<String> {
+    const GIVE_PROJECT: &str = "give --project-id, set HUAWEICLOUD_SDK_PROJECT_ID, or write project_id in ~/.huaweicloud/credentials";
+    match error {
+        Error::Config(ConfigError::NoProjectId) => {
+            Some(format!("HSS calls need the IAM project id: {GIVE_PROJECT}"))
+        }
+        Error::Config(ConfigError::NoCredentialsNorProject { looked_at }) => Some(format!(
+            "nothing is configured: no credentials ({looked_at}); and no IAM project id for HSS calls: {GIVE_PROJECT}"
+        )),
+        Error::Config(ConfigError::ProjectLookup {
+            region,
+            iam_endpoint,
+            problem,
+        }) => Some(format!(
+            "cannot find the IAM project of region {region:?} at {iam_endpoint}: {problem} (or {GIVE_PROJECT})"
+        )),
+        _ => None,
     }
 }
 
@@ -71,11 +95,15 @@ fn hint(error: &Error) -> Option<&'static str> {
         ) => {
             Some("give a region the service is in, such as --region cn-north-4, or --endpoint URL")
         }
-        Error::Config(ConfigError::NoCredentials { .. } | ConfigError::Credentials { .. }) => Some(
+        Error::Config(
+            ConfigError::NoCredentials { .. }
+            | ConfigError::Credentials { .. }
+            | ConfigError::NoCredentialsNorProject { .. },
+        ) => Some(
             "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, run on an ECS with an agency, or try --sim",
         ),
-        Error::Config(ConfigError::NoProjectId) => {
-            Some("give --project-id or set HUAWEICLOUD_SDK_PROJECT_ID")
+        Error::Unreachable { .. } => {
+            Some("check the network and the service's address; this is not a configuration error")
         }
         Error::Transport { .. } | Error::Timeout { .. } => {
             Some("check the network, any proxy (HTTPS_PROXY), and --region or --endpoint")

@@ -233,3 +233,23 @@ async fn the_metadata_service_is_never_asked_through_a_proxy() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_id_token_iam_refuses_is_reported_with_iam_s_code_and_request_id() {
+    let sim = simulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("id_token");
+    std::fs::write(&token_file, "an-id-token-iam-does-not-know").unwrap();
+    let (report, code) = config(&sim, |c| {
+        c.env("HUAWEICLOUD_SDK_IDP_ID", "idp-1")
+            .env("HUAWEICLOUD_SDK_ID_TOKEN_FILE", &token_file);
+    })
+    .await;
+    assert_eq!(code, 1, "{report}");
+    let error = report["credentials"]["error"].as_str().unwrap();
+    assert!(
+        error.contains("HTTP 401 APIGW.0301") && error.contains("request id "),
+        "{error}"
+    );
+    assert!(!error.contains("an-id-token-iam-does-not-know"), "{error}");
+}

@@ -30,11 +30,14 @@ pub(crate) fn default_chain(
     iam_endpoint: impl Fn(Option<&str>) -> Result<String, Error>,
 ) -> Result<Found, Error> {
     let mut looked_at = Vec::new();
-    let profile = match path {
-        Some(path) if path.exists() => Some(Profile::load(path)?),
+    // Read now, but its errors count only where the profile is the credentials' place: with
+    // complete credentials in the environment a broken file is not an error, as in the
+    // official SDKs (its project id is still used when it can be read).
+    let read = match path {
+        Some(path) if path.exists() => Some(Profile::load(path)),
         _ => None,
     };
-    let profile_iam = profile.as_ref().and_then(|p| p.iam_endpoint.clone());
+    let readable = || read.as_ref().and_then(|r| r.as_ref().ok()).cloned();
     let found = |provider: Arc<dyn ProvideCredentials>,
                  profile: Option<Profile>,
                  iam_endpoint: Option<String>| {
@@ -49,7 +52,7 @@ pub(crate) fn default_chain(
     match (env(ENV_IDP_ID), env(ENV_ID_TOKEN_FILE)) {
         (Some(idp), Some(file)) => {
             let federated = FederatedIdentity::new(idp, file, iam_endpoint(None)?)?;
-            return found(Arc::new(federated), profile, None);
+            return found(Arc::new(federated), readable(), None);
         }
         (Some(_), None) | (None, Some(_)) => {
             return Err(ConfigError::Credentials {
@@ -63,8 +66,10 @@ pub(crate) fn default_chain(
     }
     if let Some(keys) = Credentials::from_environment_variables()? {
         let provider = StaticCredentials::new(keys, format!("environment ({ENV_AK})"));
-        return found(Arc::new(provider), profile, None);
+        return found(Arc::new(provider), readable(), None);
     }
+    let profile = read.transpose()?;
+    let profile_iam = profile.as_ref().and_then(|p| p.iam_endpoint.clone());
     looked_at.push(format!(
         "environment: neither {ENV_IDP_ID} with {ENV_ID_TOKEN_FILE} nor {ENV_AK} with {ENV_SK} is set"
     ));
@@ -116,6 +121,8 @@ impl<P: ProvideCredentials> ProvideCredentials for LastResort<P> {
             self.provider.provide().await.map_err(|error| {
                 let last = match error {
                     Error::Config(ConfigError::NoCredentials { looked_at }) => looked_at,
+                    // The service is there and failed: a network failure, not a missing place.
+                    unreachable @ Error::Unreachable { .. } => return unreachable,
                     other => format!("{}: {other}", self.provider.describe()),
                 };
                 let mut places = self.looked_at.clone();

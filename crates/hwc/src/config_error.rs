@@ -125,6 +125,16 @@ pub enum ConfigError {
     )]
     NoProjectId,
 
+    /// Neither credentials nor the IAM project were given or found: both are named at once,
+    /// so that a first run does not discover them one at a time.
+    #[error(
+        "no credentials ({looked_at}), and no IAM project id for HSS calls: set .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID, or project_id in the credentials file"
+    )]
+    NoCredentialsNorProject {
+        /// Where credentials were looked for, and why each gave nothing.
+        looked_at: String,
+    },
+
     /// The project could not be looked up in IAM (none, several, or IAM unreachable).
     #[error(
         "cannot find the IAM project of region {region:?} at {iam_endpoint}: {problem} (or give it: .project_id(..), HUAWEICLOUD_SDK_PROJECT_ID)"

@@ -47,14 +47,22 @@ impl FederatedIdentity {
         })
     }
 
-    async fn fetch(&self) -> Result<ProvidedCredentials, String> {
+    async fn fetch(&self) -> Result<ProvidedCredentials, Fetch> {
         // Read on every refresh: the file is rotated by whoever issues the id tokens.
         let id_token = tokio::fs::read_to_string(&self.id_token_file)
             .await
-            .map_err(|error| format!("cannot read {}: {error}", self.id_token_file.display()))?;
+            .map_err(|error| {
+                Fetch::Refused(format!(
+                    "cannot read {}: {error}",
+                    self.id_token_file.display()
+                ))
+            })?;
         let id_token = id_token.trim();
         if id_token.is_empty() {
-            return Err(format!("{} is empty", self.id_token_file.display()));
+            return Err(Fetch::Refused(format!(
+                "{} is empty",
+                self.id_token_file.display()
+            )));
         }
         let signed_in = self
             .http
@@ -66,19 +74,16 @@ impl FederatedIdentity {
             .json(&serde_json::json!({"auth": {"id_token": {"id": id_token}}}))
             .send()
             .await
-            .map_err(|error| format!("IAM cannot be reached: {error}"))?;
+            .map_err(|error| Fetch::Unreachable(format!("cannot be reached: {error}")))?;
         if !signed_in.status().is_success() {
-            return Err(format!(
-                "IAM refused the id token: HTTP {}",
-                signed_in.status().as_u16()
-            ));
+            return Err(refusal("IAM refused the id token", signed_in).await);
         }
         let token = signed_in
             .headers()
             .get("x-subject-token")
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned)
-            .ok_or("IAM's answer has no X-Subject-Token")?;
+            .ok_or_else(|| Fetch::Refused("IAM's answer has no X-Subject-Token".to_owned()))?;
         let answer = self
             .http
             .post(format!(
@@ -91,36 +96,70 @@ impl FederatedIdentity {
             }}}))
             .send()
             .await
-            .map_err(|error| format!("IAM cannot be reached: {error}"))?;
+            .map_err(|error| Fetch::Unreachable(format!("cannot be reached: {error}")))?;
         if !answer.status().is_success() {
-            return Err(format!(
-                "IAM refused to issue temporary credentials: HTTP {}",
-                answer.status().as_u16()
-            ));
+            return Err(refusal("IAM refused to issue temporary credentials", answer).await);
         }
-        let body =
-            crate::metadata::read_limited(answer, crate::metadata::MAX_CREDENTIALS_BODY).await?;
+        let body = crate::metadata::read_limited(answer, crate::metadata::MAX_CREDENTIALS_BODY)
+            .await
+            .map_err(Fetch::Unreachable)?;
         let tokens: SecurityTokens = serde_json::from_slice(&body).map_err(|error| {
-            format!(
+            Fetch::Refused(format!(
                 "IAM answered something else than credentials ({})",
                 crate::metadata::json_problem(&error)
-            )
+            ))
         })?;
         tokens
             .credential
             .into_provided(&self.describe())
-            .map_err(|error| error.to_string())
+            .map_err(|error| Fetch::Refused(error.to_string()))
     }
+}
+
+/// Why federated identity gave no credentials.
+enum Fetch {
+    /// The id token file, or IAM's refusal (with IAM's status, code and request id).
+    Refused(String),
+    /// IAM could not be reached, or its answer broke off.
+    Unreachable(String),
+}
+
+/// IAM's refusal as `what` with IAM's status, error code, message and request id (the body is
+/// read up to the credentials limit; the id token is never in it).
+async fn refusal(what: &str, answer: reqwest::Response) -> Fetch {
+    let status = answer.status().as_u16();
+    let request_id = answer
+        .headers()
+        .get("x-request-id")
+        .and_then(|value| value.to_str().ok())
+        .map(str::to_owned);
+    let body = crate::metadata::read_limited(answer, crate::metadata::MAX_CREDENTIALS_BODY)
+        .await
+        .unwrap_or_default();
+    let error = crate::error::ApiError::from_body("IAM", status, &body, request_id, None);
+    let request_id = error
+        .request_id
+        .as_deref()
+        .map_or_else(String::new, |id| format!(", request id {id}"));
+    Fetch::Refused(format!(
+        "{what}: HTTP {status} {}: {}{request_id}",
+        error.code, error.message
+    ))
 }
 
 impl ProvideCredentials for FederatedIdentity {
     fn provide(&self) -> ProvideFuture<'_> {
         Box::pin(async move {
-            self.fetch().await.map_err(|why| {
-                ConfigError::Credentials {
+            self.fetch().await.map_err(|failed| match failed {
+                Fetch::Refused(why) => ConfigError::Credentials {
                     problem: format!("{}: {why}", self.describe()),
                 }
-                .into()
+                .into(),
+                Fetch::Unreachable(problem) => Error::Unreachable {
+                    service: "IAM",
+                    endpoint: self.iam_endpoint.clone(),
+                    problem,
+                },
             })
         })
     }

@@ -218,15 +218,6 @@ fn replay(error: &Error) -> Error {
             problem: problem.clone(),
         }
         .into(),
-        Error::Unreachable {
-            service,
-            endpoint,
-            problem,
-        } => Error::Unreachable {
-            service,
-            endpoint: endpoint.clone(),
-            problem: problem.clone(),
-        },
         other => crate::provider::replay(other),
     }
 }

@@ -97,53 +97,78 @@ impl EcsMetadata {
     }
 
     /// The session token, or `None` where the service issues none (404, 405, 503).
-    async fn session_token(&self) -> Result<Option<String>, String> {
+    async fn session_token(&self) -> Result<Option<String>, Failed> {
         let answer = self
             .http
             .put(format!("{}{TOKEN_PATH}", self.endpoint))
             .header(TOKEN_TTL_HEADER, "21600")
             .send()
             .await
-            .map_err(|error| describe(&error))?;
+            .map_err(|error| Failed::NotThere(describe(&error)))?;
         match answer.status().as_u16() {
             200..=299 => {
-                let token = read_limited(answer, MAX_CREDENTIALS_BODY).await?;
-                let token = String::from_utf8(token)
-                    .map_err(|_| format!("{TOKEN_PATH} answered a token that is not text"))?;
+                let token = read_limited(answer, MAX_CREDENTIALS_BODY)
+                    .await
+                    .map_err(Failed::Broke)?;
+                let token = String::from_utf8(token).map_err(|_| {
+                    Failed::Broke(format!("{TOKEN_PATH} answered a token that is not text"))
+                })?;
                 Ok(Some(token.trim().to_owned()))
             }
             404 | 405 | 503 => Ok(None),
-            status => Err(format!("{TOKEN_PATH} answered {status}")),
+            status => Err(Failed::NotThere(format!("{TOKEN_PATH} answered {status}"))),
         }
     }
 
-    async fn fetch(&self) -> Result<ProvidedCredentials, String> {
+    async fn fetch(&self) -> Result<ProvidedCredentials, Failed> {
+        // No answer to the first request: there is no metadata service here (not an ECS).
         let token = self.session_token().await?;
+        let broke = Failed::Broke;
         let mut request = self
             .http
             .get(format!("{}{SECURITY_KEY_PATH}", self.endpoint));
         if let Some(token) = &token {
             request = request.header(TOKEN_HEADER, token);
         }
-        let answer = request.send().await.map_err(|error| describe(&error))?;
+        let answer = request
+            .send()
+            .await
+            .map_err(|error| broke(describe(&error)))?;
         let status = answer.status();
+        if status.is_server_error() {
+            return Err(broke(format!(
+                "{SECURITY_KEY_PATH} answered {}",
+                status.as_u16()
+            )));
+        }
         if !status.is_success() {
-            return Err(format!(
+            return Err(Failed::NotThere(format!(
                 "{SECURITY_KEY_PATH} answered {} (is an agency attached to the instance?)",
                 status.as_u16()
-            ));
+            )));
         }
-        let body = read_limited(answer, MAX_CREDENTIALS_BODY).await?;
+        let body = read_limited(answer, MAX_CREDENTIALS_BODY)
+            .await
+            .map_err(broke)?;
         let key: SecurityKey = serde_json::from_slice(&body).map_err(|error| {
-            format!(
+            broke(format!(
                 "{SECURITY_KEY_PATH} answered something else than credentials ({})",
                 json_problem(&error)
-            )
+            ))
         })?;
         key.credential
             .into_provided(&self.describe())
-            .map_err(|error| error.to_string())
+            .map_err(|error| Failed::NotThere(error.to_string()))
     }
+}
+
+/// Why the metadata service gave no credentials.
+enum Failed {
+    /// Nothing answered, or it has none for this instance: the chain found no credentials.
+    NotThere(String),
+    /// It answered, then failed (5xx, an answer broken off, over its limit or not credentials):
+    /// a network or service failure, not a configuration one.
+    Broke(String),
 }
 
 /// The most a credentials or session-token answer may hold; real ones are under a kilobyte.
@@ -198,17 +223,26 @@ fn describe(error: &reqwest::Error) -> String {
 impl ProvideCredentials for EcsMetadata {
     fn provide(&self) -> ProvideFuture<'_> {
         Box::pin(async move {
-            self.fetch().await.map_err(|why| {
-                ConfigError::NoCredentials {
+            self.fetch().await.map_err(|failed| match failed {
+                Failed::NotThere(why) => ConfigError::NoCredentials {
                     looked_at: format!("{}: {why}", self.describe()),
                 }
-                .into()
+                .into(),
+                Failed::Broke(problem) => Error::Unreachable {
+                    service: "ECS metadata service",
+                    endpoint: crate::region::redact_userinfo(&self.endpoint),
+                    problem,
+                },
             })
         })
     }
 
     fn describe(&self) -> String {
-        format!("ECS metadata service at {}", self.endpoint)
+        // HWC_METADATA_ENDPOINT may carry user information: it is never shown.
+        format!(
+            "ECS metadata service at {}",
+            crate::region::redact_userinfo(&self.endpoint)
+        )
     }
 }
 

@@ -11,6 +11,7 @@ use hwc_api::descriptor::{ClientValue, Operation};
 use serde::Serialize;
 
 use crate::client::Client;
+use crate::config_error::ConfigError;
 use crate::error::Error;
 use crate::paginate::{Page, PagedRequest, Paginator};
 
@@ -120,6 +121,17 @@ pub(crate) fn values_from<const N: usize>(
 
 /// The values to send: the builder's, with what the client fills and the page asked for, all
 /// checked against the spec.
+/// The error of a call that needs the IAM project and has none: naming the credentials too
+/// when they are missing as well.
+async fn missing_project(client: &Client) -> Error {
+    match client.inner.credentials.credentials().await {
+        Err(Error::Config(ConfigError::NoCredentials { looked_at })) => {
+            ConfigError::NoCredentialsNorProject { looked_at }.into()
+        }
+        _ => ConfigError::NoProjectId.into(),
+    }
+}
+
 pub(crate) async fn wire(
     client: &Client,
     operation: &'static Operation,
@@ -130,7 +142,13 @@ pub(crate) async fn wire(
     for (slot, parameter) in wire.iter_mut().zip(operation.parameters) {
         match parameter.from_client {
             Some(ClientValue::IamProject) => {
-                let project = client.inner.project.resolve().await?;
+                let project = match client.inner.project.resolve().await {
+                    Ok(project) => project,
+                    Err(Error::Config(ConfigError::NoProjectId)) => {
+                        return Err(missing_project(client).await);
+                    }
+                    Err(error) => return Err(error),
+                };
                 *slot = Some(project.to_owned());
             }
             None => {}

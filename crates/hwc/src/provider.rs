@@ -337,6 +337,15 @@ pub(crate) fn replay(error: &Error) -> Error {
             problem: problem.clone(),
         }
         .into(),
+        Error::Unreachable {
+            service,
+            endpoint,
+            problem,
+        } => Error::Unreachable {
+            service,
+            endpoint: endpoint.clone(),
+            problem: problem.clone(),
+        },
         other => ConfigError::Credentials {
             problem: other.to_string(),
         }
