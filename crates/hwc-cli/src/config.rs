@@ -144,11 +144,7 @@ pub async fn run(global: &Global) -> Result<(), Failure> {
         write_text(&mut out, &report)
     };
     // The exit code tells whether the checks passed, whether or not stdout was open.
-    if let Err(error) = printed.and_then(|()| out.flush()) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("hwc: warning: cannot write the report: {error}");
-        }
-    }
+    crate::report::unless_unwritten("the report", printed.and_then(|()| out.flush()));
     let healthy = report.credentials.ok && report.services.iter().all(|s| s.ok);
     if healthy {
         Ok(())

@@ -114,11 +114,7 @@ pub async fn gate(
         checks,
         reason,
     };
-    if let Err(error) = print(&verdict, format, out) {
-        if error.kind() != std::io::ErrorKind::BrokenPipe {
-            eprintln!("hwc: warning: cannot write the verdict: {error}");
-        }
-    }
+    crate::report::unless_unwritten("the verdict", print(&verdict, format, out));
     if passed {
         Ok(())
     } else {

@@ -16,6 +16,17 @@ pub const EXIT_GATE_FAILED: u8 = 4;
 /// Exit code after Ctrl-C.
 pub const EXIT_INTERRUPTED: u8 = 130;
 
+/// Says on stderr that `what` could not be written to stdout, unless the reader closed it (its
+/// choice). For commands whose exit code is a verdict (`gate`, `config`), which must not
+/// depend on whether their output could be written.
+pub fn unless_unwritten(what: &str, written: std::io::Result<()>) {
+    if let Err(error) = written
+        && error.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("hwc: warning: cannot write {what}: {error}");
+    }
+}
+
 /// Prints `error` to stderr and gives the exit code.
 pub fn report(error: &Error) -> u8 {
     let told = in_the_cli_s_words(error).unwrap_or_else(|| with_causes(error));
