@@ -8,7 +8,7 @@ use hwc::{Client, Error, Service};
 use serde::Serialize;
 
 use crate::args::{Global, Output};
-use crate::commands::Failure;
+use crate::failure::Failure;
 use crate::output::rfc3339;
 use crate::session::Session;
 

@@ -9,7 +9,8 @@ use futures::StreamExt;
 use hwc::hss::ImageType;
 
 use crate::args::{Output, VulHistoryExtras};
-use crate::commands::{self, Failure};
+use crate::commands;
+use crate::failure::Failure;
 use crate::session::{SIM_RECORDS, Session};
 
 /// Runs the walk-through, writing the trend chart to `chart`.

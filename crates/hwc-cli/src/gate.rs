@@ -8,7 +8,7 @@ use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
 use serde::Serialize;
 
 use crate::args::{Gate, Output, Severity};
-use crate::commands::Failure;
+use crate::failure::Failure;
 
 /// One check of the verdict.
 #[derive(Debug, Serialize)]

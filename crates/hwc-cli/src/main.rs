@@ -10,6 +10,7 @@ mod config;
 #[cfg(feature = "sim")]
 mod demo;
 mod export;
+mod failure;
 mod gate;
 mod interrupt;
 mod operations;
@@ -23,7 +24,7 @@ use clap::FromArgMatches;
 use tracing_subscriber::EnvFilter;
 
 use crate::args::{Cli, CodeArtsCommand, Command, Global};
-use crate::commands::Failure;
+use crate::failure::Failure;
 use crate::session::Session;
 
 #[tokio::main]

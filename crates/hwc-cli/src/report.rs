@@ -113,6 +113,9 @@ fn hint(error: &Error) -> Option<&'static str> {
         ) => Some(
             "set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, write ~/.huaweicloud/credentials, run on an ECS with an agency, or try --sim",
         ),
+        Error::Unreachable { service: "IAM", .. } => Some(
+            "check the network and the IAM endpoint, or give --project-id so that IAM is not asked",
+        ),
         Error::Unreachable { .. } => {
             Some("check the network and the service's address; this is not a configuration error")
         }

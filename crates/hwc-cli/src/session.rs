@@ -8,7 +8,7 @@ use hwc::{Client, Credentials, RetryPolicy};
 use hwc_sim::Simulator;
 
 use crate::args::Global;
-use crate::commands::Failure;
+use crate::failure::Failure;
 
 /// Environment variable holding an IAM token (never a flag: flags show in `ps`).
 pub const ENV_IAM_TOKEN: &str = "HWC_IAM_TOKEN";

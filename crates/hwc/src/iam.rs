@@ -124,7 +124,9 @@ impl ProjectLookup {
         let unreachable = |problem: String| Error::Unreachable {
             service: "IAM",
             endpoint: self.iam_endpoint.clone(),
-            problem,
+            problem: format!(
+                "{problem} (the project id can be given instead: HUAWEICLOUD_SDK_PROJECT_ID)"
+            ),
         };
         let answer = self
             .http

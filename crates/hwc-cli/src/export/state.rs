@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::files;
-use crate::commands::Failure;
+use crate::failure::Failure;
 
 /// How far past the clock a `handle_time` may lie and still become the watermark. A record
 /// dated later (a service clock gone wrong, a year 2099) would otherwise make every later run
