@@ -67,22 +67,9 @@ fn export_args(sim: &Simulator, files: &Files, extra: &[&str]) -> Vec<std::ffi::
     args
 }
 
-/// `hwc` with the demo keys and `args`, as a plain process.
-fn std_command(args: Vec<std::ffi::OsString>) -> std::process::Command {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("hwc"));
-    command
-        .env_clear()
-        .env("HOME", "/nonexistent-home")
-        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
-        .args(args);
-    command
-}
-
 /// The export command of the demo query against `sim`.
 fn export_command(sim: &Simulator, files: &Files, extra: &[&str]) -> assert_cmd::Command {
-    assert_cmd::Command::from_std(std_command(export_args(sim, files, extra)))
+    assert_cmd::Command::from_std(support::hwc_process(export_args(sim, files, extra)))
 }
 
 async fn export(sim: &Simulator, files: &Files, extra: &[&str]) -> std::process::Output {
@@ -263,7 +250,7 @@ async fn a_full_disk_appends_nothing_and_the_next_run_appends_it_once() {
     // the run's own file, not in the export (EFBIG, as ENOSPC would be on a full disk).
     let blocks = size / 1024 + 2;
     let hwc = assert_cmd::cargo::cargo_bin("hwc");
-    let limited = std_command(export_args(&sim, &files, &[]));
+    let limited = support::hwc_process(export_args(&sim, &files, &[]));
     let args: Vec<std::ffi::OsString> = limited.get_args().map(Into::into).collect();
     let mut limited = std::process::Command::new("bash");
     limited
@@ -364,7 +351,7 @@ async fn sigterm_stops_a_run_like_ctrl_c_and_leaves_nothing_behind() {
         nix::sys::signal::Signal::SIGTERM,
         nix::sys::signal::Signal::SIGHUP,
     ] {
-        let mut command = std_command(export_args(
+        let mut command = support::hwc_process(export_args(
             &sim,
             &files,
             &["--limit", "10", "--concurrency", "1"],

@@ -6,21 +6,10 @@
 mod support;
 
 use hwc_sim::{DEMO_PROJECT, DEMO_TASK, Simulator};
-use support::{DEMO_RECORDS, hwc_with_demo_keys, run};
 
 /// `gate` of the demo task with `rules`; exit code and stdout.
 async fn gate(sim: &Simulator, rules: &[&str]) -> (Option<i32>, String) {
-    let mut command = hwc_with_demo_keys();
-    command
-        .args(["--endpoint", &sim.base_url()])
-        .args(["codearts-check", "gate"])
-        .args(&DEMO_RECORDS[2..])
-        .args(rules);
-    let output = run(command).await;
-    (
-        output.status.code(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
+    support::gate(&sim.base_url(), rules).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

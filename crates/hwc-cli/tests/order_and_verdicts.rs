@@ -9,7 +9,7 @@ mod support;
 use std::collections::HashSet;
 
 use hwc_sim::{DEMO_PROJECT, DEMO_TASK, Order, Simulator};
-use support::{DEMO_RECORDS, hwc_with_demo_keys, run};
+use support::{DEMO_RECORDS, gate, hwc_with_demo_keys, run};
 
 const QUERY: [&str; 8] = support::DEMO_HSS;
 
@@ -102,20 +102,6 @@ async fn since_and_state_are_right_when_records_come_oldest_first() {
     assert_eq!(exported, whole, "everything once");
 }
 
-/// `gate` of the demo task against `url` with `rules`: exit code and stdout.
-async fn gate(url: &str, rules: &[&str]) -> (Option<i32>, String) {
-    let mut command = hwc_with_demo_keys();
-    command
-        .args(["--endpoint", url, "codearts-check", "gate"])
-        .args(&DEMO_RECORDS[2..])
-        .args(rules);
-    let output = run(command).await;
-    (
-        output.status.code(),
-        String::from_utf8(output.stdout).unwrap(),
-    )
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn gate_judges_the_latest_scan_when_scans_come_oldest_first() {
     let sim = Simulator::builder()
@@ -204,14 +190,7 @@ async fn a_gate_never_skips_a_scan_whose_time_it_cannot_read() {
 /// Runs `hwc args` (demo keys, project `p`) with its standard output a pipe whose reader has
 /// gone.
 async fn with_stdout_closed(args: &[&str]) -> std::process::Output {
-    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("hwc"));
-    command
-        .env_clear()
-        .env("HOME", "/nonexistent-home")
-        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
-        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
-        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
-        .args(args);
+    let mut command = support::hwc_process(args);
     let (reader, writer) = nix::unistd::pipe().unwrap();
     drop(reader);
     command

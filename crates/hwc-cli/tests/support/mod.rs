@@ -38,6 +38,37 @@ pub fn hwc_with_demo_keys() -> Command {
     command
 }
 
+/// `hwc args` as a plain process, with the simulator's demo keys and project `p` and nothing
+/// else of the environment: for tests that handle the process themselves (signals, pipes,
+/// resource limits).
+pub fn hwc_process(
+    args: impl IntoIterator<Item = impl AsRef<std::ffi::OsStr>>,
+) -> std::process::Command {
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("hwc"));
+    command
+        .env_clear()
+        .env("HOME", "/nonexistent-home")
+        .env("HUAWEICLOUD_SDK_AK", hwc_sim::DEMO_AK)
+        .env("HUAWEICLOUD_SDK_SK", hwc_sim::DEMO_SK)
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args(args);
+    command
+}
+
+/// `codearts-check gate` of the demo task against `url` with `rules`: exit code and stdout.
+pub async fn gate(url: &str, rules: &[&str]) -> (Option<i32>, String) {
+    let mut command = hwc_with_demo_keys();
+    command
+        .args(["--endpoint", url, "codearts-check", "gate"])
+        .args(&DEMO_RECORDS[2..])
+        .args(rules);
+    let output = run(command).await;
+    (
+        output.status.code(),
+        String::from_utf8(output.stdout).unwrap(),
+    )
+}
+
 /// Runs `command` to the end without blocking the test's runtime (the simulator runs on it).
 pub async fn run(mut command: Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || command.output().unwrap())
