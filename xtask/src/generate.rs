@@ -12,6 +12,7 @@ use quote::quote;
 use crate::descriptor;
 use crate::extra_types::{self, ExtraType};
 use crate::facade;
+use crate::lenient;
 use crate::spec::Spec;
 
 /// The generated sources of one spec.
@@ -38,6 +39,8 @@ fn generate(spec: &Spec) -> Result<Generated> {
     if !extra.is_empty() {
         inject_into_types_module(&mut file, &extra)?;
     }
+    let answers = lenient::response_components(&spec.document)?;
+    lenient::apply(&mut file, &answers)?;
     let spec_module = descriptor::spec_module(&spec.document, &spec.module)?;
     file.items
         .push(syn::parse2(spec_module).context("the spec module is not valid Rust")?);

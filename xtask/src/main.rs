@@ -15,6 +15,7 @@ mod facade_names;
 mod fuzz;
 mod gen_command;
 mod generate;
+mod lenient;
 mod load;
 mod measure;
 mod python_env;
