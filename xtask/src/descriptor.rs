@@ -20,6 +20,8 @@ const SDK_SERVICE_EXTENSION: &str = "x-hwc-sdk-service";
 const SDK_SERVICE_LEGACY_EXTENSION: &str = "x-hwc-sdk-service-legacy";
 const PAGING_EXTENSION: &str = "x-hwc-paging";
 const TIME_FORMAT_EXTENSION: &str = "x-hwc-time-format";
+/// Other spellings of enum values: `{value: other spelling}` (see `ParameterSchema::Choice`).
+const SPELLINGS_EXTENSION: &str = "x-hwc-spellings";
 const HELP_EXTENSION: &str = "x-hwc-help";
 const CLI_FLAG_EXTENSION: &str = "x-hwc-cli-flag";
 const FROM_CLIENT_EXTENSION: &str = "x-hwc-from-client";
@@ -277,6 +279,31 @@ pub fn schema_by_reference<'a>(document: &'a OpenAPI, reference: &str) -> Result
     resolve_schema(document, found)
 }
 
+/// The `x-hwc-spellings` of an enum: pairs of a listed value and another spelling of it, which
+/// must not be listed itself.
+fn spellings<'a>(schema: &'a Schema, values: &[&str]) -> Result<Vec<(&'a str, &'a str)>> {
+    let Some(found) = schema.schema_data.extensions.get(SPELLINGS_EXTENSION) else {
+        return Ok(Vec::new());
+    };
+    let map = found
+        .as_object()
+        .with_context(|| format!("{SPELLINGS_EXTENSION} must map values to other spellings"))?;
+    let mut pairs = Vec::new();
+    for (value, other) in map {
+        let other = other
+            .as_str()
+            .with_context(|| format!("{SPELLINGS_EXTENSION}.{value} must be text"))?;
+        if !values.contains(&value.as_str()) {
+            bail!("{SPELLINGS_EXTENSION}: {value:?} is not a value of the enum");
+        }
+        if values.contains(&other) {
+            bail!("{SPELLINGS_EXTENSION}: {other:?} is a value of the enum itself");
+        }
+        pairs.push((value.as_str(), other));
+    }
+    Ok(pairs)
+}
+
 fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
     let default = schema.schema_data.default.as_ref();
     match &schema.schema_kind {
@@ -292,7 +319,12 @@ fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
             }
             if !enumeration.is_empty() {
                 let values: Vec<&str> = enumeration.iter().flatten().map(String::as_str).collect();
-                return Ok(quote!(ParameterSchema::Choice { values: &[#(#values),*] }));
+                let spellings = spellings(schema, &values)?;
+                let (spelled, others): (Vec<&str>, Vec<&str>) = spellings.into_iter().unzip();
+                return Ok(quote!(ParameterSchema::Choice {
+                    values: &[#(#values),*],
+                    spellings: &[#((#spelled, #others)),*],
+                }));
             }
             let min_length = option(min_length.map(|n| n as u64));
             let max_length = option(max_length.map(|n| n as u64));

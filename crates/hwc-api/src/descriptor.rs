@@ -124,6 +124,10 @@ pub enum ParameterSchema {
     Choice {
         /// The allowed values, in spec order.
         values: &'static [&'static str],
+        /// Other spellings of some values (`x-hwc-spellings`), as (value, other spelling):
+        /// taken from users as the value, and sent once instead of it when the service answers
+        /// 400 naming the parameter, where the documentation disagrees on the spelling.
+        spellings: &'static [(&'static str, &'static str)],
     },
     /// A whole number.
     Integer {
@@ -136,6 +140,30 @@ pub enum ParameterSchema {
         /// Value the server assumes when the parameter is absent.
         default: Option<i64>,
     },
+}
+
+impl ParameterSchema {
+    /// The listed value `text` is another spelling of, if it is one (`x-hwc-spellings`).
+    pub fn spelled_value(&self, text: &str) -> Option<&'static str> {
+        match self {
+            ParameterSchema::Choice { spellings, .. } => spellings
+                .iter()
+                .find(|(_, other)| *other == text)
+                .map(|(value, _)| *value),
+            _ => None,
+        }
+    }
+
+    /// The other spelling of the listed value `value`, if it has one.
+    pub fn other_spelling(&self, value: &str) -> Option<&'static str> {
+        match self {
+            ParameterSchema::Choice { spellings, .. } => spellings
+                .iter()
+                .find(|(listed, _)| *listed == value)
+                .map(|(_, other)| *other),
+            _ => None,
+        }
+    }
 }
 
 /// How an operation pages: the parameters that move through the result, what the offset counts,

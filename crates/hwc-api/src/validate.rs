@@ -138,7 +138,9 @@ fn check_schema(parameter: &Parameter, value: &str) -> Result<(), Error> {
                 && max_length.is_none_or(|max| length <= max)
                 && time_format.is_none_or(|format| parse_time(format, value).is_some())
         }
-        ParameterSchema::Choice { values } => values.contains(&value),
+        ParameterSchema::Choice { values, spellings } => {
+            values.contains(&value) || spellings.iter().any(|(_, other)| *other == value)
+        }
         ParameterSchema::Integer { .. } => {
             let (min, max) = integer_bounds(&parameter.schema);
             value
@@ -174,7 +176,13 @@ pub fn describe(schema: &ParameterSchema) -> String {
             (None, Some(max)) => format!("at most {max} characters"),
             (None, None) => "any text".to_owned(),
         },
-        ParameterSchema::Choice { values } => format!("one of: {}", values.join(", ")),
+        ParameterSchema::Choice { values, spellings } => {
+            let mut allowed = format!("one of: {}", values.join(", "));
+            for (value, other) in spellings.iter() {
+                allowed.push_str(&format!(" ({other} is another spelling of {value})"));
+            }
+            allowed
+        }
         ParameterSchema::Integer { .. } => {
             let (min, max) = integer_bounds(schema);
             format!("an integer from {min} to {max}")
@@ -276,7 +284,7 @@ mod tests {
         );
         assert_eq!(
             message(check(&HSS, &VALID[..2])),
-            r#"invalid image_type "": required: one of: local_image, registry"#
+            r#"invalid image_type "": required: one of: local, registry (local_image is another spelling of local)"#
         );
         assert_eq!(
             message(check(

@@ -217,8 +217,8 @@ fn request_enums_stay_closed() {
         Some(hss::ImageType::Registry)
     );
     assert_eq!(
-        hss::ImageType::from_str("local_image").ok(),
-        Some(hss::ImageType::LocalImage)
+        hss::ImageType::from_str("local").ok(),
+        Some(hss::ImageType::Local)
     );
     assert!(hss::ImageType::from_str("docker").is_err());
     assert!(hss::VulStatus::from_str("vul_status_fixed").is_err());

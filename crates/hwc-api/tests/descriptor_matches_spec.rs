@@ -30,7 +30,7 @@ fn constraints_of_descriptor(schema: &ParameterSchema) -> Constraints {
             default: default.map(str::to_owned),
             ..Constraints::default()
         },
-        ParameterSchema::Choice { values } => Constraints {
+        ParameterSchema::Choice { values, .. } => Constraints {
             values: values.iter().map(|v| (*v).to_owned()).collect(),
             ..Constraints::default()
         },

@@ -122,7 +122,7 @@ async fn string_constraints_of_the_spec_stop_a_request_before_it_is_sent() {
         .list_general_image_vul_operations()
         .project_id("p")
         .vul_id("x".repeat(257))
-        .image_type(hss::ImageType::LocalImage)
+        .image_type(hss::ImageType::Local)
         .send()
         .await
         .expect_err("vul_id is limited to 256 characters");
@@ -133,7 +133,7 @@ async fn string_constraints_of_the_spec_stop_a_request_before_it_is_sent() {
     let missing = client
         .list_general_image_vul_operations()
         .project_id("p")
-        .image_type(hss::ImageType::LocalImage)
+        .image_type(hss::ImageType::Local)
         .send()
         .await
         .expect_err("vul_id is required");

@@ -3,7 +3,7 @@
 //! spec's name, help, requiredness and allowed values, and `--all` for paged operations. A new
 //! operation in `spec/` is a new command with no change here.
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, CommandFactory};
 use hwc::descriptor::{Operation, ParameterSchema};
 
@@ -191,8 +191,17 @@ pub fn with_parameters(
             .value_name(parameter.cli_flag.replace('-', "_").to_uppercase())
             .required(parameter.required);
         arg = match parameter.schema {
-            ParameterSchema::Choice { values } => {
-                arg.value_parser(PossibleValuesParser::new(values.iter().copied()))
+            ParameterSchema::Choice { values, spellings } => {
+                // Another spelling of a value is taken as the value itself.
+                let possible = values.iter().map(|value| {
+                    spellings
+                        .iter()
+                        .filter(|(listed, _)| listed == value)
+                        .fold(PossibleValue::new(*value), |possible, (_, other)| {
+                            possible.alias(*other)
+                        })
+                });
+                arg.value_parser(PossibleValuesParser::new(possible))
             }
             ParameterSchema::Integer { .. } => {
                 help.push_str(&format!(

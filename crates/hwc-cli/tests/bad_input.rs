@@ -26,7 +26,7 @@ fn violations(schema: &ParameterSchema) -> Vec<String> {
             }
             out
         }
-        ParameterSchema::Choice { values } => vec![format!("{}-not-listed", values[0])],
+        ParameterSchema::Choice { values, .. } => vec![format!("{}-not-listed", values[0])],
         ParameterSchema::Integer { .. } => {
             let (min, max) = hwc::validate::integer_bounds(schema);
             vec![
@@ -113,7 +113,7 @@ async fn every_constraint_broken_on_the_command_line_exits_2_before_sending() {
                     hwc::validate::describe(&parameter.schema)
                 );
                 match parameter.schema {
-                    ParameterSchema::Choice { values } => {
+                    ParameterSchema::Choice { values, .. } => {
                         assert!(stderr.contains("possible values:"), "{context}: {stderr}");
                         for allowed in values {
                             assert!(stderr.contains(allowed), "{context}: {allowed}: {stderr}");

@@ -202,9 +202,7 @@ fn usage_and_validation_errors_exit_2_before_any_request() {
     bad_enum.push("docker");
     let output = hwc().args(&bad_enum).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&output.stderr).contains("possible values: local_image, registry")
-    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("possible values: local, registry"));
 
     let mut region = vec!["--region", "mars-north-1"];
     region.extend(VUL);

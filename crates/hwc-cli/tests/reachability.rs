@@ -13,7 +13,7 @@ use support::{hwc_with_demo_keys, run};
 /// A value the spec allows, as typed on the command line.
 fn sample(parameter: &Parameter) -> String {
     match parameter.schema {
-        ParameterSchema::Choice { values } => values[values.len() - 1].to_owned(),
+        ParameterSchema::Choice { values, .. } => values[values.len() - 1].to_owned(),
         ParameterSchema::Integer { .. } => {
             let (min, max) = hwc::validate::integer_bounds(&parameter.schema);
             min.max(1).min(max).to_string()

@@ -52,6 +52,8 @@ pub struct Shared {
     pub codearts_paging: crate::CodeArtsPaging,
     /// Which end of a result both APIs answer first.
     pub order: crate::Order,
+    /// Which spellings of local images HSS's `image_type` takes.
+    pub local_image_value: crate::LocalImageValue,
     /// Base URL the redirect fault sends clients to.
     pub redirect_target: String,
     /// Requests that reached each API (after routing, before faults and auth).
@@ -269,6 +271,7 @@ async fn serve(
         Answer::HssHistory => hss_page(
             &shared.data.hss,
             shared.order,
+            shared.local_image_value,
             &path,
             &query,
             shared.added_hss.load(Ordering::Relaxed) as usize,
@@ -466,6 +469,7 @@ fn owned(values: &HashMap<&str, &str>, name: &str) -> Option<String> {
 fn hss_page(
     data: &hss::HssData,
     order: crate::Order,
+    local_image_value: crate::LocalImageValue,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     added: usize,
@@ -481,7 +485,12 @@ fn hss_page(
             .filter_map(|p| Some((p.name.to_owned(), owned(&values, p.name)?)))
             .collect(),
     );
-    let local = values.get("image_type") == Some(&"local_image");
+    let image_type = values.get("image_type").copied().unwrap_or_default();
+    let local = local_image_value.is_local(image_type).map_err(|taken| {
+        GatewayError::bad_request(format!(
+            "invalid image_type {image_type:?}: local images are {taken:?} here"
+        ))
+    })?;
     let vul_id = values.get("vul_id").copied().unwrap_or_default();
     let (total, items) = order.page(
         integer(HSS, &values, "offset"),

@@ -26,6 +26,7 @@ mod flow;
 mod gateway_error;
 mod handlers;
 mod iam;
+mod image_type;
 mod metadata;
 mod order;
 mod paging;
@@ -49,6 +50,7 @@ pub use flow::{Latency, RateLimit};
 pub use gateway_error::GatewayError;
 pub use handlers::STATS_PATH;
 pub use iam::{ID_TOKEN_PATH, IamService, PROJECTS_PATH, SECURITY_TOKENS_PATH};
+pub use image_type::LocalImageValue;
 pub use metadata::{MetadataService, SECURITY_KEY_PATH, TOKEN_PATH};
 pub use order::Order;
 pub use paging::CodeArtsPaging;
@@ -80,6 +82,7 @@ pub struct SimulatorBuilder {
     redirect_target: Option<String>,
     codearts_paging: CodeArtsPaging,
     order: Order,
+    local_image_value: LocalImageValue,
     latency: Latency,
     rate_limit: Option<RateLimit>,
     metadata: Option<MetadataService>,
@@ -107,6 +110,7 @@ impl Default for SimulatorBuilder {
             redirect_target: None,
             codearts_paging: CodeArtsPaging::default(),
             order: Order::default(),
+            local_image_value: LocalImageValue::default(),
             latency: Latency::default(),
             rate_limit: None,
             metadata: None,
@@ -196,6 +200,13 @@ impl SimulatorBuilder {
     /// Puts the server's clock this far from the real one, to provoke signature expiry.
     pub fn clock_offset(mut self, offset: SignedDuration) -> Self {
         self.clock_offset = offset;
+        self
+    }
+
+    /// Which spellings of local images HSS's `image_type` takes (default
+    /// [`LocalImageValue::Local`]); the other is answered with 400 `APIGW.0201`.
+    pub fn local_image_value(mut self, value: LocalImageValue) -> Self {
+        self.local_image_value = value;
         self
     }
 
@@ -297,6 +308,7 @@ impl SimulatorBuilder {
             last_request: std::sync::Mutex::new([None, None]),
             codearts_paging: self.codearts_paging,
             order: self.order,
+            local_image_value: self.local_image_value,
             redirect_target: self
                 .redirect_target
                 .unwrap_or_else(|| format!("http://127.0.0.2:{}", address.port())),

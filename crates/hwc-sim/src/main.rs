@@ -67,6 +67,10 @@ struct Args {
     /// do) or oldest (their pages promise neither).
     #[arg(long, default_value_t = hwc_sim::Order::Newest, value_name = "newest|oldest")]
     order: hwc_sim::Order,
+    /// Which spelling of local images HSS's image_type takes: local (what the official SDKs
+    /// send), local_image (the English API page) or both; the other is answered with 400.
+    #[arg(long, default_value_t = hwc_sim::LocalImageValue::Local, value_name = "local|local_image|both")]
+    hss_local_image_value: hwc_sim::LocalImageValue,
     /// Latency added to every answer, as a region's round trip: 40ms, or 40ms±5ms (40ms+-5ms).
     #[arg(long, value_name = "LATENCY")]
     latency: Option<hwc_sim::Latency>,
@@ -130,6 +134,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs))
         .codearts_paging(args.codearts_paging)
         .order(args.order)
+        .local_image_value(args.hss_local_image_value)
         .latency(args.latency.unwrap_or_default())
         .rate_limit(args.rate_limit);
     if let Some(scans) = args.check_records {

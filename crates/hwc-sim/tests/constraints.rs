@@ -43,7 +43,7 @@ fn violations(schema: &ParameterSchema) -> Vec<(String, &'static str)> {
                 out.push(("x".repeat(max as usize + 1), "above maxLength"));
             }
         }
-        ParameterSchema::Choice { values } => {
+        ParameterSchema::Choice { values, .. } => {
             out.push((format!("{}-not", values[0]), "not in enum"));
             out.push((values[0].to_uppercase(), "case differs"));
         }

@@ -31,7 +31,7 @@ async fn the_demo_vulnerability_and_task_exist_whatever_the_seed() {
             )
         };
         let registry = total(&base, &query("registry"), "total_num").await;
-        let local = total(&base, &query("local_image"), "total_num").await;
+        let local = total(&base, &query("local"), "total_num").await;
         assert!(registry > 0 && local > 0, "seed {seed}: both image types");
         assert!(
             (registry + local) as usize * 10 >= records,

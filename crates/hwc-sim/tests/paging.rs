@@ -40,8 +40,7 @@ async fn defaults_are_those_of_the_spec() {
 async fn paging_through_returns_every_record_once_newest_first() {
     let sim = sim().await;
     let base = sim.base_url();
-    let query =
-        "vul_id=CVE-2021-44228&image_type=local_image&enterprise_project_id=all_granted_eps";
+    let query = "vul_id=CVE-2021-44228&image_type=local&enterprise_project_id=all_granted_eps";
     let first = get(&base, &format!("{HSS_PATH}?{query}&limit=200"), token())
         .await
         .json();

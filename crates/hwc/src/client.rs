@@ -578,6 +578,7 @@ impl ClientBuilder {
                 .cloned()
                 .unwrap_or_else(|| Arc::new(crate::flow_control::FlowControl::new(adaptive)))
         };
+        let spellings = Arc::new(crate::spelling::Spellings::default());
         let transport = |endpoints: Arc<EndpointSet>,
                          flow: Arc<crate::flow_control::FlowControl>|
          -> hwc_api::SharedTransport {
@@ -594,6 +595,7 @@ impl ClientBuilder {
                     .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
                 connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
                 flow,
+                spellings: Arc::clone(&spellings),
             })
         };
         let endpoint_of = |service: Service| {

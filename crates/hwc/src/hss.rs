@@ -16,7 +16,7 @@
 //!
 //! let all: Vec<_> = client
 //!     .hss()
-//!     .image_vul_handle_history("CVE-2021-44228", ImageType::LocalImage)
+//!     .image_vul_handle_history("CVE-2021-44228", ImageType::Local)
 //!     .into_paginator()
 //!     .items()
 //!     .try_collect()

@@ -67,6 +67,7 @@ mod provider;
 mod region;
 mod retry;
 pub mod signing;
+mod spelling;
 mod time_order;
 mod transport;
 pub mod validate;

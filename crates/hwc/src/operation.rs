@@ -153,6 +153,14 @@ pub(crate) async fn wire(
             }
             None => {}
         }
+        // Another spelling a user typed goes out as the listed value (the transport tries the
+        // other spelling when the service refuses it).
+        if let Some(value) = slot
+            .as_deref()
+            .and_then(|text| parameter.schema.spelled_value(text))
+        {
+            *slot = Some(value.to_owned());
+        }
         if let (Some((offset, limit)), Some(paging)) = (page, operation.paging) {
             if parameter.name == paging.offset_parameter {
                 *slot = Some(offset.to_string());

@@ -123,6 +123,8 @@ pub(crate) struct HwcTransport {
     pub connect_timeout: Duration,
     /// Client-side flow control of this API, shared by the client's clones.
     pub flow: Arc<crate::flow_control::FlowControl>,
+    /// The spellings of values the service took, shared by the client's transports.
+    pub spellings: Arc<crate::spelling::Spellings>,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -140,7 +142,46 @@ impl hwc_api::Transport for HwcTransport {
         request: Request,
         operation_id: &'static str,
     ) -> hwc_api::TransportFuture<'a> {
-        Box::pin(self.run(client, request, operation_id))
+        Box::pin(self.run_spelled(client, request, operation_id))
+    }
+}
+
+impl HwcTransport {
+    /// [`run`](Self::run) with the spellings the client learned, and once more with the other
+    /// spelling of a value when the service answers 400 naming its parameter (see
+    /// [`crate::spelling`]).
+    async fn run_spelled(
+        &self,
+        client: &reqwest::Client,
+        mut request: Request,
+        operation_id: &'static str,
+    ) -> reqwest::Result<Response> {
+        let Some(operation) = crate::spelling::operation(operation_id) else {
+            return self.run(client, request, operation_id).await;
+        };
+        self.spellings.apply(operation, &mut request);
+        let spare = request.try_clone();
+        let response = self.run(client, request, operation_id).await?;
+        let Some(spare) = spare.filter(|_| response.status() == StatusCode::BAD_REQUEST) else {
+            return Ok(response);
+        };
+        let answer = Answer {
+            status: response.status(),
+            version: response.version(),
+            headers: response.headers().clone(),
+            body: response.bytes().await?,
+        };
+        let refusal =
+            crate::error::ApiError::from_body(operation_id, 400, &answer.body, None, None);
+        let named = format!("{} {}", refusal.code, refusal.message);
+        let Some((respelled, learning)) = self.spellings.respell(operation, &spare, &named) else {
+            return Ok(answer.into_response());
+        };
+        let again = self.run(client, respelled, operation_id).await?;
+        if again.status().is_success() {
+            self.spellings.learn(&learning);
+        }
+        Ok(again)
     }
 }
 
@@ -680,6 +721,7 @@ mod tests {
             max_response_bytes: 1 << 20,
             connect_timeout: Duration::from_secs(5),
             flow: Arc::new(crate::flow_control::FlowControl::new(true)),
+            spellings: Arc::default(),
         }
     }
 

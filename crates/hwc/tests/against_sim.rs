@@ -96,7 +96,7 @@ async fn paging_returns_exactly_total_items_in_order_without_repeats() {
             .unwrap();
         let request = client
             .hss()
-            .image_vul_handle_history(DEMO_VUL_ID, ImageType::LocalImage)
+            .image_vul_handle_history(DEMO_VUL_ID, ImageType::Local)
             .enterprise_project_id("all_granted_eps");
         let total = request
             .clone()

@@ -88,7 +88,7 @@ async fn the_exact_requests_sent() {
         Credentials::access_key("HPUAEXAMPLEAK0000001", "sk").unwrap(),
     );
     aksk.hss()
-        .image_vul_handle_history("CVE-2021-44228", ImageType::LocalImage)
+        .image_vul_handle_history("CVE-2021-44228", ImageType::Local)
         .enterprise_project_id("all_granted_eps")
         .image_name("nginx:1.25 alpine")
         .status(VulStatus::VulStatusIgnored)

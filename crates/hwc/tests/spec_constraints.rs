@@ -238,7 +238,7 @@ fn closed_request_enums_hold_exactly_the_documented_values() {
     let names = |all: Vec<String>| all;
     assert_eq!(
         names(
-            [ImageType::LocalImage, ImageType::Registry]
+            [ImageType::Local, ImageType::Registry]
                 .iter()
                 .map(ToString::to_string)
                 .collect()

@@ -484,7 +484,7 @@ to the whitelist.
             value.parse()
         }
     }
-    /**Image type. local_image: local image; registry: repository image.
+    /**Image type. local: local image; registry: repository image.
 */
     #[derive(
         ::serde::Deserialize,
@@ -499,15 +499,15 @@ to the whitelist.
         PartialOrd
     )]
     pub enum ImageType {
-        #[serde(rename = "local_image")]
-        LocalImage,
+        #[serde(rename = "local")]
+        Local,
         #[serde(rename = "registry")]
         Registry,
     }
     impl ::std::fmt::Display for ImageType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match *self {
-                Self::LocalImage => f.write_str("local_image"),
+                Self::Local => f.write_str("local"),
                 Self::Registry => f.write_str("registry"),
             }
         }
@@ -518,7 +518,7 @@ to the whitelist.
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             match value {
-                "local_image" => Ok(Self::LocalImage),
+                "local" => Ok(Self::Local),
                 "registry" => Ok(Self::Registry),
                 _ => Err("invalid value".into()),
             }
@@ -1765,7 +1765,9 @@ Default Value: N/A.
 
 - `image_type`: Definition: Image type.
 Constraints: N/A.
-Range: local_image: local image; registry: repository image.
+Range: local: local image; registry: repository image. (The English page says
+local_image; the Chinese page, the official SDKs and every sibling image API say
+local.)
 Default Value: N/A.
 
 - `limit`: Definition: Number of records displayed on each page.
@@ -2434,9 +2436,10 @@ pub mod spec {
                 location: Location::Query,
                 required: true,
                 schema: ParameterSchema::Choice {
-                    values: &["local_image", "registry"],
+                    values: &["local", "registry"],
+                    spellings: &[("local", "local_image")],
                 },
-                help: "Image type: `registry` (repository images) or `local_image`.",
+                help: "Image type: `registry` (repository images) or `local` (local images; `local_image` is another spelling of it).",
                 cli_flag: "image-type",
                 from_client: None,
             },
@@ -2460,6 +2463,7 @@ pub mod spec {
                 required: false,
                 schema: ParameterSchema::Choice {
                     values: &["vul_status_unfix", "vul_status_ignored"],
+                    spellings: &[],
                 },
                 help: "Only records in this status.",
                 cli_flag: "status",
@@ -2485,6 +2489,7 @@ pub mod spec {
                 required: false,
                 schema: ParameterSchema::Choice {
                     values: &["ignore", "not_ignore", "add_to_whitelist"],
+                    spellings: &[],
                 },
                 help: "Only records of this handling type.",
                 cli_flag: "handle-type",
