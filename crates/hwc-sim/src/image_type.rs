@@ -74,7 +74,10 @@ mod tests {
     fn each_choice_takes_its_spellings_and_refuses_the_other() {
         assert_eq!(LocalImageValue::Local.is_local("local"), Ok(true));
         assert_eq!(LocalImageValue::Local.is_local("local_image"), Err("local"));
-        assert_eq!(LocalImageValue::LocalImage.is_local("local"), Err("local_image"));
+        assert_eq!(
+            LocalImageValue::LocalImage.is_local("local"),
+            Err("local_image")
+        );
         assert_eq!(
             LocalImageValue::LocalImage.is_local("local_image"),
             Ok(true)
