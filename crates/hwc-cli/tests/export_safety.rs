@@ -101,6 +101,36 @@ async fn assert_exactly_once(sim: &Simulator, files: &Files, context: &str) {
     assert_eq!(distinct, whole(sim).await, "{context}: not every record");
 }
 
+/// The CSV export file holds one header and every record of the simulator exactly once (the
+/// same records `-o csv --all` prints).
+async fn assert_csv_exactly_once(sim: &Simulator, files: &Files, context: &str) {
+    let mut command = hwc_with_demo_keys();
+    command
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args(["--endpoint", &sim.base_url(), "-o", "csv"])
+        .args(QUERY)
+        .arg("--all");
+    let output = run(command).await;
+    let whole = String::from_utf8(output.stdout).unwrap();
+    let mut expected: Vec<&str> = whole.lines().collect();
+    let lines = files.lines();
+    assert_eq!(
+        lines.first().map(String::as_str),
+        expected.first().copied(),
+        "{context}: header"
+    );
+    let header = expected.remove(0);
+    assert_eq!(
+        lines.iter().filter(|line| *line == header).count(),
+        1,
+        "{context}: one header"
+    );
+    let mut got: Vec<&str> = lines.iter().skip(1).map(String::as_str).collect();
+    got.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(got, expected, "{context}: every record once");
+}
+
 fn stderr(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -169,18 +199,27 @@ async fn overlapping_runs_never_interleave_and_waiting_runs_lose_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_run_killed_at_any_step_of_the_commit_loses_and_repeats_nothing() {
     let sim = Simulator::builder().records(3_000).start().await.unwrap();
-    for step in [
+    let steps = [
         "output-written",
         "journal-saved",
         "half-appended",
         "appended",
         "state-saved",
-    ] {
+    ];
+    // CSV too: its header is left out of an append to a file that has lines.
+    for (step, format) in steps
+        .iter()
+        .map(|step| (*step, "jsonl"))
+        .chain(steps.iter().map(|step| (*step, "csv")))
+    {
         let files = Files::new();
-        assert!(export(&sim, &files, &[]).await.status.success());
+        let step_context = format!("{step} ({format})");
+        let step = step_context.as_str();
+        let as_format = ["-o", format];
+        assert!(export(&sim, &files, &as_format).await.status.success());
         sim.add_hss_records(11);
-        let mut killed = export_command(&sim, &files, &[]);
-        killed.env("HWC_TEST_KILL_AT", step);
+        let mut killed = export_command(&sim, &files, &as_format);
+        killed.env("HWC_TEST_KILL_AT", step_context.split(' ').next().unwrap());
         let killed = run(killed).await;
         assert_eq!(
             std::os::unix::process::ExitStatusExt::signal(&killed.status),
@@ -190,9 +229,13 @@ async fn a_run_killed_at_any_step_of_the_commit_loses_and_repeats_nothing() {
         );
         // More records handled before the next run.
         sim.add_hss_records(2);
-        let next = export(&sim, &files, &[]).await;
+        let next = export(&sim, &files, &as_format).await;
         assert!(next.status.success(), "{step}: {}", stderr(&next));
-        assert_exactly_once(&sim, &files, step).await;
+        if format == "csv" {
+            assert_csv_exactly_once(&sim, &files, step).await;
+        } else {
+            assert_exactly_once(&sim, &files, step).await;
+        }
         let names = files.names();
         assert_eq!(
             names,
@@ -290,9 +333,10 @@ async fn a_full_disk_appends_nothing_and_the_next_run_appends_it_once() {
 async fn links_planted_at_the_names_a_run_writes_are_never_followed() {
     let sim = Simulator::builder().records(500).start().await.unwrap();
     for planted in [
+        // The old fixed names, and every fixed name a run opens now.
         "siem.jsonl.partial",
         "state.json.tmp",
-        "state.json.pending",
+        "siem.jsonl.pending",
         "state.json.lock",
         "siem.jsonl.lock",
         "siem.jsonl",
@@ -469,4 +513,38 @@ async fn a_record_dated_2099_is_exported_once_and_does_not_freeze_the_export() {
         ["\"from-the-future\"", "\"b\"", "\"a\"", "\"c\""],
         "the new record comes, the 2099 one only once"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_killed_run_is_completed_by_the_next_whatever_its_working_directory() {
+    let sim = Simulator::builder().records(3_000).start().await.unwrap();
+    let files = Files::new();
+    assert!(export(&sim, &files, &[]).await.status.success());
+    sim.add_hss_records(5);
+    for (step, at) in [("appended", "relative"), ("half-appended", "relative")] {
+        // Killed with paths relative to the export's directory...
+        let mut args: Vec<std::ffi::OsString> = ["--endpoint", &sim.base_url(), "-o", "jsonl"]
+            .iter()
+            .chain(QUERY.iter())
+            .map(Into::into)
+            .collect();
+        args.extend(["--state", "state.json", "--append", "siem.jsonl"].map(Into::into));
+        let mut killed = support::hwc_process(args);
+        killed
+            .current_dir(files.dir.path())
+            .env("HWC_TEST_KILL_AT", step);
+        let killed = tokio::task::spawn_blocking(move || killed.output().unwrap())
+            .await
+            .unwrap();
+        assert_eq!(
+            std::os::unix::process::ExitStatusExt::signal(&killed.status),
+            Some(9),
+            "{step} {at}"
+        );
+        // ...and the next run, started elsewhere with absolute paths, completes or cuts back.
+        sim.add_hss_records(1);
+        let next = export(&sim, &files, &[]).await;
+        assert!(next.status.success(), "{step}: {}", stderr(&next));
+        assert_exactly_once(&sim, &files, step).await;
+    }
 }

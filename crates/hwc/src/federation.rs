@@ -157,7 +157,7 @@ impl ProvideCredentials for FederatedIdentity {
                 .into(),
                 Fetch::Unreachable(problem) => Error::Unreachable {
                     service: "IAM",
-                    endpoint: self.iam_endpoint.clone(),
+                    endpoint: crate::region::redact_userinfo(&self.iam_endpoint),
                     problem,
                 },
             })

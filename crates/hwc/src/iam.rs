@@ -123,7 +123,7 @@ impl ProjectLookup {
         };
         let unreachable = |problem: String| Error::Unreachable {
             service: "IAM",
-            endpoint: self.iam_endpoint.clone(),
+            endpoint: crate::region::redact_userinfo(&self.iam_endpoint),
             problem: format!(
                 "{problem} (the project id can be given instead: HUAWEICLOUD_SDK_PROJECT_ID)"
             ),

@@ -26,6 +26,8 @@ fn integer_kinds() -> impl Strategy<Value = (Value, Result<Option<i64>, ()>)> {
         any::<i64>().prop_map(|n| (json!(format!(" {n} ")), Ok(Some(n)))),
         (-(1i64 << 52)..(1i64 << 52)).prop_map(|n| (json!(format!("{:e}", n as f64)), Ok(Some(n)))),
         huge.prop_map(|n| (json!(n.to_string()), Err(()))),
+        // Beyond 2^53 a float may already be another integer than the one sent: refused.
+        ((1i64 << 53) + 1..(1i64 << 62)).prop_map(|n| (json!(n as f64), Err(()))),
         "[a-z ]{1,8}".prop_map(|text| (json!(text), Err(()))),
         Just((json!(""), Err(()))),
         Just((json!([1]), Err(()))),

@@ -34,7 +34,7 @@ pub mod types {
         use ::serde::de::Error as _;
         fn integral(value: f64) -> ::std::option::Option<i128> {
             (value.is_finite() && value.fract() == 0.0
-                && value.abs() <= 9.223_372_036_854_775_807e18)
+                && value.abs() <= 9_007_199_254_740_992.0)
                 .then(|| value as i128)
         }
         let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(

@@ -13,6 +13,9 @@ use tempfile::NamedTempFile;
 /// before it could remove them are recognised (and removed) by the next run.
 const TEMPORARY_SUFFIX: &str = ".hwc-tmp";
 
+/// The random characters of a temporary file's name (tempfile's default).
+const RANDOM_CHARACTERS: usize = 6;
+
 /// Permissions of a file an export creates when there is none to keep.
 const PRIVATE: u32 = 0o600;
 
@@ -22,6 +25,21 @@ pub fn directory(path: &Path) -> &Path {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
     }
+}
+
+/// `path` made absolute, its directory's links resolved (the file itself is not followed):
+/// the name an export's journal records, so that a run started elsewhere reads it right. On
+/// failure, the path and why.
+pub fn absolute(path: &Path) -> Result<PathBuf, (PathBuf, io::Error)> {
+    let name = path.file_name().ok_or_else(|| {
+        (
+            path.to_owned(),
+            io::Error::new(io::ErrorKind::InvalidInput, "it names no file"),
+        )
+    })?;
+    std::fs::canonicalize(directory(path))
+        .map(|directory| directory.join(name))
+        .map_err(|error| (path.to_owned(), error))
 }
 
 /// `path` with `.<suffix>` added to its file name, in the same directory.
@@ -48,6 +66,7 @@ pub fn temporary_beside(target: &Path, mode: u32) -> io::Result<NamedTempFile> {
     let file = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(TEMPORARY_SUFFIX)
+        .rand_bytes(RANDOM_CHARACTERS)
         .permissions(Permissions::from_mode(PRIVATE))
         .tempfile_in(directory(target))?;
     file.as_file()
@@ -68,7 +87,14 @@ pub fn remove_leftovers(target: &Path) {
     for entry in entries.flatten() {
         let file_name = entry.file_name();
         let file_name = file_name.to_string_lossy();
-        if file_name.starts_with(&prefix) && file_name.ends_with(TEMPORARY_SUFFIX) {
+        // Exactly `.<name>.<6 random characters>.hwc-tmp`: not another file's temporary file
+        // (`.<name>.csv.XXXXXX.hwc-tmp` belongs to `<name>.csv`).
+        let random = file_name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(TEMPORARY_SUFFIX));
+        if random.is_some_and(|r| {
+            r.len() == RANDOM_CHARACTERS && r.chars().all(|c| c.is_ascii_alphanumeric())
+        }) {
             // Removing a link removes the link, never what it points to.
             let _ = std::fs::remove_file(entry.path());
         }
@@ -172,8 +198,14 @@ mod tests {
             .1;
         let other = dir.path().join(".state.json.notes");
         std::fs::write(&other, "").unwrap();
+        // The temporary file of another export, `state.json.csv`, is not this one's.
+        let theirs = temporary_beside(&dir.path().join("state.json.csv"), PRIVATE)
+            .unwrap()
+            .keep()
+            .unwrap()
+            .1;
         remove_leftovers(&target);
         assert!(!leftover.exists());
-        assert!(other.exists());
+        assert!(other.exists() && theirs.exists());
     }
 }

@@ -2,8 +2,8 @@
 //!
 //! The commit order, each step durable (fsync) before the next begins:
 //! 1. the run's records are complete in a temporary file beside the target;
-//! 2. a journal beside the state (or the target) says how long the target is and will be, and
-//!    which state goes with it;
+//! 2. a journal beside the target (`TARGET.pending`, under the target's lock) says how long the
+//!    target is and will be, and which state file gets which state;
 //! 3. the records are appended to the target;
 //! 4. the state is replaced;
 //! 5. the journal is removed.
@@ -35,6 +35,7 @@ use crate::failure::Failure;
 const KILL_AT: &str = "HWC_TEST_KILL_AT";
 
 /// What a run promised before appending: enough for the next run to complete it or undo it.
+/// Paths are absolute, so that a run started elsewhere reads them right.
 #[derive(Debug, Serialize, Deserialize)]
 struct Journal {
     /// The file appended to.
@@ -72,9 +73,18 @@ impl Export {
             locks.push(lock::acquire(path, wait_lock).await?);
             files::remove_leftovers(path);
         }
-        if let Some(journal) = journal_of(state, append) {
-            recover(&journal)?;
+        let state = state
+            .map(files::absolute)
+            .transpose()
+            .map_err(|(path, error)| cannot(&path, error))?;
+        let append = append
+            .map(files::absolute)
+            .transpose()
+            .map_err(|(path, error)| cannot(&path, error))?;
+        if let Some(target) = &append {
+            recover(target, state.as_deref(), wait_lock).await?;
         }
+        let (state, append) = (state.as_deref(), append.as_deref());
         let mut known = match state {
             Some(path) => ExportState::load(path)?,
             None => ExportState::default(),
@@ -146,6 +156,9 @@ impl Export {
             .map_err(|error| cannot(output.path(), error))?;
         step("output-written");
         let mut to = open_target(target)?;
+        // A TARGET created by this run must survive a power loss as well as the state saying
+        // its records were exported.
+        files::sync_directory(files::directory(target)).map_err(|error| cannot(target, error))?;
         let from = to.metadata().map_err(|error| cannot(target, error))?.len();
         let mut records =
             io::BufReader::new(output.reopen().map_err(|e| cannot(output.path(), e))?);
@@ -165,8 +178,7 @@ impl Export {
         let end = from.saturating_add(length);
         let mut next = next;
         next.target_length = Some(end);
-        let journal_path = journal_of(self.state.as_deref(), Some(target))
-            .unwrap_or_else(|| files::sibling(target, "pending"));
+        let journal_path = journal_of(target);
         let journal = Journal {
             target: target.clone(),
             from,
@@ -197,32 +209,50 @@ impl Export {
     }
 }
 
-/// Where the journal of a run lives: beside the state, or beside the target without one.
-fn journal_of(state: Option<&Path>, append: Option<&Path>) -> Option<PathBuf> {
-    state
-        .or(append)
-        .filter(|_| append.is_some())
-        .map(|path| files::sibling(path, "pending"))
+/// Where the journal of a run appending to `target` lives: beside it, under its lock.
+fn journal_of(target: &Path) -> PathBuf {
+    files::sibling(target, "pending")
 }
 
-/// Completes or undoes the commit a killed run left in `journal`; see the module documentation.
-fn recover(journal: &Path) -> Result<(), Failure> {
-    let text = match files::read_small(journal, 256 * 1024 * 1024) {
+/// Completes or undoes the commit a killed run left in the journal of `target` (whose lock this
+/// run holds); see the module documentation. A journal whose state is another file than this
+/// run's `state` is completed under that file's lock too (waiting as `wait_lock` says).
+async fn recover(
+    target: &Path,
+    state: Option<&Path>,
+    wait_lock: Option<Duration>,
+) -> Result<(), Failure> {
+    let journal = journal_of(target);
+    let text = match files::read_small(&journal, 256 * 1024 * 1024) {
         Ok(Some(text)) => text,
         Ok(None) => return Ok(()),
-        Err(error) => return Err(cannot(journal, error)),
+        Err(error) => return Err(cannot(&journal, error)),
     };
     let promised: Journal = serde_json::from_str(&text)
-        .map_err(|error| Failure::usage(journal, &format!("not an hwc journal: {error}")))?;
-    let target = &promised.target;
+        .map_err(|error| Failure::usage(&journal, &format!("not an hwc journal: {error}")))?;
+    if promised.target != target {
+        return Err(Failure::Write {
+            target: journal.clone(),
+            message: format!(
+                "it is the journal of {}, not of {}: remove it after checking both",
+                promised.target.display(),
+                target.display()
+            ),
+        });
+    }
     let length = match std::fs::symlink_metadata(target) {
         Ok(metadata) => metadata.len(),
         Err(error) if error.kind() == io::ErrorKind::NotFound => 0,
         Err(error) => return Err(cannot(target, error)),
     };
     if length == promised.to {
-        if let Some((path, state)) = &promised.state {
-            save_state(path, state)?;
+        if let Some((path, saved)) = &promised.state {
+            // Another state file than this run's is written under its own lock.
+            let _other = match state {
+                Some(own) if own == path => None,
+                _ => Some(lock::acquire(path, wait_lock).await?),
+            };
+            save_state(path, saved)?;
         }
         tracing::warn!(
             target = %target.display(),
@@ -241,7 +271,7 @@ fn recover(journal: &Path) -> Result<(), Failure> {
         );
     } else {
         return Err(Failure::Write {
-            target: target.clone(),
+            target: target.to_owned(),
             message: format!(
                 "a run was killed while appending to it, from byte {} to byte {}, and it is {length} bytes now: it changed outside hwc. Check it, then remove {} to go on",
                 promised.from,
@@ -250,9 +280,9 @@ fn recover(journal: &Path) -> Result<(), Failure> {
             ),
         });
     }
-    std::fs::remove_file(journal)
-        .and_then(|()| files::sync_directory(files::directory(journal)))
-        .map_err(|error| cannot(journal, error))
+    std::fs::remove_file(&journal)
+        .and_then(|()| files::sync_directory(files::directory(&journal)))
+        .map_err(|error| cannot(&journal, error))
 }
 
 /// The `--append` target, opened for appending without following a link; created 0600.

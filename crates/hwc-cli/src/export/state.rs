@@ -13,9 +13,10 @@ use serde::{Deserialize, Serialize};
 use super::files;
 use crate::failure::Failure;
 
-/// How far past the clock a `handle_time` may lie and still become the watermark. A record
-/// dated later (a service clock gone wrong, a year 2099) would otherwise make every later run
-/// skip everything before it.
+/// How far past the clock a `handle_time` may lie before a warning names its record: a record
+/// dated later than the clock (a service clock gone wrong, a year 2099) is never the watermark,
+/// or every later run would skip what was handled before it; one dated this far ahead is
+/// worth saying so.
 pub const FUTURE_MARGIN: SignedDuration = SignedDuration::from_hours(24);
 
 /// The largest state file read: far above what the newest second's records take.
@@ -24,8 +25,7 @@ const MAX_STATE_BYTES: u64 = 64 * 1024 * 1024;
 /// The contents of a state file.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExportState {
-    /// The newest `handle_time` emitted so far (never one past the clock by more than
-    /// [`FUTURE_MARGIN`]).
+    /// The newest `handle_time` emitted so far, never one past the clock when it was emitted.
     pub newest: Option<Timestamp>,
     /// The records emitted at exactly that instant, as their JSON.
     pub at_newest: BTreeSet<String>,
@@ -33,8 +33,8 @@ pub struct ExportState {
     /// their JSON: without a time they can only be known by what they are.
     #[serde(default)]
     pub untimed: BTreeSet<String>,
-    /// The records emitted whose `handle_time` lay further in the future than
-    /// [`FUTURE_MARGIN`] when they were, by their JSON: exported once, never the watermark.
+    /// The records emitted whose `handle_time` lay past the clock when they were, by their
+    /// JSON: exported once, never the watermark.
     #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
     pub future: BTreeSet<String>,
     /// What was asked: a state answers for one query only.
@@ -76,7 +76,7 @@ pub enum Seen {
     Before,
     /// New.
     New,
-    /// New, and dated past the clock by more than [`FUTURE_MARGIN`].
+    /// New, and dated past the clock by more than [`FUTURE_MARGIN`] (worth a warning).
     NewFromTheFuture,
 }
 
@@ -120,10 +120,10 @@ impl ExportState {
         let Some(time) = record.handle_time else {
             return new(&self.untimed);
         };
-        if is_future(time, now) || self.future.contains(&Self::key(record)) {
+        if time > now || self.future.contains(&Self::key(record)) {
             return match new(&self.future) {
-                Seen::New => Seen::NewFromTheFuture,
-                before => before,
+                Seen::New if far_ahead(time, now) => Seen::NewFromTheFuture,
+                seen => seen,
             };
         }
         match self.newest {
@@ -139,7 +139,7 @@ impl ExportState {
             self.untimed.insert(Self::key(record));
             return;
         };
-        if is_future(time, now) {
+        if time > now {
             self.future.insert(Self::key(record));
             return;
         }
@@ -151,6 +151,13 @@ impl ExportState {
             _ => {
                 self.newest = Some(time);
                 self.at_newest = BTreeSet::from([Self::key(record)]);
+                // Records from the future the watermark has now passed are known by it.
+                self.future.retain(|key| {
+                    serde_json::from_str::<HandleRecord>(key)
+                        .ok()
+                        .and_then(|record| record.handle_time)
+                        .is_none_or(|at| at >= time)
+                });
             }
         }
     }
@@ -173,7 +180,7 @@ impl ExportState {
 }
 
 /// Whether `time` lies further past `now` than [`FUTURE_MARGIN`].
-fn is_future(time: Timestamp, now: Timestamp) -> bool {
+fn far_ahead(time: Timestamp, now: Timestamp) -> bool {
     now.checked_add(FUTURE_MARGIN)
         .is_ok_and(|latest| time > latest)
 }
@@ -242,11 +249,27 @@ mod tests {
         state.emitted(&today, now);
         assert_eq!(state.newest, today.handle_time, "the watermark stays today");
         assert_eq!(state.seen(&next_year, now), Seen::Before);
-        // Newer records still come through, and the future one stays known however late it is.
+        // A record a few hours ahead (a zone mistake) is not the watermark either: records
+        // handled meanwhile, dated before it, still come through.
         let tomorrow = record("2026-11-03T12:00:00Z", "c");
         assert_eq!(state.seen(&tomorrow, now), Seen::New);
+        state.emitted(&tomorrow, now);
+        assert_eq!(state.newest, today.handle_time);
+        assert_eq!(state.seen(&tomorrow, now), Seen::Before);
+        let meanwhile = record("2026-11-02T18:00:00Z", "e");
+        assert_eq!(state.seen(&meanwhile, now), Seen::New);
+        // The future ones stay known however late it is.
         let much_later: Timestamp = "2099-06-01T00:00:00Z".parse().unwrap();
         assert_eq!(state.seen(&next_year, much_later), Seen::Before);
+        // Once the watermark passes a record from the future, the watermark knows it.
+        let later = "2026-11-04T00:00:00Z".parse().unwrap();
+        state.emitted(&record("2026-11-03T23:00:00Z", "f"), later);
+        assert_eq!(
+            state.future.len(),
+            1,
+            "only the 2099 record is kept by content"
+        );
+        assert_eq!(state.seen(&tomorrow, later), Seen::Before);
     }
 
     #[test]
