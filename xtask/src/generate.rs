@@ -148,15 +148,20 @@ fn run_progenitor(settings: &GenerationSettings, spec: &Spec) -> Result<proc_mac
     }
 }
 
-fn inject_into_types_module(file: &mut syn::File, extra: &[ExtraType]) -> Result<()> {
-    let types = file
-        .items
+/// The items of progenitor's `types` module in `file`.
+pub fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>> {
+    file.items
         .iter_mut()
         .find_map(|item| match item {
             syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
             _ => None,
         })
-        .context("progenitor output has no `types` module")?;
+        .map(|(_, items)| items)
+        .context("progenitor output has no `types` module")
+}
+
+fn inject_into_types_module(file: &mut syn::File, extra: &[ExtraType]) -> Result<()> {
+    let types = types_module(file)?;
     let helper: syn::Item = syn::parse2(extra_types::lenient_text_helper())
         .context("the lenient-text helper is not valid Rust")?;
     let mut items = vec![helper];
@@ -167,10 +172,9 @@ fn inject_into_types_module(file: &mut syn::File, extra: &[ExtraType]) -> Result
     }
     // Place them first, ahead of progenitor's own types, in component order.
     let position = types
-        .1
         .iter()
         .position(|item| !matches!(item, syn::Item::Use(_)))
-        .unwrap_or(types.1.len());
-    types.1.splice(position..position, items);
+        .unwrap_or(types.len());
+    types.splice(position..position, items);
     Ok(())
 }

@@ -7,7 +7,7 @@
 //! What still fails: a string that is not a number, a fraction or a number out of the field's
 //! range in an integer field, and any other kind of value there. Progenitor's output is edited
 //! after the fact: each field of those structs gets a `deserialize_with` naming one of the two
-//! helpers emitted beside them.
+//! readers of `hwc_api::lenient` (hand-written, tested there).
 
 use std::collections::BTreeSet;
 
@@ -112,15 +112,7 @@ pub fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> Result<()> 
     if components.is_empty() {
         return Ok(());
     }
-    let types = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
-            _ => None,
-        })
-        .context("progenitor output has no `types` module")?;
-    for item in &mut types.1 {
+    for item in crate::generate::types_module(file)? {
         let syn::Item::Struct(structure) = item else {
             continue;
         };
@@ -143,14 +135,6 @@ pub fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> Result<()> 
             field.attrs.push(attr);
         }
     }
-    let helpers: syn::File =
-        syn::parse2(helpers()).context("the lenient-answer helpers are not valid Rust")?;
-    let position = types
-        .1
-        .iter()
-        .position(|item| !matches!(item, syn::Item::Use(_)))
-        .unwrap_or(types.1.len());
-    types.1.splice(position..position, helpers.items);
     Ok(())
 }
 
@@ -164,10 +148,11 @@ enum Reading {
 }
 
 impl Reading {
+    /// The function of `hwc_api::lenient` the field is read with.
     fn helper(&self) -> &'static str {
         match self {
-            Reading::Integer => "lenient_integer",
-            Reading::List => "null_as_empty",
+            Reading::Integer => "crate::lenient::integer",
+            Reading::List => "crate::lenient::null_as_empty",
         }
     }
 }
@@ -207,76 +192,6 @@ fn generic(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
 
 fn last_segment(ty: &syn::Type) -> Option<String> {
     generic(ty).map(|(name, _)| name)
-}
-
-/// The two helpers the edited fields name.
-fn helpers() -> proc_macro2::TokenStream {
-    quote! {
-        /// Reads a list that may arrive as `null` (an empty history): `null` is empty.
-        fn null_as_empty<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: ::serde::Deserialize<'de>,
-        {
-            let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(deserializer)?;
-            Ok(list.unwrap_or_default())
-        }
-
-        /// Reads an integer as the official SDK does, but never silently changed: a JSON integer,
-        /// an integral float, or a string holding either; `null` is none. A fraction, a
-        /// non-numeric string, a number beyond the field's range and any other value are
-        /// errors (a clamped or truncated count would be a wrong answer, not a lenient one).
-        fn lenient_integer<'de, D, T>(deserializer: D) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-            T: ::std::convert::TryFrom<i128>,
-        {
-            use ::serde::de::Error as _;
-            fn integral(value: f64) -> ::std::option::Option<i128> {
-                // Up to 2^53 every integer is exactly a float; beyond, a float may already be
-                // another integer than the one sent, so it is refused rather than guessed.
-                (value.is_finite() && value.fract() == 0.0 && value.abs() <= 9_007_199_254_740_992.0)
-                    .then(|| value as i128)
-            }
-            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-            let number: i128 = match &value {
-                ::serde_json::Value::Null => return Ok(None),
-                ::serde_json::Value::Number(number) => {
-                    if let Some(n) = number.as_i64() {
-                        i128::from(n)
-                    } else if let Some(n) = number.as_u64() {
-                        i128::from(n)
-                    } else {
-                        number.as_f64().and_then(integral).ok_or_else(|| {
-                            D::Error::custom(format!("{number} is not a whole number"))
-                        })?
-                    }
-                }
-                ::serde_json::Value::String(text) => {
-                    let text = text.trim();
-                    text.parse::<i128>()
-                        .ok()
-                        .or_else(|| text.parse::<f64>().ok().and_then(integral))
-                        .ok_or_else(|| {
-                            D::Error::custom(format!("{text:?} is not a whole number"))
-                        })?
-                }
-                other => {
-                    return Err(D::Error::custom(format!(
-                        "expected a whole number, got {}",
-                        match other {
-                            ::serde_json::Value::Bool(_) => "a boolean",
-                            ::serde_json::Value::Array(_) => "an array",
-                            _ => "an object",
-                        }
-                    )));
-                }
-            };
-            T::try_from(number).map(Some).map_err(|_| {
-                D::Error::custom(format!("{number} is out of the field's range"))
-            })
-        }
-    }
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub mod descriptor;
+pub mod lenient;
 pub mod validate;
 
 /// The future a [`Transport`] returns: the response, or the transport error of the last attempt.

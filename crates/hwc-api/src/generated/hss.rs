@@ -7,83 +7,6 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /// Reads a list that may arrive as `null` (an empty history): `null` is empty.
-    fn null_as_empty<'de, D, T>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::vec::Vec<T>, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::serde::Deserialize<'de>,
-    {
-        let list: ::std::option::Option<::std::vec::Vec<T>> = ::serde::Deserialize::deserialize(
-            deserializer,
-        )?;
-        Ok(list.unwrap_or_default())
-    }
-    /// Reads an integer as the official SDK does, but never silently changed: a JSON integer,
-    /// an integral float, or a string holding either; `null` is none. A fraction, a
-    /// non-numeric string, a number beyond the field's range and any other value are
-    /// errors (a clamped or truncated count would be a wrong answer, not a lenient one).
-    fn lenient_integer<'de, D, T>(
-        deserializer: D,
-    ) -> ::std::result::Result<::std::option::Option<T>, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-        T: ::std::convert::TryFrom<i128>,
-    {
-        use ::serde::de::Error as _;
-        fn integral(value: f64) -> ::std::option::Option<i128> {
-            (value.is_finite() && value.fract() == 0.0
-                && value.abs() <= 9_007_199_254_740_992.0)
-                .then(|| value as i128)
-        }
-        let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
-            deserializer,
-        )?;
-        let number: i128 = match &value {
-            ::serde_json::Value::Null => return Ok(None),
-            ::serde_json::Value::Number(number) => {
-                if let Some(n) = number.as_i64() {
-                    i128::from(n)
-                } else if let Some(n) = number.as_u64() {
-                    i128::from(n)
-                } else {
-                    number
-                        .as_f64()
-                        .and_then(integral)
-                        .ok_or_else(|| {
-                            D::Error::custom(format!("{number} is not a whole number"))
-                        })?
-                }
-            }
-            ::serde_json::Value::String(text) => {
-                let text = text.trim();
-                text.parse::<i128>()
-                    .ok()
-                    .or_else(|| text.parse::<f64>().ok().and_then(integral))
-                    .ok_or_else(|| {
-                        D::Error::custom(format!("{text:?} is not a whole number"))
-                    })?
-            }
-            other => {
-                return Err(
-                    D::Error::custom(
-                        format!(
-                            "expected a whole number, got {}", match other {
-                            ::serde_json::Value::Bool(_) => "a boolean",
-                            ::serde_json::Value::Array(_) => "an array", _ =>
-                            "an object", }
-                        ),
-                    ),
-                );
-            }
-        };
-        T::try_from(number)
-            .map(Some)
-            .map_err(|_| {
-                D::Error::custom(format!("{number} is out of the field's range"))
-            })
-    }
     /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON.
     fn lenient_text<'de, D>(
         deserializer: D,
@@ -375,7 +298,7 @@ Range: The value can contain 0 to 256 characters.
         pub app_version: ::std::option::Option<crate::hss::types::LenientString>,
         ///Handling time, in ms.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(default, deserialize_with = "lenient_integer")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
         pub handle_time: ::std::option::Option<i64>,
         /**Definition: Operation Type.
 Range: ignore: Ignore; not_ignore: unignore; add_to_whitelist: add to whitelist.
@@ -965,11 +888,11 @@ to the whitelist.
     pub struct ListGeneralImageVulOperationsResponse {
         ///Vulnerability Handling Record Details
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        #[serde(deserialize_with = "null_as_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
         pub data_list: ::std::vec::Vec<GeneralImageVulOperationsResponseInfo>,
         ///Total
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(default, deserialize_with = "lenient_integer")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
         pub total_num: ::std::option::Option<i64>,
     }
     impl ListGeneralImageVulOperationsResponse {
