@@ -123,8 +123,13 @@ pub fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> Result<()> 
             let Some(reading) = reading(&field.ty) else {
                 continue;
             };
+            // `default` as a word of a serde attribute (not inside a longer name).
             let has_default = field.attrs.iter().any(|attr| {
-                attr.path().is_ident("serde") && quote!(#attr).to_string().contains("default")
+                attr.path().is_ident("serde")
+                    && quote!(#attr)
+                        .to_string()
+                        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .any(|word| word == "default")
             });
             let helper = reading.helper();
             let attr: syn::Attribute = if has_default {

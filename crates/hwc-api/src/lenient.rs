@@ -13,9 +13,48 @@ where
     Ok(list.unwrap_or_default())
 }
 
-/// The largest integer every float up to it holds exactly (2^53): beyond, a float may already be
-/// another integer than the one sent.
+/// Floats below 2^53 in magnitude: up to there every integer is exactly a float; at 2^53 and
+/// beyond, a float may already be another integer than the one sent.
 const EXACT_IN_A_FLOAT: f64 = 9_007_199_254_740_992.0;
+
+/// The whole number a decimal text such as `1736473343218`, `-7`, `1.5e3` or `2.000` holds,
+/// read exactly from its digits (never through a float); `None` for a fraction or anything else.
+fn whole_decimal(text: &str) -> Option<i128> {
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, exponent.parse::<i32>().ok()?),
+        None => (unsigned, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    // The value is digits × 10^(exponent − fraction length).
+    let shift = i64::from(exponent) - fraction.len() as i64;
+    let magnitude: i128 = if shift >= 0 {
+        let digits: i128 = digits.trim_start_matches('0').parse().unwrap_or(0);
+        let scale = 10i128.checked_pow(u32::try_from(shift).ok()?)?;
+        if digits == 0 {
+            0
+        } else {
+            digits.checked_mul(scale)?
+        }
+    } else {
+        let cut = usize::try_from(-shift).ok()?;
+        let kept = digits.len().saturating_sub(cut);
+        // The digits cut off must all be zeros (when all are cut, the value is zero).
+        if !digits[kept..].bytes().all(|b| b == b'0') {
+            return None;
+        }
+        digits[..kept].parse().unwrap_or(0)
+    };
+    Some(if negative { -magnitude } else { magnitude })
+}
 
 /// Reads an integer as the official SDK does, but never silently changed: a JSON integer, an
 /// integral float up to 2^53, or a string holding either; `null` is none. A fraction, a
@@ -29,7 +68,7 @@ where
 {
     use serde::de::Error as _;
     let integral = |value: f64| {
-        (value.is_finite() && value.fract() == 0.0 && value.abs() <= EXACT_IN_A_FLOAT)
+        (value.is_finite() && value.fract() == 0.0 && value.abs() < EXACT_IN_A_FLOAT)
             .then_some(value as i128)
     };
     let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
@@ -49,9 +88,7 @@ where
         }
         serde_json::Value::String(text) => {
             let text = text.trim();
-            text.parse::<i128>()
-                .ok()
-                .or_else(|| text.parse::<f64>().ok().and_then(integral))
+            whole_decimal(text)
                 .ok_or_else(|| D::Error::custom(format!("{text:?} is not a whole number")))?
         }
         serde_json::Value::Bool(_) => {
@@ -111,6 +148,42 @@ mod tests {
             assert!(read(refused).is_err(), "{refused}");
         }
         assert_eq!(read(r#"{"list": null}"#).map(|c| c.list), Ok(vec![]));
+    }
+
+    #[test]
+    fn numeric_texts_are_read_exactly_from_their_digits() {
+        for (text, expected) in [
+            ("7", Some(7)),
+            ("-7", Some(-7)),
+            ("+7", Some(7)),
+            ("2.000", Some(2)),
+            ("1.5e3", Some(1500)),
+            ("1736473343218", Some(1_736_473_343_218)),
+            ("1.736473343218e12", Some(1_736_473_343_218)),
+            ("9007199254740993.0", Some(9_007_199_254_740_993)),
+            ("120e-1", Some(12)),
+            ("0.0", Some(0)),
+            (".5e1", Some(5)),
+            ("1.5", None),
+            ("1.00000000000000001", None),
+            ("4503599627370496.5", None),
+            ("125e-2", None),
+            ("1e400", None),
+            ("", None),
+            (".", None),
+            ("1e", None),
+            ("seven", None),
+            ("1_000", None),
+        ] {
+            assert_eq!(whole_decimal(text), expected, "{text:?}");
+        }
+        // Floats at 2^53 and beyond are refused; below, whole ones are read.
+        let n = |json: &str| read(json).map(|c| c.n);
+        assert!(n(r#"{"n": 9007199254740992.0}"#).is_err());
+        assert_eq!(
+            n(r#"{"n": 9007199254740991.0}"#),
+            Ok(Some(9_007_199_254_740_991))
+        );
         assert!(read(r#"{"list": 3}"#).is_err());
     }
 }

@@ -46,6 +46,10 @@ struct Journal {
     to: u64,
     /// The state file, and what to save in it once the append is complete.
     state: Option<(PathBuf, ExportState)>,
+    /// What the state file held when the run began: a state another run moved on since (a
+    /// `--state` run to stdout or to another target) is not put back.
+    #[serde(default)]
+    state_before: Option<ExportState>,
 }
 
 /// An export in progress: the locks of its files, taken for the whole run, and what earlier
@@ -82,7 +86,8 @@ impl Export {
             .transpose()
             .map_err(|(path, error)| cannot(&path, error))?;
         if let Some(target) = &append {
-            recover(target, state.as_deref(), wait_lock).await?;
+            files::remove_leftovers(&journal_of(target));
+            recover(target, state.as_deref()).await?;
         }
         let (state, append) = (state.as_deref(), append.as_deref());
         let mut known = match state {
@@ -184,6 +189,7 @@ impl Export {
             from,
             to: end,
             state: self.state.clone().map(|path| (path, next)),
+            state_before: self.state.is_some().then(|| self.known.clone()),
         };
         let text = serde_json::to_vec_pretty(&journal).map_err(io::Error::other);
         text.and_then(|text| files::replace(&journal_path, &text))
@@ -216,12 +222,8 @@ fn journal_of(target: &Path) -> PathBuf {
 
 /// Completes or undoes the commit a killed run left in the journal of `target` (whose lock this
 /// run holds); see the module documentation. A journal whose state is another file than this
-/// run's `state` is completed under that file's lock too (waiting as `wait_lock` says).
-async fn recover(
-    target: &Path,
-    state: Option<&Path>,
-    wait_lock: Option<Duration>,
-) -> Result<(), Failure> {
+/// run's `state` is completed under that file's lock too.
+async fn recover(target: &Path, state: Option<&Path>) -> Result<(), Failure> {
     let journal = journal_of(target);
     let text = match files::read_small(&journal, 256 * 1024 * 1024) {
         Ok(Some(text)) => text,
@@ -247,12 +249,26 @@ async fn recover(
     };
     if length == promised.to {
         if let Some((path, saved)) = &promised.state {
-            // Another state file than this run's is written under its own lock.
+            // Another state file than this run's is written under its own lock, taken without
+            // waiting: this run holds TARGET's lock, which the run holding that one may be
+            // waiting for.
             let _other = match state {
                 Some(own) if own == path => None,
-                _ => Some(lock::acquire(path, wait_lock).await?),
+                _ => Some(lock::acquire(path, None).await?),
             };
-            save_state(path, saved)?;
+            let current = ExportState::load(path)?;
+            if promised
+                .state_before
+                .as_ref()
+                .is_none_or(|before| *before == current)
+            {
+                save_state(path, saved)?;
+            } else {
+                tracing::warn!(
+                    state = %path.display(),
+                    "the state moved on since the killed run began; it is kept as it is"
+                );
+            }
         }
         tracing::warn!(
             target = %target.display(),

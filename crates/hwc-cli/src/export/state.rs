@@ -120,15 +120,15 @@ impl ExportState {
         let Some(time) = record.handle_time else {
             return new(&self.untimed);
         };
-        if time > now || self.future.contains(&Self::key(record)) {
-            return match new(&self.future) {
-                Seen::New if far_ahead(time, now) => Seen::NewFromTheFuture,
-                seen => seen,
-            };
+        // What earlier runs exported is known whatever the clock says now (it may have gone
+        // back, or the state may come from a host whose clock runs ahead).
+        if self.future.contains(&Self::key(record)) {
+            return Seen::Before;
         }
         match self.newest {
             Some(newest) if time < newest => Seen::Before,
             Some(newest) if time == newest => new(&self.at_newest),
+            _ if far_ahead(time, now) => Seen::NewFromTheFuture,
             _ => Seen::New,
         }
     }
