@@ -484,12 +484,9 @@ impl HwcTransport {
                     // A throttle's wait doubles with the throttles of this call; any other
                     // failure's with the attempts that were not throttled.
                     let tries = attempt - failovers - throttles;
+                    let step = if throttled { throttles } else { tries };
                     let delay = idempotent
-                        .then(|| {
-                            let backoff = if throttled { throttles } else { tries };
-                            let wait = retry_after.unwrap_or_else(|| self.retry.backoff(backoff));
-                            self.may_retry(tries, started, wait).then_some(wait)
-                        })
+                        .then(|| self.retry_delay_at(tries, step, started, retry_after))
                         .flatten();
                     let Some(delay) = delay else {
                         return Ok(note(verdict));
@@ -527,7 +524,19 @@ impl HwcTransport {
         started: Instant,
         retry_after: Option<Duration>,
     ) -> Option<Duration> {
-        let delay = retry_after.unwrap_or_else(|| self.retry.backoff(attempt));
+        self.retry_delay_at(attempt, attempt, started, retry_after)
+    }
+
+    /// [`retry_delay`](Self::retry_delay) with the backoff drawn for step `step` rather than
+    /// for the attempt (a throttle's wait doubles with the call's throttles).
+    fn retry_delay_at(
+        &self,
+        attempt: u32,
+        step: u32,
+        started: Instant,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        let delay = retry_after.unwrap_or_else(|| self.retry.backoff(step));
         self.may_retry(attempt, started, delay).then_some(delay)
     }
 }
