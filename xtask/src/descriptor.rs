@@ -49,6 +49,7 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
     let endpoints = endpoints(document)?;
     let service_names = ServiceNames::of(document)?;
     let (service_cli, service_doc) = (&service_names.cli, &service_names.doc);
+    let display_name = &service_names.name;
 
     let mut operation_items = Vec::new();
     let mut operation_idents = Vec::new();
@@ -76,6 +77,7 @@ pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
             /// The service, its regional endpoints and its operations.
             pub const SERVICE: Service = Service {
                 module: #module,
+                display_name: #display_name,
                 sdk_name: #sdk_name,
                 legacy_sdk_names: &[#(#legacy_sdk_names),*],
                 version: #version,

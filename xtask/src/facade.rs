@@ -137,6 +137,7 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
     let mut entries = Vec::new();
     // Generated types users name: the enums setters take, items without a hand-written model.
     let mut reexports: Vec<String> = Vec::new();
+    let mut has_models = false;
     for (path, method, operation) in document.operations() {
         let id = operation.operation_id.as_deref().unwrap_or_default();
         let at = || format!("paths.{path}.{method}");
@@ -156,6 +157,7 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
                 reexports.push(name.to_owned());
             }
         }
+        has_models |= names.item.is_some();
         if names.item.is_none() {
             let items_field = operation
                 .extensions
@@ -172,6 +174,14 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
 
     reexports.sort();
     reexports.dedup();
+    // A service whose operations name hand-written models (`x-hwc-facade.item`) has them in
+    // `crate::models::<module>`, re-exported here beside its builders.
+    let models = if has_models {
+        let module = format_ident!("{}", spec.module);
+        quote!(pub use crate::models::#module::*;)
+    } else {
+        quote!()
+    };
     let module = format_ident!("{}", spec.module);
     let reexports = if reexports.is_empty() {
         quote!()
@@ -179,13 +189,28 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
         let names = reexports.iter().map(|name| format_ident!("{name}"));
         quote!(pub use hwc_api::#module::types::{#(#names),*};)
     };
+    let module_doc = format!(
+        "{}: the builders of its operations (`client.{}()`){}.",
+        service.name,
+        service.method,
+        if has_models {
+            ", and the models of their answers"
+        } else {
+            ", whose items are the generated types"
+        }
+    );
     let tokens = quote! {
+        #![doc = #module_doc]
+
         #reexports
 
-        use crate::client::Client;
-        use crate::error::Error;
-        use crate::operation as support;
-        use crate::paginate::{Page, Paginator};
+        #models
+
+        use crate::Client;
+        use crate::operations::{Entry, FromParameters};
+        use hwc_runtime::Error;
+        use hwc_runtime::plumbing::support;
+        use hwc_runtime::{Page, Paginator};
 
         #[doc = #service_doc]
         #[derive(Clone, Debug)]
@@ -205,7 +230,7 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
         }
 
         /// Every operation of the service, for tools that call them by name, such as the CLI.
-        pub const OPERATIONS: &[support::Entry] = &[#(#entries),*];
+        pub const OPERATIONS: &[Entry] = &[#(#entries),*];
 
         #(#items)*
     };
@@ -334,7 +359,7 @@ fn facade_type(param: &Param) -> (TokenStream, TokenStream) {
         Kind::Text => (quote!(String), quote!(value)),
         Kind::Time(format) => (
             quote!(jiff::Timestamp),
-            quote!(crate::validate::format_time(#format, value)),
+            quote!(hwc_runtime::validate::format_time(#format, value)),
         ),
         Kind::Choice => {
             let ty = &param.generated;
@@ -375,7 +400,7 @@ fn operation_tokens(
     let item = match &names.item {
         Some(item) => {
             let item = format_ident!("{item}");
-            quote!(crate::#module::#item)
+            quote!(crate::models::#module::#item)
         }
         None => {
             let generated = item_type(document, operation, &items_field.to_string())?;
@@ -536,10 +561,10 @@ fn operation_tokens(
             }
 
             async fn fetch(&self, paging: Option<(u64, u64)>) -> Result<Page<#item>, Error> {
-                let wire = support::wire(&self.client, #constant, &self.values, paging).await?;
+                let wire = support::wire(self.client.runtime(), #constant, &self.values, paging).await?;
                 let mut request = self.client.#client_of()?.#generated_method();
                 #(#forwards)*
-                let answered = crate::call::call(&self.client, #constant, request.send()).await?;
+                let answered = support::call(self.client.runtime(), #constant, request.send()).await?;
                 let body = answered.body;
                 Ok(Page {
                     total: support::total(body.#total_field),
@@ -550,7 +575,7 @@ fn operation_tokens(
             }
         }
 
-        impl support::FromParameters for #builder {
+        impl FromParameters for #builder {
             fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error> {
                 Ok(Self {
                     client: client.clone(),
@@ -565,7 +590,7 @@ fn operation_tokens(
             }
         }
 
-        impl crate::paginate::PagedRequest for #builder {
+        impl hwc_runtime::PagedRequest for #builder {
             type Item = #item;
 
             fn operation(&self) -> &'static hwc_api::descriptor::Operation {
@@ -577,11 +602,11 @@ fn operation_tokens(
             }
 
             fn default_concurrency(&self) -> usize {
-                self.client.pages_in_flight(#constant)
+                self.client.runtime().pages_in_flight(#constant)
             }
 
             fn page_spacing(&self) -> Option<std::time::Duration> {
-                self.client.page_spacing(#constant)
+                self.client.runtime().page_spacing(#constant)
             }
 
             fn fetch_page(
@@ -594,9 +619,9 @@ fn operation_tokens(
         }
     };
     let entry = quote! {
-        support::Entry {
+        Entry {
             operation: #constant,
-            json_pages: support::json_pages::<#builder>,
+            json_pages: crate::operations::json_pages::<#builder>,
         }
     };
     Ok((method_tokens, builder_tokens, entry))

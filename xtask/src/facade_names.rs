@@ -13,8 +13,10 @@ const FACADE_EXTENSION: &str = "x-hwc-facade";
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceNames {
-    /// Type of the handle, such as `Hss`.
+    /// Type of the handle, such as `Hss`; also the service's variant of `hwc::Service`.
     pub handle: String,
+    /// The service's name for people, such as `CodeArts Check`.
+    pub name: String,
     /// Method of `hwc::Client` returning it, such as `hss`.
     pub method: String,
     /// Command grouping the service's operations on the command line.

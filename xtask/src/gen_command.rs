@@ -10,6 +10,7 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use similar::TextDiff;
 
+use crate::facade_names::ServiceNames;
 use crate::generate::service_modules;
 use crate::spec;
 
@@ -37,15 +38,25 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
             spec.relative_path.clone(),
         ));
     }
-    let modules: Vec<&str> = specs.iter().map(|spec| spec.module.as_str()).collect();
+    let services = specs
+        .iter()
+        .map(|spec| {
+            let names = ServiceNames::of(&spec.document).with_context(|| spec.relative_path.clone())?;
+            Ok(ServiceItem {
+                module: spec.module.clone(),
+                variant: names.handle,
+                doc: names.name,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     files.push((
         format!("{API_DIR}/mod.rs"),
-        api_mod(&modules),
+        api_mod(&services),
         "spec/".into(),
     ));
     files.push((
         format!("{FACADE_DIR}/mod.rs"),
-        facade_mod(&modules),
+        facade_mod(&services),
         "spec/".into(),
     ));
 
@@ -114,35 +125,80 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     Ok(())
 }
 
-/// `crates/hwc-api/src/generated/mod.rs`: the client modules, each routed through its transport.
-fn api_mod(modules: &[&str]) -> String {
-    let mut out = format!("{HEADER}\n\n//! The low-level clients, one module per spec.\n\n");
-    for module in modules {
+/// What the folders' `mod.rs` files say of one service.
+struct ServiceItem {
+    /// The module generated from its spec, such as `codearts_check`.
+    module: String,
+    /// Its variant of `Service`, such as `CodeArtsCheck`.
+    variant: String,
+    /// Its name for people, the variant's doc.
+    doc: String,
+}
+
+/// `crates/hwc-api/src/generated/mod.rs`: the client modules, each routed through its transport,
+/// and the `Service` enum naming every spec.
+fn api_mod(services: &[ServiceItem]) -> String {
+    let mut out = format!("{HEADER}\n\n//! The low-level clients, one module per spec, and the services they make.\n\n");
+    for ServiceItem { module, .. } in services {
         out.push_str(&format!(
             "#[allow(missing_docs, unused_comparisons, clippy::all, clippy::unwrap_used, clippy::expect_used)]\n#[rustfmt::skip]\npub mod {module};\n"
         ));
     }
+    let modules: Vec<&str> = services.iter().map(|s| s.module.as_str()).collect();
     out.push_str(&format!(
         "\nroute_through_transport!({});\n",
         modules.join(", ")
     ));
+    out.push_str("\n/// One service of `spec/`: each spec file is one variant.\n#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]\n#[non_exhaustive]\npub enum Service {\n");
+    for ServiceItem { variant, doc, .. } in services {
+        out.push_str(&format!("    /// {doc}.\n    {variant},\n"));
+    }
+    out.push_str(&format!(
+        "}}\n\nimpl Service {{\n    /// Every service, in spec order.\n    pub const ALL: [Service; {}] = [{}];\n\n    /// What the spec says about the service.\n    pub fn descriptor(self) -> &'static crate::descriptor::Service {{\n        match self {{\n",
+        services.len(),
+        services.iter().map(|s| format!("Service::{}", s.variant)).collect::<Vec<_>>().join(", ")
+    ));
+    for ServiceItem { module, variant, .. } in services {
+        out.push_str(&format!("            Service::{variant} => &{module}::spec::SERVICE,\n"));
+    }
+    out.push_str("        }\n    }\n}\n");
     out
 }
 
-/// `crates/hwc/src/generated/mod.rs`: the facade's builder modules, one per spec.
-fn facade_mod(modules: &[&str]) -> String {
+/// `crates/hwc/src/generated/mod.rs`: the facade's service modules, one per spec, the table of
+/// every operation, and the generated clients a `Client` holds.
+fn facade_mod(services: &[ServiceItem]) -> String {
     let mut out = format!(
-        "{HEADER}\n\n//! The facade's operation builders, one module per spec; each service module of the\n//! crate re-exports its own.\n\n"
+        "{HEADER}\n\n//! The facade's service modules (`hwc::<service>`), one per spec, the table of every\n//! operation, and the low-level clients a `Client` holds.\n\n"
     );
-    for module in modules {
+    for ServiceItem { module, .. } in services {
         out.push_str(&format!("pub mod {module};\n"));
     }
     out.push_str(&format!(
-        "\n/// Every operation of every service, for tools that call them by name.\npub fn operations() -> impl Iterator<Item = &'static crate::operation::Entry> {{\n    std::iter::empty(){}\n}}\n",
-        modules
+        "\n/// Every operation of every service, for tools that call them by name.\npub(crate) fn operations() -> impl Iterator<Item = &'static crate::operations::Entry> {{\n    std::iter::empty(){}\n}}\n",
+        services
             .iter()
-            .map(|m| format!("\n        .chain({m}::OPERATIONS.iter())"))
+            .map(|s| format!("\n        .chain({}::OPERATIONS.iter())", s.module))
             .collect::<String>()
     ));
+    out.push_str("\n/// The low-level client of each service: for a service without an endpoint, why.\n#[derive(Debug)]\npub(crate) struct ServiceClients {\n");
+    for ServiceItem { module, .. } in services {
+        out.push_str(&format!(
+            "    {module}: Result<hwc_api::{module}::Client, crate::client::Unavailable>,\n"
+        ));
+    }
+    out.push_str("}\n\nimpl ServiceClients {\n    /// Each service's client, made from its base URL, HTTP client and transport.\n    pub(crate) fn new(\n        mut parts: impl FnMut(\n            hwc_api::Service,\n        ) -> Result<(String, reqwest::Client, hwc_api::SharedTransport), crate::client::Unavailable>,\n    ) -> Self {\n        Self {\n");
+    for ServiceItem { module, variant, .. } in services {
+        out.push_str(&format!(
+            "            {module}: parts(hwc_api::Service::{variant}).map(|(url, http, transport)| {{\n                hwc_api::{module}::Client::new_with_client(&url, http, transport)\n            }}),\n"
+        ));
+    }
+    out.push_str("        }\n    }\n}\n\nimpl crate::Client {\n");
+    for ServiceItem { module, .. } in services {
+        out.push_str(&format!(
+            "    /// The low-level client of `{module}`, or why there is none.\n    pub(crate) fn {module}_client(&self) -> Result<&hwc_api::{module}::Client, crate::Error> {{\n        self.services().{module}.as_ref().map_err(crate::client::Unavailable::error)\n    }}\n"
+        ));
+    }
+    out.push_str("}\n");
     out
 }

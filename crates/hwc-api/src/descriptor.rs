@@ -9,6 +9,8 @@
 pub struct Service {
     /// Rust module of the generated client, such as `hss`.
     pub module: &'static str,
+    /// The service's name for people (`HSS`, `CodeArts Check`), from `x-hwc-facade.name`.
+    pub display_name: &'static str,
     /// Name the official SDKs use in region overrides (`HUAWEICLOUD_SDK_REGION_<NAME>_<REGION>`).
     pub sdk_name: &'static str,
     /// Older names of the service still honoured in overrides, from `x-hwc-sdk-service-legacy`

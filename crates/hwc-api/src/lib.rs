@@ -39,6 +39,7 @@ use std::sync::Arc;
 
 pub mod descriptor;
 pub mod lenient;
+mod service;
 pub mod validate;
 
 /// The future a [`Transport`] returns: the response, or the transport error of the last attempt.

@@ -1,77 +1,40 @@
-//! `Client` and `ClientBuilder`: configuration (credentials, project, region or endpoints,
-//! timeouts, retries, proxy, CA certificates, user agent) and the generated clients it drives.
+//! `Client` and `ClientBuilder`: the settings a user gives, completed by `hwc-config`, wired
+//! into `hwc-runtime` and the generated clients of every service.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config_error::ConfigError;
-use crate::credentials::{self, Credentials};
-use crate::endpoints::EndpointSet;
-use crate::error::Error;
-use crate::provider::{CredentialsCache, ProvideCredentials, StaticCredentials};
-use crate::region::{self, Overrides, Service};
-use crate::retry::RetryPolicy;
-use crate::transport::{Clock, HwcTransport};
+use hwc_config::{ProjectLookup, Sources, Wanted};
+pub(crate) use hwc_config::Unavailable;
+use hwc_runtime::plumbing::{Clock, EndpointSet, ProjectSlot, Runtime};
+use hwc_runtime::{
+    CallSettings, ConfigError, Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, Error,
+    ProvideCredentials, RetryPolicy, Service,
+};
 
-/// Default connect timeout.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-/// Default limit of one attempt, body included.
-pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
-/// Default limit of a whole call, retries included.
-pub const DEFAULT_OPERATION_TIMEOUT: Duration = Duration::from_secs(300);
-/// Pages fetched at once by paginators, once the total is known.
-pub const DEFAULT_PAGE_CONCURRENCY: usize = 4;
-/// Largest answer body read by default: 32 MiB, where a real page is under 1 MiB.
-pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 << 20;
+use crate::generated::ServiceClients;
 
-/// A client of both APIs. Cheap to clone: clones share one connection pool and one clock.
+/// A client of every service. Cheap to clone: clones share one connection pool, one clock,
+/// one credentials cache and each API's flow control.
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) inner: Arc<Inner>,
+    inner: Arc<Inner>,
 }
 
-pub(crate) struct Inner {
-    pub hss: Result<hwc_api::hss::Client, Unavailable>,
-    pub codearts_check: Result<hwc_api::codearts_check::Client, Unavailable>,
-    pub project: Arc<crate::iam::ProjectSlot>,
-    pub operation_timeout: Duration,
-    /// Pages in flight, when fixed; otherwise from each API's flow control.
-    pub page_concurrency: Option<usize>,
-    pub flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>>,
-    pub clock: Arc<Clock>,
-    pub endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, Unavailable>>,
-    pub credentials: Arc<CredentialsCache>,
-}
-
-/// A service the configuration gives no endpoint for; reported when it is called.
-#[derive(Clone, Debug)]
-pub(crate) struct Unavailable {
-    service: Service,
-    region: Option<String>,
-}
-
-impl Unavailable {
-    fn error(&self) -> Error {
-        let service = self.service;
-        match &self.region {
-            Some(region) => ConfigError::ServiceNotInRegion {
-                service,
-                region: region.clone(),
-                variable: region::override_variable(service.descriptor().sdk_name, region),
-            },
-            None => ConfigError::ServiceWithoutEndpoint { service },
-        }
-        .into()
-    }
+struct Inner {
+    runtime: Runtime,
+    services: ServiceClients,
+    endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, Unavailable>>,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoints", &self.inner.endpoints)
-            .field("project_id", &self.inner.project.get())
+            .field("project_id", &self.project_id())
             .finish_non_exhaustive()
     }
 }
@@ -104,88 +67,44 @@ impl Client {
     /// Where the client's credentials come from, and how often they were fetched: for
     /// `hwc config`, and to see refreshes at work.
     pub fn credentials_cache(&self) -> &CredentialsCache {
-        &self.inner.credentials
+        self.inner.runtime.credentials()
     }
 
     /// The IAM project HSS calls use, if known (configured, or found in IAM by an earlier call).
     pub fn project_id(&self) -> Option<&str> {
-        self.inner.project.get()
+        self.inner.runtime.project().get()
     }
 
     /// The IAM project, looked up in IAM (`GET /v3/projects?name=<region>`, once per AK and
     /// region for the process) when none is configured and the client has a region.
     pub async fn resolve_project_id(&self) -> Result<&str, Error> {
-        self.inner.project.resolve().await
+        self.inner.runtime.project().resolve().await
     }
 
     /// How the project is known: `configured` or `looked up in IAM`; `None` before a lookup.
     pub fn project_id_source(&self) -> Option<&'static str> {
-        self.inner.project.source()
-    }
-
-    /// Pages a paginator of `operation` keeps in flight now: fixed by
-    /// [`ClientBuilder::page_concurrency`], or the API's rate times its latency.
-    pub(crate) fn pages_in_flight(&self, operation: &hwc_api::descriptor::Operation) -> usize {
-        if let Some(fixed) = self.inner.page_concurrency {
-            return fixed;
-        }
-        self.flow_of(operation)
-            .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {
-                flow.pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
-            })
-    }
-
-    /// The flow control of the API `operation` belongs to.
-    fn flow_of(
-        &self,
-        operation: &hwc_api::descriptor::Operation,
-    ) -> Option<&crate::flow_control::FlowControl> {
-        Service::ALL
-            .into_iter()
-            .find(|service| {
-                service
-                    .descriptor()
-                    .operations
-                    .iter()
-                    .any(|op| op.id == operation.id)
-            })
-            .and_then(|service| self.inner.flow.get(&service))
-            .map(|flow| flow.as_ref())
-    }
-
-    /// The least time between starting two pages of `operation`, when its API's rate must be
-    /// kept by spacing pages (none with a fixed [`ClientBuilder::page_concurrency`]).
-    pub(crate) fn page_spacing(
-        &self,
-        operation: &hwc_api::descriptor::Operation,
-    ) -> Option<std::time::Duration> {
-        if self.inner.page_concurrency.is_some() {
-            return None;
-        }
-        self.flow_of(operation)?
-            .page_spacing(DEFAULT_PAGE_CONCURRENCY)
+        self.inner.runtime.project().source()
     }
 
     /// The requests a second client-side flow control allows `service` now, once the gateway
     /// has throttled it (`None` before, or when it is off).
     pub fn flow_rate(&self, service: Service) -> Option<f64> {
-        self.inner.flow.get(&service).and_then(|flow| flow.rate())
+        self.inner.runtime.flow_rate(service)
     }
 
     /// How far the server's clock is from ours, as learned from expired-signature answers.
     pub fn clock_offset(&self) -> jiff::SignedDuration {
-        self.inner.clock.offset()
+        self.inner.runtime.clock().offset()
     }
 
-    pub(crate) fn hss_client(&self) -> Result<&hwc_api::hss::Client, Error> {
-        self.inner.hss.as_ref().map_err(Unavailable::error)
+    /// The shared state the generated builders send through.
+    pub(crate) fn runtime(&self) -> &Runtime {
+        &self.inner.runtime
     }
 
-    pub(crate) fn codearts_check_client(&self) -> Result<&hwc_api::codearts_check::Client, Error> {
-        self.inner
-            .codearts_check
-            .as_ref()
-            .map_err(Unavailable::error)
+    /// The generated client of each service.
+    pub(crate) fn services(&self) -> &ServiceClients {
+        &self.inner.services
     }
 }
 
@@ -266,11 +185,12 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses `url` (or a comma-separated list) for both services.
+    /// Uses `url` (or a comma-separated list) for every service.
     pub fn endpoint_for_all(self, url: impl AsRef<str>) -> Self {
-        let url = url.as_ref().to_owned();
-        self.endpoint(Service::Hss, &url)
-            .endpoint(Service::CodeArtsCheck, &url)
+        let url = url.as_ref();
+        Service::ALL
+            .into_iter()
+            .fold(self, |builder, service| builder.endpoint(service, url))
     }
 
     /// Reads credentials and the project from this file (the official SDKs' INI format,
@@ -387,14 +307,6 @@ impl ClientBuilder {
         self
     }
 
-    fn overrides(&self) -> Overrides {
-        if self.ignore_environment {
-            Overrides::none()
-        } else {
-            Overrides::from_environment()
-        }
-    }
-
     /// Checks the whole configuration and builds the client: credentials, region, endpoints,
     /// files, proxy and certificates are all reported here, as [`ConfigError`]s. What is left
     /// for a call to report depends on the call: a service the region does not offer, an HSS
@@ -402,113 +314,83 @@ impl ClientBuilder {
     ///
     /// The credentials file is read at most once, and not at all when credentials are given.
     pub fn build(self) -> Result<Client, Error> {
-        let overrides = self.overrides();
-        if let Some(region) = &self.region {
-            let mut known = false;
-            for service in Service::ALL {
-                // A broken override file is its own error, not an unknown region.
-                known |= region::lookup(service, region, &overrides)?.is_some();
-            }
-            if !known {
-                let mut all: Vec<&'static str> =
-                    Service::ALL.iter().flat_map(|s| s.regions()).collect();
-                all.sort_unstable();
-                all.dedup();
-                return Err(ConfigError::UnknownRegion {
-                    region: region.clone(),
-                    known: all,
-                }
-                .into());
-            }
-        } else if self.endpoints.is_empty() {
-            return Err(ConfigError::NoEndpoint.into());
-        }
+        let sources = if self.ignore_environment {
+            Sources::real().without_environment()
+        } else {
+            Sources::real()
+        };
+        self.build_from(&sources)
+    }
 
-        let (provider, profile, own_iam_endpoint): (Arc<dyn ProvideCredentials>, _, _) =
-            match (self.credentials.clone(), self.credentials_provider.clone()) {
-                (Some(credentials), _) => (
-                    Arc::new(StaticCredentials::new(credentials, "explicit")),
-                    None,
-                    None,
-                ),
-                (None, Some(provider)) => (provider, None, None),
-                // A file chosen here counts even when the environment is ignored.
-                (None, None) if self.ignore_environment && self.credentials_file.is_some() => {
-                    let (found, profile) =
-                        credentials::from_profile(self.credentials_file.as_deref())?;
-                    let source = self
-                        .credentials_file
-                        .as_deref()
-                        .map(|path| format!("profile {}", path.display()))
-                        .unwrap_or_default();
-                    let own = profile.as_ref().and_then(|p| p.iam_endpoint.clone());
-                    (
-                        Arc::new(StaticCredentials::new(found, source)),
-                        profile,
-                        own,
-                    )
-                }
-                (None, None) if self.ignore_environment => {
-                    return Err(ConfigError::NoCredentials {
-                        looked_at: "none were given, and the environment is ignored".into(),
-                    }
-                    .into());
-                }
-                (None, None) => {
-                    let path = self
-                        .credentials_file
-                        .clone()
-                        .or_else(credentials::default_profile_path);
-                    let given = self.iam_endpoint.clone();
-                    let region = self.region.clone();
-                    let allow_insecure_http = self.allow_insecure_http;
-                    let found = crate::chain::default_chain(path.as_deref(), |own| {
-                        let url = crate::iam::iam_endpoint(
-                            given.as_deref().or(own),
-                            region.as_deref(),
-                            true,
-                        );
-                        region::check_endpoint(&url, allow_insecure_http)
-                    })?;
-                    (found.provider, found.profile, found.iam_endpoint)
-                }
-            };
-        let credentials = Arc::new(CredentialsCache::new(provider));
-        let project_id = self
-            .project_id
-            .clone()
-            .or_else(|| {
-                (!self.ignore_environment)
-                    .then(|| std::env::var(credentials::ENV_PROJECT_ID).ok())
-                    .flatten()
-                    .filter(|p| !p.is_empty())
-            })
-            .or_else(|| profile.as_ref().and_then(|p| p.project_id.clone()));
+    /// [`build`](Self::build), reading the environment and files of `sources`.
+    pub fn build_from(self, sources: &Sources) -> Result<Client, Error> {
+        let wanted = Wanted {
+            region: self.region.clone(),
+            endpoints: self.endpoints.clone(),
+            credentials: self.credentials.clone(),
+            credentials_provider: self.credentials_provider.clone(),
+            project_id: self.project_id.clone(),
+            credentials_file: self.credentials_file.clone(),
+            iam_endpoint: self.iam_endpoint.clone(),
+            allow_insecure_http: self.allow_insecure_http,
+            ignore_environment: self.ignore_environment,
+        };
+        let resolved = hwc_config::resolve(&wanted, sources)?;
+        let http = self.http_client()?;
+        let credentials = Arc::new(CredentialsCache::new(resolved.provider));
+        let clock = Arc::new(Clock::default());
+        let lookup = resolved.project_lookup.map(|plan| {
+            Box::new(ProjectLookup {
+                region: plan.region,
+                iam_endpoint: plan.iam_endpoint,
+                allow_insecure_http: self.allow_insecure_http,
+                http: http.clone(),
+                credentials: Arc::clone(&credentials),
+                clock: Arc::clone(&clock),
+            }) as Box<dyn hwc_runtime::plumbing::LookupProject>
+        });
+        let mut settings = CallSettings::default();
+        settings.retry = self.retry.unwrap_or_default();
+        settings.attempt_timeout = self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT);
+        settings.operation_timeout = self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT);
+        settings.connect_timeout = self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        settings.max_response_bytes = self
+            .max_response_bytes
+            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
+        settings.page_concurrency = self.page_concurrency;
+        settings.adaptive_flow_control = self.adaptive_flow_control.unwrap_or(true);
+        let project = ProjectSlot::new(resolved.project_id, lookup);
+        let runtime = Runtime::new(settings, credentials, project, clock);
 
         let mut endpoints = BTreeMap::new();
-        for service in Service::ALL {
-            let urls = match (self.endpoints.get(&service), &self.region) {
-                (Some(urls), _) => Some(urls.clone()),
-                (None, Some(region)) => region::lookup(service, region, &overrides)?,
-                (None, None) => None,
-            };
+        for (service, urls) in resolved.endpoints {
             let set = match urls {
-                Some(urls) => {
-                    let checked = urls
-                        .iter()
-                        .map(|url| region::check_endpoint(url, self.allow_insecure_http))
-                        .collect::<Result<Vec<_>, _>>()?;
-                    Ok(Arc::new(EndpointSet::new(checked)?))
-                }
-                // Not a configuration mistake: the region does not offer the service.
-                None => Err(Unavailable {
-                    service,
-                    region: self.region.clone(),
-                }),
+                Ok(urls) => Ok(Arc::new(EndpointSet::new(urls)?)),
+                Err(unavailable) => Err(unavailable),
             };
             endpoints.insert(service, set);
         }
+        // The generated clients are built for the first endpoint; the transport aims each
+        // attempt at the one in use.
+        let services = ServiceClients::new(|service| {
+            let set = endpoints.get(&service).cloned().unwrap_or(Err(Unavailable {
+                service,
+                region: None,
+            }))?;
+            let first = set.text(0).to_owned();
+            Ok((first, http.clone(), runtime.transport(service, set)))
+        });
+        Ok(Client {
+            inner: Arc::new(Inner {
+                runtime,
+                services,
+                endpoints,
+            }),
+        })
+    }
 
+    /// The HTTP client every call of the client shares.
+    fn http_client(&self) -> Result<reqwest::Client, Error> {
         let mut http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .pool_idle_timeout(Duration::from_secs(90))
@@ -523,7 +405,7 @@ impl ClientBuilder {
         if let Some(proxy) = &self.proxy {
             // reqwest's own message may repeat the URL, which may carry a password: neither
             // is shown.
-            let shown = region::redact_userinfo(proxy);
+            let shown = hwc_config::urls::redact_userinfo(proxy);
             let proxy =
                 reqwest::Proxy::all(proxy).map_err(|_| ConfigError::Proxy { proxy: shown })?;
             http = http.proxy(proxy);
@@ -533,107 +415,8 @@ impl ClientBuilder {
                 .map_err(|source| ConfigError::Certificate { source })?;
             http = http.add_root_certificate(certificate);
         }
-        let http = http
+        Ok(http
             .build()
-            .map_err(|source| ConfigError::HttpClient { source })?;
-
-        let clock = Arc::new(Clock::default());
-        let lookup = match (&project_id, &self.region) {
-            (None, Some(region)) => {
-                // The credentials' own IAM endpoint (a profile's) only with the profile's
-                // credentials, as the official SDKs do.
-                let given = self.iam_endpoint.clone().or(own_iam_endpoint);
-                let url = crate::iam::iam_endpoint(
-                    given.as_deref(),
-                    Some(region),
-                    !self.ignore_environment,
-                );
-                Some(crate::iam::ProjectLookup {
-                    region: region.clone(),
-                    iam_endpoint: url,
-                    allow_insecure_http: self.allow_insecure_http,
-                    http: http.clone(),
-                    credentials: Arc::clone(&credentials),
-                    clock: Arc::clone(&clock),
-                })
-            }
-            _ => None,
-        };
-        let project = Arc::new(crate::iam::ProjectSlot {
-            configured: project_id,
-            found: tokio::sync::OnceCell::new(),
-            lookup,
-            failed: std::sync::Mutex::new(None),
-        });
-        let adaptive = self.adaptive_flow_control.unwrap_or(true);
-        let flow: BTreeMap<Service, Arc<crate::flow_control::FlowControl>> = Service::ALL
-            .iter()
-            .map(|&service| {
-                let flow = crate::flow_control::FlowControl::new(adaptive);
-                (service, Arc::new(flow))
-            })
-            .collect();
-        let flow_of = |service: Service| {
-            flow.get(&service)
-                .cloned()
-                .unwrap_or_else(|| Arc::new(crate::flow_control::FlowControl::new(adaptive)))
-        };
-        let spellings = Arc::new(crate::spelling::Spellings::default());
-        let transport = |endpoints: Arc<EndpointSet>,
-                         flow: Arc<crate::flow_control::FlowControl>|
-         -> hwc_api::SharedTransport {
-            Arc::new(HwcTransport {
-                endpoints,
-                credentials: Arc::clone(&credentials),
-                project: Arc::clone(&project),
-                clock: Arc::clone(&clock),
-                retry: self.retry.unwrap_or_default(),
-                attempt_timeout: self.attempt_timeout.unwrap_or(DEFAULT_ATTEMPT_TIMEOUT),
-                operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
-                max_response_bytes: self
-                    .max_response_bytes
-                    .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-                connect_timeout: self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
-                flow,
-                spellings: Arc::clone(&spellings),
-            })
-        };
-        let endpoint_of = |service: Service| {
-            endpoints.get(&service).cloned().unwrap_or(Err(Unavailable {
-                service,
-                region: None,
-            }))
-        };
-        // The generated clients are built for the first endpoint; the transport aims each
-        // attempt at the one in use.
-        let hss = endpoint_of(Service::Hss).map(|set| {
-            let first = set.text(0).to_owned();
-            hwc_api::hss::Client::new_with_client(
-                &first,
-                http.clone(),
-                transport(set, flow_of(Service::Hss)),
-            )
-        });
-        let codearts_check = endpoint_of(Service::CodeArtsCheck).map(|set| {
-            let first = set.text(0).to_owned();
-            hwc_api::codearts_check::Client::new_with_client(
-                &first,
-                http.clone(),
-                transport(set, flow_of(Service::CodeArtsCheck)),
-            )
-        });
-        Ok(Client {
-            inner: Arc::new(Inner {
-                hss,
-                codearts_check,
-                project,
-                operation_timeout: self.operation_timeout.unwrap_or(DEFAULT_OPERATION_TIMEOUT),
-                page_concurrency: self.page_concurrency,
-                flow,
-                clock,
-                endpoints,
-                credentials,
-            }),
-        })
+            .map_err(|source| ConfigError::HttpClient { source })?)
     }
 }

@@ -39,69 +39,49 @@
 //!
 //! - Configuration: [`ClientBuilder`] (region or endpoints, credentials, project, timeouts,
 //!   retries, proxy, CA certificates, user agent).
-//! - Operations: [`hss`] and [`codearts_check`], with their public models.
+//! - Operations: one module per service ([`hss`], [`codearts_check`]), generated from its
+//!   spec, with the service's models.
 //! - Paging: [`Paginator`], driven by each operation's `x-hwc-paging` in the spec.
 //! - Lower level: [`signing`] (sign any `reqwest::Request`), [`canonical`], [`validate`].
+//! - Layers: [`hwc_runtime`] sends calls, [`hwc_config`] finds settings; this crate wires them
+//!   together (see `ARCHITECTURE.md`).
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub, missing_docs)]
 
-mod call;
-mod chain;
-pub use hwc_signing::canonical;
 mod client;
-pub mod codearts_check;
-mod config_error;
-mod credentials;
-mod endpoints;
-mod error;
-mod federation;
-mod flow_control;
 #[rustfmt::skip]
 mod generated;
-pub mod hss;
-mod iam;
-mod metadata;
-mod operation;
-mod paginate;
-mod provider;
-mod region;
-mod retry;
-pub mod signing;
-mod spelling;
-mod time_order;
-mod transport;
-pub mod validate;
+mod models;
+mod operations;
 
-pub use client::{
-    Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
+pub use client::{Client, ClientBuilder};
+pub use generated::*;
+pub use operations::{Entry, FromParameters, JsonCall, JsonPages};
+
+pub use hwc_config::{
+    DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata, FederatedIdentity,
+    GLOBAL_IAM_ENDPOINT, Profile, Sources,
 };
-pub use config_error::ConfigError;
-pub use credentials::{Credentials, Profile};
-pub use error::{ApiError, Error, Hint, PagingProblem};
-pub use federation::FederatedIdentity;
-pub use iam::GLOBAL_IAM_ENDPOINT;
-pub use metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
-pub use operation::{Entry, FromParameters, JsonCall, JsonPages};
-pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
-pub use provider::{
-    CredentialsCache, ProvideCredentials, ProvideFuture, ProvidedCredentials,
-    REFRESH_BEFORE_EXPIRY, StaticCredentials,
+pub use hwc_runtime::{
+    ApiError, ConfigError, Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT,
+    DEFAULT_PAGE_CONCURRENCY, Error, Hint, OffsetLayout, Page, PagedRequest, PagingProblem,
+    Paginator, ProvideCredentials, ProvideFuture, ProvidedCredentials, REFRESH_BEFORE_EXPIRY,
+    RetryPolicy, SecretString, Service, StaticCredentials, TimeOrder, signing, validate,
 };
-pub use time_order::TimeOrder;
+pub use hwc_runtime::signing::Signer;
+pub use hwc_signing::canonical;
 
 /// Every operation of every service, for tools that call them by name with parameters as
 /// text (the CLI builds a command for each).
 pub fn operations() -> impl Iterator<Item = &'static Entry> {
     generated::operations()
 }
-pub use region::Service;
-pub use retry::RetryPolicy;
-pub use signing::Signer;
 
 /// What the specs say, as data (operations, parameters, constraints, paging), for tools that
 /// build on the same source of truth, such as a command line.
 pub use hwc_api::descriptor;
 
-/// Re-exported so that users name secrets with the same type the crate takes.
-pub use secrecy::SecretString;
+pub use hwc_config;
+pub use hwc_runtime;

@@ -1018,6 +1018,7 @@ pub mod spec {
     /// The service, its regional endpoints and its operations.
     pub const SERVICE: Service = Service {
         module: "codearts_check",
+        display_name: "CodeArts Check",
         sdk_name: "CODEARTSCHECK",
         legacy_sdk_names: &["CODECHECK"],
         version: "v2",

@@ -2127,6 +2127,7 @@ pub mod spec {
     /// The service, its regional endpoints and its operations.
     pub const SERVICE: Service = Service {
         module: "hss",
+        display_name: "HSS",
         sdk_name: "HSS",
         legacy_sdk_names: &[],
         version: "v5",

@@ -40,7 +40,7 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
     fn default_concurrency(&self) -> usize;
 
     /// The least time between starting two pages, when a rate must be kept by spacing them
-    /// rather than by the number in flight (see [`crate::ClientBuilder::page_concurrency`]).
+    /// rather than by the number in flight (see the facade's `ClientBuilder::page_concurrency`).
     fn page_spacing(&self) -> Option<std::time::Duration> {
         None
     }

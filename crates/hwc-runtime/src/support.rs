@@ -1,84 +1,22 @@
 //! What every generated operation builder (`crates/hwc/src/generated/`) shares: parameters kept
 //! as the text that goes on the wire, filled and checked against the spec before each request,
-//! then handed to progenitor's builder; and [`Entry`], the table that lets a tool such as the
-//! CLI call any operation by name with parameters as text.
+//! then handed to progenitor's builder, and the call run within the client's limits. Plumbing
+//! for generated code, not an interface to program against.
 
 use std::str::FromStr;
 
-use futures::stream::{self, BoxStream};
-use futures::{StreamExt, TryStreamExt};
 use hwc_api::descriptor::{ClientValue, Operation};
-use serde::Serialize;
 
-use crate::client::Client;
+pub use crate::call::{Answered, call};
 use crate::config_error::ConfigError;
 use crate::error::Error;
-use crate::paginate::{Page, PagedRequest, Paginator};
+use crate::runtime::Runtime;
 
 /// Each parameter's wire text, in spec order (`None`: not sent).
-pub(crate) type Values<const N: usize> = [Option<String>; N];
-
-/// An operation a tool can call by name, its parameters given as text.
-#[derive(Debug)]
-pub struct Entry {
-    /// The operation as the spec describes it.
-    pub operation: &'static Operation,
-    /// Pages of the call with these parameters (wire name, text), items as JSON: one page, or
-    /// with `all` every page from the `offset` given (the `limit` given is the page size).
-    /// Parameters are checked against the spec first, so nothing is sent when one is wrong.
-    pub json_pages: JsonCall,
-}
-
-/// How [`Entry::json_pages`] is called: the client, the parameters as text, and `all`.
-pub type JsonCall = fn(&Client, &[(&str, &str)], bool) -> Result<JsonPages, Error>;
-
-/// A stream of pages of JSON items; see [`Entry::json_pages`].
-pub type JsonPages = BoxStream<'static, Result<Page<serde_json::Value>, Error>>;
-
-/// An operation builder made from parameters as text, as a command line has them.
-pub trait FromParameters: PagedRequest {
-    /// The builder with these parameters (wire name, text), each checked against the spec; an
-    /// unknown name, or one the client fills itself, is refused.
-    fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error>;
-
-    /// Sends the call as built: its `send()`.
-    fn send_as_built(
-        &self,
-    ) -> impl std::future::Future<Output = Result<Page<Self::Item>, Error>> + Send;
-}
-
-/// [`Entry::json_pages`] of builder `R`.
-pub(crate) fn json_pages<R>(
-    client: &Client,
-    given: &[(&str, &str)],
-    all: bool,
-) -> Result<JsonPages, Error>
-where
-    R: FromParameters,
-    R::Item: Serialize,
-{
-    let request = R::from_parameters(client, given)?;
-    let pages = if all {
-        Paginator::new(request).pages()
-    } else {
-        stream::once(async move { request.send_as_built().await }).boxed()
-    };
-    Ok(pages
-        .map_ok(|page| Page {
-            total: page.total,
-            offset: page.offset,
-            request_id: page.request_id,
-            items: page.items.iter().map(to_json).collect(),
-        })
-        .boxed())
-}
-
-fn to_json(item: &impl Serialize) -> serde_json::Value {
-    serde_json::to_value(item).unwrap_or_else(|error| serde_json::Value::String(error.to_string()))
-}
+pub type Values<const N: usize> = [Option<String>; N];
 
 /// The values of a builder made from text; see [`FromParameters`].
-pub(crate) fn values_from<const N: usize>(
+pub fn values_from<const N: usize>(
     operation: &'static Operation,
     given: &[(&str, &str)],
 ) -> Result<Values<N>, Error> {
@@ -119,12 +57,10 @@ pub(crate) fn values_from<const N: usize>(
     Ok(values)
 }
 
-/// The values to send: the builder's, with what the client fills and the page asked for, all
-/// checked against the spec.
 /// The error of a call that needs the IAM project and has none: naming the credentials too
 /// when they are missing as well.
-async fn missing_project(client: &Client) -> Error {
-    match client.inner.credentials.credentials().await {
+async fn missing_project(runtime: &Runtime) -> Error {
+    match runtime.credentials().credentials().await {
         Err(Error::Config(ConfigError::NoCredentials { looked_at })) => {
             ConfigError::NoCredentialsNorProject { looked_at }.into()
         }
@@ -132,8 +68,10 @@ async fn missing_project(client: &Client) -> Error {
     }
 }
 
-pub(crate) async fn wire(
-    client: &Client,
+/// The values to send: the builder's, with what the client fills and the page asked for, all
+/// checked against the spec.
+pub async fn wire(
+    runtime: &Runtime,
     operation: &'static Operation,
     values: &[Option<String>],
     page: Option<(u64, u64)>,
@@ -142,10 +80,10 @@ pub(crate) async fn wire(
     for (slot, parameter) in wire.iter_mut().zip(operation.parameters) {
         match parameter.from_client {
             Some(ClientValue::IamProject) => {
-                let project = match client.inner.project.resolve().await {
+                let project = match runtime.project().resolve().await {
                     Ok(project) => project,
                     Err(Error::Config(ConfigError::NoProjectId)) => {
-                        return Err(missing_project(client).await);
+                        return Err(missing_project(runtime).await);
                     }
                     Err(error) => return Err(error),
                 };
@@ -180,7 +118,7 @@ pub(crate) async fn wire(
 }
 
 /// A checked wire text as progenitor's type for the parameter.
-pub(crate) fn parse<T: FromStr>(
+pub fn parse<T: FromStr>(
     operation: &'static Operation,
     index: usize,
     text: &str,
@@ -198,7 +136,7 @@ pub(crate) fn parse<T: FromStr>(
 }
 
 /// The offset and limit a builder holds, as numbers.
-pub(crate) fn paging(
+pub fn paging(
     operation: &Operation,
     values: &[Option<String>],
 ) -> (Option<u64>, Option<u64>) {
@@ -216,18 +154,18 @@ pub(crate) fn paging(
 }
 
 /// The offset a page was asked for with (0 when none was sent).
-pub(crate) fn page_offset(operation: &Operation, wire: &[Option<String>]) -> u64 {
+pub fn page_offset(operation: &Operation, wire: &[Option<String>]) -> u64 {
     paging(operation, wire).0.unwrap_or(0)
 }
 
 /// A response's total, whatever integer type the generated model gives it; a negative one is
 /// no total.
-pub(crate) fn total(value: impl Into<Total>) -> Option<u64> {
+pub fn total(value: impl Into<Total>) -> Option<u64> {
     value.into().0
 }
 
 /// A total as the paginator takes it.
-pub(crate) struct Total(Option<u64>);
+pub struct Total(Option<u64>);
 
 macro_rules! total_from {
     ($($integer:ty),+) => {$(
@@ -247,7 +185,7 @@ macro_rules! total_from {
 total_from!(i32, i64, u32, u64);
 
 /// Why a record could not become its model: only a serde failure can happen.
-pub(crate) struct ModelError(serde_json::Error);
+pub struct ModelError(serde_json::Error);
 
 impl From<serde_json::Error> for ModelError {
     fn from(error: serde_json::Error) -> Self {
@@ -263,7 +201,7 @@ impl From<std::convert::Infallible> for ModelError {
 
 /// The items of an answer as the facade's model: progenitor's record itself, or a model made
 /// from it; a model that cannot be made is a decode error naming the item.
-pub(crate) fn items<T, U>(
+pub fn items<T, U>(
     operation: &'static Operation,
     status: u16,
     request_id: &Option<String>,

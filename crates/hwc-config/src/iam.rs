@@ -7,12 +7,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Deserialize;
 
-use crate::config_error::ConfigError;
-use crate::credentials::{Credentials, ENV_IAM_ENDPOINT};
-use crate::error::{ApiError, Error};
-use crate::provider::CredentialsCache;
-use crate::region::Service;
-use crate::transport::Clock;
+use hwc_runtime::plumbing::{Clock, LookupFuture, LookupProject, apply_credentials, read_limited};
+use hwc_runtime::{ApiError, ConfigError, Credentials, CredentialsCache, Error, Service};
+
+use crate::providers::environment::ENV_IAM_ENDPOINT;
+use crate::providers::metadata::body_problem;
+use crate::sources::Sources;
+use crate::urls::{check_endpoint, redact_userinfo};
 
 /// IAM's endpoint for regions outside its table.
 pub const GLOBAL_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
@@ -20,19 +21,11 @@ pub const GLOBAL_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 /// The IAM endpoint, in the official SDKs' order: the one given (builder or profile), else
 /// `HUAWEICLOUD_SDK_IAM_ENDPOINT`, else `https://iam.{region}.myhuaweicloud.com` for a known
 /// region, else the global one.
-pub(crate) fn iam_endpoint(
-    given: Option<&str>,
-    region: Option<&str>,
-    use_environment: bool,
-) -> String {
+pub fn iam_endpoint(given: Option<&str>, region: Option<&str>, sources: &Sources) -> String {
     if let Some(given) = given.filter(|g| !g.trim().is_empty()) {
         return given.trim_end_matches('/').to_owned();
     }
-    if use_environment
-        && let Some(from_env) = std::env::var(ENV_IAM_ENDPOINT)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-    {
+    if let Some(from_env) = sources.non_blank(ENV_IAM_ENDPOINT) {
         return from_env.trim_end_matches('/').to_owned();
     }
     match region {
@@ -52,14 +45,25 @@ fn found_projects() -> &'static Mutex<HashMap<(String, String), String>> {
 
 /// How a client finds its project when none is configured.
 #[derive(Debug)]
-pub(crate) struct ProjectLookup {
+pub struct ProjectLookup {
+    /// The region whose project is looked for.
     pub region: String,
     /// Checked when the lookup runs, so that a client that never needs it never fails on it.
     pub iam_endpoint: String,
+    /// Whether plain `http` may be used to a host other than loopback.
     pub allow_insecure_http: bool,
+    /// The client's HTTP client (its proxy and certificates).
     pub http: reqwest::Client,
+    /// The client's credentials, which sign the lookup.
     pub credentials: Arc<CredentialsCache>,
+    /// The client's clock.
     pub clock: Arc<Clock>,
+}
+
+impl LookupProject for ProjectLookup {
+    fn find(&self) -> LookupFuture<'_> {
+        Box::pin(self.find_project())
+    }
 }
 
 #[derive(Deserialize)]
@@ -77,11 +81,11 @@ struct Project {
 
 impl ProjectLookup {
     /// The one project named after the region.
-    pub(crate) async fn find(&self) -> Result<String, Error> {
+    async fn find_project(&self) -> Result<String, Error> {
         let iam_endpoint =
-            crate::region::check_endpoint(&self.iam_endpoint, self.allow_insecure_http)?;
-        let current = self.credentials.get().await?;
-        let credentials = &current.provided.credentials;
+            check_endpoint(&self.iam_endpoint, self.allow_insecure_http)?;
+        let current = self.credentials.credentials().await?;
+        let credentials = &current.credentials;
         // Per AK (tokens of different accounts would share one key: they are not cached).
         let cache_key = match credentials {
             Credentials::AccessKey(signer) => Some((
@@ -108,7 +112,7 @@ impl ProjectLookup {
         })?;
         let mut request = reqwest::Request::new(reqwest::Method::GET, url);
         *request.timeout_mut() = Some(std::time::Duration::from_secs(30));
-        crate::transport::apply_credentials(
+        apply_credentials(
             credentials,
             &mut request,
             Clock::server_time(self.clock.estimate_ms()),
@@ -123,7 +127,7 @@ impl ProjectLookup {
         };
         let unreachable = |problem: String| Error::Unreachable {
             service: "IAM",
-            endpoint: crate::region::redact_userinfo(&self.iam_endpoint),
+            endpoint: redact_userinfo(&self.iam_endpoint),
             problem: format!(
                 "{problem} (the project id can be given instead: HUAWEICLOUD_SDK_PROJECT_ID)"
             ),
@@ -139,9 +143,9 @@ impl ProjectLookup {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = crate::metadata::read_limited(answer, MAX_PROJECTS_BODY)
+        let body = read_limited(answer, MAX_PROJECTS_BODY)
             .await
-            .map_err(|problem| unreachable(format!("the project list: {problem}")))?;
+            .map_err(|error| unreachable(format!("the project list: {}", body_problem(&error))))?;
         if !(200..300).contains(&status) {
             return Err(Error::Api(ApiError::from_body(
                 "KeystoneListProjects",
@@ -187,85 +191,6 @@ impl ProjectLookup {
     }
 }
 
-/// The IAM project of a client: configured, or looked up in IAM the first time a call needs it
-/// (once, however many calls need it at the same moment).
-#[derive(Debug, Default)]
-pub(crate) struct ProjectSlot {
-    pub configured: Option<String>,
-    pub found: tokio::sync::OnceCell<String>,
-    pub lookup: Option<ProjectLookup>,
-    /// The last failed lookup and when: calls waiting for it get its error rather than each
-    /// asking IAM again in turn (for a few seconds).
-    pub failed: std::sync::Mutex<Option<(std::time::Instant, Error)>>,
-}
-
 /// The most IAM's project list may hold: a few hundred projects' worth, where the lookup asks
 /// for one name.
 const MAX_PROJECTS_BODY: usize = 1024 * 1024;
-
-/// How long a failed lookup is the answer before IAM is asked again.
-const LOOKUP_FAILURE_MEMORY: std::time::Duration = std::time::Duration::from_secs(5);
-
-/// The same lookup error again, for another caller.
-fn replay(error: &Error) -> Error {
-    match error {
-        Error::Api(api) => Error::Api(api.clone()),
-        Error::Config(ConfigError::ProjectLookup {
-            region,
-            iam_endpoint,
-            problem,
-        }) => ConfigError::ProjectLookup {
-            region: region.clone(),
-            iam_endpoint: iam_endpoint.clone(),
-            problem: problem.clone(),
-        }
-        .into(),
-        other => crate::provider::replay(other),
-    }
-}
-
-impl ProjectSlot {
-    /// The project, if known yet.
-    pub(crate) fn get(&self) -> Option<&str> {
-        self.configured
-            .as_deref()
-            .or_else(|| self.found.get().map(String::as_str))
-    }
-
-    /// The project, looked up when not known yet and a lookup is possible.
-    pub(crate) async fn resolve(&self) -> Result<&str, Error> {
-        if let Some(known) = self.get() {
-            return Ok(known);
-        }
-        let Some(lookup) = &self.lookup else {
-            return Err(ConfigError::NoProjectId.into());
-        };
-        self.found
-            .get_or_try_init(|| async {
-                if let Ok(failed) = self.failed.lock()
-                    && let Some((at, error)) = failed.as_ref()
-                    && at.elapsed() < LOOKUP_FAILURE_MEMORY
-                {
-                    return Err(replay(error));
-                }
-                let outcome = lookup.find().await;
-                if let (Err(error), Ok(mut failed)) = (&outcome, self.failed.lock()) {
-                    *failed = Some((std::time::Instant::now(), replay(error)));
-                }
-                outcome
-            })
-            .await
-            .map(String::as_str)
-    }
-
-    /// How the project is known: `configured`, `looked up in IAM`, or not yet.
-    pub(crate) fn source(&self) -> Option<&'static str> {
-        if self.configured.is_some() {
-            Some("configured")
-        } else if self.found.get().is_some() {
-            Some("looked up in IAM")
-        } else {
-            None
-        }
-    }
-}

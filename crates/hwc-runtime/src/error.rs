@@ -74,7 +74,7 @@ pub enum Error {
     },
 
     /// An answer's body was larger than the client reads (see
-    /// [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes)); reading
+    /// the facade's `ClientBuilder::max_response_bytes`); reading
     /// stopped there. Not retried.
     #[error(
         "{operation}: the {status} answer{} is larger than {limit} bytes; not read on",

@@ -10,20 +10,23 @@ use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
-use crate::client::Client;
 use crate::error::{ApiError, Error, excerpt};
+use crate::runtime::Runtime;
 use crate::transport::{CALL, CallRecord};
 
 /// The decoded body and what the transport saw of the answer.
-pub(crate) struct Answered<T> {
+pub struct Answered<T> {
+    /// The decoded body.
     pub body: T,
+    /// The answer's status.
     pub status: u16,
+    /// The answer's request id.
     pub request_id: Option<String>,
 }
 
 /// Runs `send` (a generated builder's `send()`) within the client's operation timeout.
-pub(crate) async fn call<T, E, F>(
-    client: &Client,
+pub async fn call<T, E, F>(
+    runtime: &Runtime,
     operation: &'static Operation,
     send: F,
 ) -> Result<Answered<T>, Error>
@@ -41,7 +44,7 @@ where
         attempts = tracing::field::Empty,
     );
     let outcome = tokio::time::timeout(
-        client.inner.operation_timeout,
+        runtime.settings().operation_timeout,
         CALL.scope(Arc::clone(&slot), send),
     )
     .instrument(span.clone())
@@ -58,7 +61,7 @@ where
         Err(_) => Err(Error::Timeout {
             operation: operation.id,
             elapsed: started.elapsed(),
-            limit: client.inner.operation_timeout,
+            limit: runtime.settings().operation_timeout,
             what: "the operation, retries included",
         }),
         Ok(Ok(value)) => Ok(Answered {

@@ -1,14 +1,12 @@
-//! `ConfigError`: why a client could not be configured. [`ClientBuilder::build`] reports every
-//! problem with what was configured; a call reports only what depends on the call (a service the
-//! region does not offer, an HSS call without an IAM project).
-//!
-//! [`ClientBuilder::build`]: crate::ClientBuilder::build
+//! `ConfigError`: why a client could not be configured. The facade's `ClientBuilder::build`
+//! reports every problem with what was configured; a call reports only what depends on the call
+//! (a service the region does not offer, an HSS call without an IAM project).
 
 use std::path::PathBuf;
 
 use thiserror::Error as ThisError;
 
-use crate::region::Service;
+use hwc_api::Service;
 
 /// What is wrong with the configuration, as data a program can match on. Files and the HTTP
 /// client carry their underlying error as `source()`.

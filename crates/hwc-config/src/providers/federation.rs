@@ -4,10 +4,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::config_error::ConfigError;
-use crate::error::Error;
-use crate::metadata::SecurityKeyCredential;
-use crate::provider::{ProvideCredentials, ProvideFuture, ProvidedCredentials};
+use hwc_runtime::plumbing::read_limited;
+use hwc_runtime::{
+    ApiError, ConfigError, Error, ProvideCredentials, ProvideFuture, ProvidedCredentials,
+};
+
+use crate::providers::metadata::{
+    MAX_CREDENTIALS_BODY, SecurityKeyCredential, body_problem, json_problem,
+};
+use crate::sources::Sources;
+use crate::urls::redact_userinfo;
 
 /// How long the temporary credentials are asked to live: the official SDKs' 6 hours.
 const DURATION_SECONDS: u64 = 21_600;
@@ -19,6 +25,7 @@ pub struct FederatedIdentity {
     id_token_file: PathBuf,
     iam_endpoint: String,
     http: reqwest::Client,
+    sources: Sources,
 }
 
 #[derive(serde::Deserialize)]
@@ -44,13 +51,20 @@ impl FederatedIdentity {
             id_token_file: id_token_file.into(),
             iam_endpoint: iam_endpoint.into().trim_end_matches('/').to_owned(),
             http,
+            sources: Sources::real(),
         })
+    }
+
+    /// Reads the id token file from `sources` instead of the file system.
+    pub fn with_sources(self, sources: Sources) -> Self {
+        Self { sources, ..self }
     }
 
     async fn fetch(&self) -> Result<ProvidedCredentials, Fetch> {
         // Read on every refresh: the file is rotated by whoever issues the id tokens.
-        let id_token = tokio::fs::read_to_string(&self.id_token_file)
-            .await
+        let id_token = self
+            .sources
+            .read(&self.id_token_file)
             .map_err(|error| {
                 Fetch::Refused(format!(
                     "cannot read {}: {error}",
@@ -100,13 +114,13 @@ impl FederatedIdentity {
         if !answer.status().is_success() {
             return Err(refusal("IAM refused to issue temporary credentials", answer).await);
         }
-        let body = crate::metadata::read_limited(answer, crate::metadata::MAX_CREDENTIALS_BODY)
+        let body = read_limited(answer, MAX_CREDENTIALS_BODY)
             .await
-            .map_err(Fetch::Unreachable)?;
+            .map_err(|error| Fetch::Unreachable(body_problem(&error)))?;
         let tokens: SecurityTokens = serde_json::from_slice(&body).map_err(|error| {
             Fetch::Refused(format!(
                 "IAM answered something else than credentials ({})",
-                crate::metadata::json_problem(&error)
+                json_problem(&error)
             ))
         })?;
         tokens
@@ -133,10 +147,10 @@ async fn refusal(what: &str, answer: reqwest::Response) -> Fetch {
         .get("x-request-id")
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
-    let body = crate::metadata::read_limited(answer, crate::metadata::MAX_CREDENTIALS_BODY)
+    let body = read_limited(answer, MAX_CREDENTIALS_BODY)
         .await
         .unwrap_or_default();
-    let error = crate::error::ApiError::from_body("IAM", status, &body, request_id, None);
+    let error = ApiError::from_body("IAM", status, &body, request_id, None);
     let request_id = error
         .request_id
         .as_deref()
@@ -157,7 +171,7 @@ impl ProvideCredentials for FederatedIdentity {
                 .into(),
                 Fetch::Unreachable(problem) => Error::Unreachable {
                     service: "IAM",
-                    endpoint: crate::region::redact_userinfo(&self.iam_endpoint),
+                    endpoint: redact_userinfo(&self.iam_endpoint),
                     problem,
                 },
             })

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// The gateway's flow control as FACTS.md gives it: about 200 requests a second per API. The
 /// paginator aims at it before anything is known.
-pub const EXPECTED_RATE: f64 = 200.0;
+pub(crate) const EXPECTED_RATE: f64 = 200.0;
 /// The least rate the limiter goes down to, so a client always makes progress.
 const MIN_RATE: f64 = 1.0;
 /// The share of the gateway's rate (measured, or else the documented one) flow control engages
@@ -33,7 +33,7 @@ const RECOVER: f64 = 0.1;
 /// Below this share of the most that got through, the rate recovers rather than probes.
 const RECOVER_BELOW: f64 = 0.9;
 /// Pages in flight at most, whatever rate and latency say.
-pub const MAX_PAGES_IN_FLIGHT: usize = 32;
+pub(crate) const MAX_PAGES_IN_FLIGHT: usize = 32;
 
 #[derive(Debug)]
 struct State {

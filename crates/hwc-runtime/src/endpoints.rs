@@ -15,7 +15,7 @@ use crate::error::Error;
 
 /// Every endpoint of a service, in the order to try them, and the one in use.
 #[derive(Debug)]
-pub(crate) struct EndpointSet {
+pub struct EndpointSet {
     urls: Vec<Url>,
     /// Base URLs as given (checked, without a trailing `/`), for display.
     texts: Vec<String>,
@@ -23,8 +23,8 @@ pub(crate) struct EndpointSet {
 }
 
 impl EndpointSet {
-    /// The set of checked base URLs (scheme, host and port only; see `region::check_endpoint`).
-    pub(crate) fn new(texts: Vec<String>) -> Result<Self, Error> {
+    /// The set of checked base URLs (scheme, host and port only; checked by the configuration).
+    pub fn new(texts: Vec<String>) -> Result<Self, Error> {
         if texts.is_empty() {
             return Err(ConfigError::NoEndpoint.into());
         }
@@ -48,7 +48,7 @@ impl EndpointSet {
     }
 
     /// Every endpoint, in the order they are tried.
-    pub(crate) fn all(&self) -> &[String] {
+    pub fn all(&self) -> &[String] {
         &self.texts
     }
 
@@ -63,12 +63,12 @@ impl EndpointSet {
     }
 
     /// The endpoint in use now.
-    pub(crate) fn current(&self) -> &str {
+    pub fn current(&self) -> &str {
         &self.texts[self.preferred()]
     }
 
     /// The base URL at `index`.
-    pub(crate) fn text(&self, index: usize) -> &str {
+    pub fn text(&self, index: usize) -> &str {
         &self.texts[index % self.texts.len()]
     }
 

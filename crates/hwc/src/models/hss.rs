@@ -28,11 +28,12 @@ use hwc_api::hss::types as generated;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-pub use crate::generated::hss::*;
+
 pub use hwc_api::hss::types::{ReportedHandleType, ReportedVulStatus};
 
 /// The operation as the spec describes it.
-pub const OPERATION: &hwc_api::descriptor::Operation = LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+pub const OPERATION: &hwc_api::descriptor::Operation =
+    &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
 
 /// One handling record of an image vulnerability.
 ///

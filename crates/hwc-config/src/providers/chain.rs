@@ -6,17 +6,22 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use crate::config_error::ConfigError;
-use crate::credentials::{Credentials, ENV_AK, ENV_ID_TOKEN_FILE, ENV_IDP_ID, ENV_SK, Profile};
-use crate::error::Error;
-use crate::federation::FederatedIdentity;
-use crate::metadata::EcsMetadata;
-use crate::provider::{ProvideCredentials, ProvideFuture, StaticCredentials};
+use hwc_runtime::{ConfigError, Error, ProvideCredentials, ProvideFuture, StaticCredentials};
+
+use crate::providers::environment::{
+    ENV_AK, ENV_ID_TOKEN_FILE, ENV_IDP_ID, ENV_SK, credentials_from,
+};
+use crate::providers::federation::FederatedIdentity;
+use crate::providers::metadata::EcsMetadata;
+use crate::providers::profile::Profile;
+use crate::sources::Sources;
 
 /// What the chain found: where credentials come from, and the profile when it was read (for
 /// its project id and IAM endpoint).
-pub(crate) struct Found {
+pub struct Found {
+    /// Where credentials come from.
     pub provider: Arc<dyn ProvideCredentials>,
+    /// The profile, when it was read.
     pub profile: Option<Profile>,
     /// The IAM endpoint of the credentials' own place (a profile's `iam_endpoint`).
     pub iam_endpoint: Option<String>,
@@ -25,7 +30,8 @@ pub(crate) struct Found {
 /// Walks the chain: the environment and the profile at `path` are read now (the profile once);
 /// the metadata service, the last resort, is asked on the first call. `iam_endpoint` chooses
 /// and checks IAM's endpoint given the credentials' own (for federated identity).
-pub(crate) fn default_chain(
+pub fn default_chain(
+    sources: &Sources,
     path: Option<&Path>,
     iam_endpoint: impl Fn(Option<&str>) -> Result<String, Error>,
 ) -> Result<Found, Error> {
@@ -34,7 +40,7 @@ pub(crate) fn default_chain(
     // complete credentials in the environment a broken file is not an error, as in the
     // official SDKs (its project id is still used when it can be read).
     let read = match path {
-        Some(path) if path.exists() => Some(Profile::load(path)),
+        Some(path) if sources.exists(path) => Some(Profile::read(sources, path)),
         _ => None,
     };
     let readable = || read.as_ref().and_then(|r| r.as_ref().ok()).cloned();
@@ -48,10 +54,10 @@ pub(crate) fn default_chain(
         })
     };
 
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    let env = |name: &str| sources.non_blank(name);
     match (env(ENV_IDP_ID), env(ENV_ID_TOKEN_FILE)) {
         (Some(idp), Some(file)) => {
-            let federated = FederatedIdentity::new(idp, file, iam_endpoint(None)?)?;
+            let federated = FederatedIdentity::new(idp, file, iam_endpoint(None)?)?.with_sources(sources.clone());
             return found(Arc::new(federated), readable(), None);
         }
         (Some(_), None) | (None, Some(_)) => {
@@ -64,7 +70,7 @@ pub(crate) fn default_chain(
         }
         (None, None) => {}
     }
-    if let Some(keys) = Credentials::from_environment_variables()? {
+    if let Some(keys) = credentials_from(sources)? {
         let provider = StaticCredentials::new(keys, format!("environment ({ENV_AK})"));
         return found(Arc::new(provider), readable(), None);
     }
@@ -78,7 +84,8 @@ pub(crate) fn default_chain(
         (Some(path), Some(read)) => {
             if let (Some(idp), Some(file)) = (&read.idp_id, &read.id_token_file) {
                 let federated =
-                    FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref())?)?;
+                    FederatedIdentity::new(idp, file, iam_endpoint(profile_iam.as_deref())?)?
+                        .with_sources(sources.clone());
                 return found(Arc::new(federated), profile, profile_iam);
             }
             if read.has_keys() {
@@ -97,7 +104,7 @@ pub(crate) fn default_chain(
         (None, _) => looked_at.push("profile: there is no home directory".to_owned()),
     }
 
-    let metadata = EcsMetadata::from_environment()?;
+    let metadata = EcsMetadata::from_sources(sources)?;
     found(
         Arc::new(LastResort {
             looked_at,

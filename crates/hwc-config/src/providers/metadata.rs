@@ -7,10 +7,13 @@ use std::time::Duration;
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::config_error::ConfigError;
-use crate::credentials::Credentials;
-use crate::error::Error;
-use crate::provider::{ProvideCredentials, ProvideFuture, ProvidedCredentials};
+use hwc_runtime::plumbing::{BodyError, read_limited};
+use hwc_runtime::{
+    ConfigError, Credentials, Error, ProvideCredentials, ProvideFuture, ProvidedCredentials,
+};
+
+use crate::sources::Sources;
+use crate::urls::redact_userinfo;
 
 /// Overrides the metadata service's address (tests, unusual networks).
 pub const ENV_METADATA_ENDPOINT: &str = "HWC_METADATA_ENDPOINT";
@@ -76,14 +79,18 @@ fn parse_expiry(text: &str) -> Option<Timestamp> {
 impl EcsMetadata {
     /// The service at `HWC_METADATA_ENDPOINT`, else at `http://169.254.169.254`.
     pub fn from_environment() -> Result<Self, Error> {
-        let endpoint = std::env::var(ENV_METADATA_ENDPOINT)
-            .ok()
-            .filter(|value| !value.trim().is_empty())
+        Self::from_sources(&Sources::real())
+    }
+
+    /// The endpoint `HWC_METADATA_ENDPOINT` of `sources` names, else the default.
+    pub fn from_sources(sources: &Sources) -> Result<Self, Error> {
+        let endpoint = sources
+            .non_blank(ENV_METADATA_ENDPOINT)
             .unwrap_or_else(|| DEFAULT_METADATA_ENDPOINT.to_owned());
         Self::new(endpoint)
     }
 
-    /// The service at `endpoint`.
+    /// The service at `endpoint` (a simulator, a test server).
     pub fn new(endpoint: impl Into<String>) -> Result<Self, Error> {
         let endpoint = endpoint.into().trim_end_matches('/').to_owned();
         let http = reqwest::Client::builder()
@@ -109,7 +116,7 @@ impl EcsMetadata {
             200..=299 => {
                 let token = read_limited(answer, MAX_CREDENTIALS_BODY)
                     .await
-                    .map_err(Failed::Broke)?;
+                    .map_err(|error| Failed::Broke(body_problem(&error)))?;
                 let token = String::from_utf8(token).map_err(|_| {
                     Failed::Broke(format!("{TOKEN_PATH} answered a token that is not text"))
                 })?;
@@ -149,7 +156,7 @@ impl EcsMetadata {
         }
         let body = read_limited(answer, MAX_CREDENTIALS_BODY)
             .await
-            .map_err(broke)?;
+            .map_err(|error| broke(body_problem(&error)))?;
         let key: SecurityKey = serde_json::from_slice(&body).map_err(|error| {
             broke(format!(
                 "{SECURITY_KEY_PATH} answered something else than credentials ({})",
@@ -174,29 +181,6 @@ enum Failed {
 /// The most a credentials or session-token answer may hold; real ones are under a kilobyte.
 pub(crate) const MAX_CREDENTIALS_BODY: usize = 64 * 1024;
 
-/// The body of an answer, refusing one over `limit` bytes: announced larger, or growing past
-/// it as it arrives (reading stops there).
-pub(crate) async fn read_limited(
-    mut answer: reqwest::Response,
-    limit: usize,
-) -> Result<Vec<u8>, String> {
-    let too_large = || format!("the answer is over {} KiB", limit / 1024);
-    if answer
-        .content_length()
-        .is_some_and(|length| length > limit as u64)
-    {
-        return Err(too_large());
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = answer.chunk().await.map_err(|error| describe(&error))? {
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
 /// Where and how a credentials answer failed to decode, without quoting it: the values it
 /// holds are secrets.
 pub(crate) fn json_problem(error: &serde_json::Error) -> String {
@@ -210,6 +194,14 @@ pub(crate) fn json_problem(error: &serde_json::Error) -> String {
 }
 
 /// A transport failure in a few words (never a URL with secrets: there are none here).
+/// What went wrong reading a body, for messages.
+pub(crate) fn body_problem(error: &BodyError) -> String {
+    match error {
+        BodyError::Read(error) => describe(error),
+        too_large => too_large.to_string(),
+    }
+}
+
 fn describe(error: &reqwest::Error) -> String {
     if error.is_timeout() {
         format!("no answer within {} s", METADATA_TIMEOUT.as_secs())
@@ -230,7 +222,7 @@ impl ProvideCredentials for EcsMetadata {
                 .into(),
                 Failed::Broke(problem) => Error::Unreachable {
                     service: "ECS metadata service",
-                    endpoint: crate::region::redact_userinfo(&self.endpoint),
+                    endpoint: redact_userinfo(&self.endpoint),
                     problem,
                 },
             })
@@ -241,7 +233,7 @@ impl ProvideCredentials for EcsMetadata {
         // HWC_METADATA_ENDPOINT may carry user information: it is never shown.
         format!(
             "ECS metadata service at {}",
-            crate::region::redact_userinfo(&self.endpoint)
+            redact_userinfo(&self.endpoint)
         )
     }
 }

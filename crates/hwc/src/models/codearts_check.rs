@@ -23,10 +23,10 @@ use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
 use serde::Serialize;
 
-pub use crate::generated::codearts_check::*;
+
 
 /// The operation as the spec describes it.
-pub const OPERATION: &hwc_api::descriptor::Operation = CHECK_RECORD;
+pub const OPERATION: &hwc_api::descriptor::Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
 
 /// `check_time` and `check_end_time` carry no zone in every example the documentation gives.
 /// Such times are read as UTC+08:00 (China Standard Time), the zone of Huawei Cloud's consoles

@@ -3,7 +3,6 @@
 //! time, and observed with tracing. What the last answer was (status, request id, error body) is
 //! recorded for the call, so errors can say it.
 
-use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -13,6 +12,8 @@ use reqwest::header::{HeaderMap, HeaderValue};
 use reqwest::{Request, Response, StatusCode};
 use tracing::Instrument;
 
+use crate::auth::apply_credentials;
+use crate::clock::Clock;
 use crate::credentials::Credentials;
 use crate::endpoints::EndpointSet;
 use crate::provider::CredentialsCache;
@@ -21,50 +22,6 @@ use crate::signing;
 
 /// The header progenitor adds from the spec's `info.version`; not part of these APIs.
 const API_VERSION: &str = "api-version";
-
-/// The difference between the server's clock and ours (server time minus local time), learned
-/// from expiry rejections and shared by every request of a client.
-///
-/// It is one absolute estimate, not a sum of corrections: each rejection says what the server's
-/// time was when the request was signed with a known estimate, so calls rejected together all
-/// compute the same value and store it, and the estimate converges however many there are.
-#[derive(Debug, Default)]
-pub(crate) struct Clock {
-    offset_ms: AtomicI64,
-}
-
-impl Clock {
-    /// The current estimate, in milliseconds.
-    pub(crate) fn estimate_ms(&self) -> i64 {
-        self.offset_ms.load(Ordering::Relaxed)
-    }
-
-    /// Our idea of the server's time under the estimate `offset_ms`.
-    pub(crate) fn server_time(offset_ms: i64) -> Timestamp {
-        let now = Timestamp::now();
-        now.checked_add(SignedDuration::from_millis(offset_ms))
-            .unwrap_or(now)
-    }
-
-    /// The current offset.
-    pub(crate) fn offset(&self) -> SignedDuration {
-        SignedDuration::from_millis(self.estimate_ms())
-    }
-
-    /// A request signed under the estimate `used_ms` was `correction` off the server's time:
-    /// the server's time minus ours is `used_ms + correction`. Returns the new estimate.
-    fn learn(&self, used_ms: i64, correction: SignedDuration) -> i64 {
-        let correction_ms =
-            i64::try_from(correction.as_millis()).unwrap_or(if correction.is_negative() {
-                i64::MIN
-            } else {
-                i64::MAX
-            });
-        let estimate = used_ms.saturating_add(correction_ms);
-        self.offset_ms.store(estimate, Ordering::Relaxed);
-        estimate
-    }
-}
 
 /// What the last answer of a call was; filled by the transport, read by the operation.
 #[derive(Debug, Default, Clone)]
@@ -111,7 +68,7 @@ pub(crate) struct HwcTransport {
     pub credentials: Arc<CredentialsCache>,
     /// The IAM project, sent as a signed `X-Project-Id` with AK/SK on every service once known,
     /// as the official SDKs do (CodeArts Check's own project in its path is another id).
-    pub project: Arc<crate::iam::ProjectSlot>,
+    pub project: Arc<crate::project::ProjectSlot>,
     pub clock: Arc<Clock>,
     pub retry: RetryPolicy,
     pub attempt_timeout: Duration,
@@ -541,31 +498,6 @@ impl HwcTransport {
     }
 }
 
-/// Authenticates `request` with `credentials`: signed (at `server_time`, replacing any earlier
-/// `X-Sdk-Date`) with AK/SK, or carrying the IAM token in `X-Auth-Token`.
-pub(crate) fn apply_credentials(
-    credentials: &Credentials,
-    request: &mut Request,
-    server_time: Timestamp,
-) -> Result<(), crate::Error> {
-    match credentials {
-        Credentials::AccessKey(signer) => {
-            request.headers_mut().remove(signing::SDK_DATE);
-            signer.sign(request, server_time)?;
-        }
-        Credentials::Token(_) => {
-            let token = credentials.token_value().unwrap_or_default();
-            let mut value =
-                HeaderValue::from_str(token).map_err(|_| crate::ConfigError::Credentials {
-                    problem: "the IAM token is not ASCII".into(),
-                })?;
-            value.set_sensitive(true);
-            request.headers_mut().insert("x-auth-token", value);
-        }
-    }
-    Ok(())
-}
-
 /// Whether waiting `wait` more after `elapsed` ends before `deadline`; never overflows.
 fn ends_before(elapsed: Duration, wait: Duration, deadline: Duration) -> bool {
     elapsed.checked_add(wait).is_some_and(|end| end < deadline)
@@ -689,6 +621,7 @@ fn local_failure(message: &str) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
 
     /// Answers every request with 503 and counts them.
     async fn always_unavailable() -> (String, Arc<std::sync::atomic::AtomicUsize>) {

@@ -1,0 +1,135 @@
+//! What every call of one client shares: credentials, project, clock, each API's flow control,
+//! the spellings learned, and the call settings. The facade's `Client` holds one; its generated
+//! builders hand it to [`crate::plumbing::support`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use hwc_api::Service;
+use hwc_api::descriptor::Operation;
+
+use crate::clock::Clock;
+use crate::endpoints::EndpointSet;
+use crate::flow_control::FlowControl;
+use crate::project::ProjectSlot;
+use crate::provider::CredentialsCache;
+use crate::settings::{CallSettings, DEFAULT_PAGE_CONCURRENCY};
+use crate::spelling::Spellings;
+use crate::transport::HwcTransport;
+
+/// The shared state of one client and its clones.
+#[derive(Debug)]
+pub struct Runtime {
+    settings: CallSettings,
+    credentials: Arc<CredentialsCache>,
+    project: Arc<ProjectSlot>,
+    clock: Arc<Clock>,
+    flow: BTreeMap<Service, Arc<FlowControl>>,
+    spellings: Arc<Spellings>,
+}
+
+impl Runtime {
+    /// The state of a new client: one flow control per API of [`Service::ALL`].
+    pub fn new(
+        settings: CallSettings,
+        credentials: Arc<CredentialsCache>,
+        project: ProjectSlot,
+        clock: Arc<Clock>,
+    ) -> Self {
+        let flow = Service::ALL
+            .into_iter()
+            .map(|service| {
+                let flow = FlowControl::new(settings.adaptive_flow_control);
+                (service, Arc::new(flow))
+            })
+            .collect();
+        Self {
+            settings,
+            credentials,
+            project: Arc::new(project),
+            clock,
+            flow,
+            spellings: Arc::default(),
+        }
+    }
+
+    /// The transport `service`'s generated client sends through, aimed at `endpoints`.
+    pub fn transport(
+        &self,
+        service: Service,
+        endpoints: Arc<EndpointSet>,
+    ) -> hwc_api::SharedTransport {
+        let flow = self.flow.get(&service).cloned().unwrap_or_else(|| {
+            Arc::new(FlowControl::new(self.settings.adaptive_flow_control))
+        });
+        Arc::new(HwcTransport {
+            endpoints,
+            credentials: Arc::clone(&self.credentials),
+            project: Arc::clone(&self.project),
+            clock: Arc::clone(&self.clock),
+            retry: self.settings.retry,
+            attempt_timeout: self.settings.attempt_timeout,
+            operation_timeout: self.settings.operation_timeout,
+            max_response_bytes: self.settings.max_response_bytes,
+            connect_timeout: self.settings.connect_timeout,
+            flow,
+            spellings: Arc::clone(&self.spellings),
+        })
+    }
+
+    /// The call settings.
+    pub fn settings(&self) -> &CallSettings {
+        &self.settings
+    }
+
+    /// The credentials every call signs with.
+    pub fn credentials(&self) -> &CredentialsCache {
+        &self.credentials
+    }
+
+    /// The IAM project.
+    pub fn project(&self) -> &ProjectSlot {
+        &self.project
+    }
+
+    /// The clock's skew estimate.
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Pages a paginator of `operation` keeps in flight now: fixed by the settings, or the
+    /// API's rate times its latency.
+    pub fn pages_in_flight(&self, operation: &Operation) -> usize {
+        if let Some(fixed) = self.settings.page_concurrency {
+            return fixed;
+        }
+        self.flow_of(operation)
+            .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {
+                flow.pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
+            })
+    }
+
+    /// The least time between starting two pages of `operation`, when its API's rate must be
+    /// kept by spacing pages (none with a fixed page concurrency).
+    pub fn page_spacing(&self, operation: &Operation) -> Option<Duration> {
+        if self.settings.page_concurrency.is_some() {
+            return None;
+        }
+        self.flow_of(operation)?
+            .page_spacing(DEFAULT_PAGE_CONCURRENCY)
+    }
+
+    /// The requests client-side flow control allows `service` now, once the gateway has
+    /// throttled it (`None` before, or when it is off).
+    pub fn flow_rate(&self, service: Service) -> Option<f64> {
+        self.flow.get(&service).and_then(|flow| flow.rate())
+    }
+
+    /// The flow control of the API `operation` belongs to.
+    fn flow_of(&self, operation: &Operation) -> Option<&FlowControl> {
+        Service::of_operation(operation.id)
+            .and_then(|service| self.flow.get(&service))
+            .map(|flow| flow.as_ref())
+    }
+}
