@@ -200,6 +200,7 @@ async fn probe(client: &Client, service: Service) -> Result<String, String> {
             .send()
             .await
             .map(|_| ()),
+        other => return Err(format!("no probe call is known for {other}")),
     };
     match outcome {
         Ok(()) => Ok("ok: signed call accepted".to_owned()),
