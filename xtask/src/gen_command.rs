@@ -41,7 +41,8 @@ pub fn run(root: &Path, check: bool) -> Result<()> {
     let services = specs
         .iter()
         .map(|spec| {
-            let names = ServiceNames::of(&spec.document).with_context(|| spec.relative_path.clone())?;
+            let names =
+                ServiceNames::of(&spec.document).with_context(|| spec.relative_path.clone())?;
             Ok(ServiceItem {
                 module: spec.module.clone(),
                 variant: names.handle,
@@ -138,7 +139,9 @@ struct ServiceItem {
 /// `crates/hwc-api/src/generated/mod.rs`: the client modules, each routed through its transport,
 /// and the `Service` enum naming every spec.
 fn api_mod(services: &[ServiceItem]) -> String {
-    let mut out = format!("{HEADER}\n\n//! The low-level clients, one module per spec, and the services they make.\n\n");
+    let mut out = format!(
+        "{HEADER}\n\n//! The low-level clients, one module per spec, and the services they make.\n\n"
+    );
     for ServiceItem { module, .. } in services {
         out.push_str(&format!(
             "#[allow(missing_docs, unused_comparisons, clippy::all, clippy::unwrap_used, clippy::expect_used)]\n#[rustfmt::skip]\npub mod {module};\n"
@@ -158,8 +161,13 @@ fn api_mod(services: &[ServiceItem]) -> String {
         services.len(),
         services.iter().map(|s| format!("Service::{}", s.variant)).collect::<Vec<_>>().join(", ")
     ));
-    for ServiceItem { module, variant, .. } in services {
-        out.push_str(&format!("            Service::{variant} => &{module}::spec::SERVICE,\n"));
+    for ServiceItem {
+        module, variant, ..
+    } in services
+    {
+        out.push_str(&format!(
+            "            Service::{variant} => &{module}::spec::SERVICE,\n"
+        ));
     }
     out.push_str("        }\n    }\n}\n");
     out
@@ -188,7 +196,10 @@ fn facade_mod(services: &[ServiceItem]) -> String {
         ));
     }
     out.push_str("}\n\nimpl ServiceClients {\n    /// Each service's client, made from its base URL, HTTP client and transport.\n    pub(crate) fn new(\n        mut parts: impl FnMut(\n            hwc_api::Service,\n        ) -> Result<(String, reqwest::Client, hwc_api::SharedTransport), crate::client::Unavailable>,\n    ) -> Self {\n        Self {\n");
-    for ServiceItem { module, variant, .. } in services {
+    for ServiceItem {
+        module, variant, ..
+    } in services
+    {
         out.push_str(&format!(
             "            {module}: parts(hwc_api::Service::{variant}).map(|(url, http, transport)| {{\n                hwc_api::{module}::Client::new_with_client(&url, http, transport)\n            }}),\n"
         ));

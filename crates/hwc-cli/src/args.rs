@@ -215,17 +215,6 @@ pub struct Trend {
     pub png: Option<PathBuf>,
 }
 
-impl Trend {
-    /// Where to write the chart, and as what.
-    pub fn chart(&self) -> Option<crate::chart::ChartFile<'_>> {
-        match (&self.svg, &self.png) {
-            (Some(path), _) => Some(crate::chart::ChartFile::Svg(path)),
-            (None, Some(path)) => Some(crate::chart::ChartFile::Png(path)),
-            (None, None) => None,
-        }
-    }
-}
-
 /// A time given on the command line: an instant, or a duration back from when the command runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Moment {

@@ -23,6 +23,15 @@ pub enum ChartFile<'a> {
 }
 
 impl<'a> ChartFile<'a> {
+    /// Where `trend` asks the chart to go (`--svg` before `--png`), if anywhere.
+    pub fn of(svg: Option<&'a Path>, png: Option<&'a Path>) -> Option<Self> {
+        match (svg, png) {
+            (Some(path), _) => Some(ChartFile::Svg(path)),
+            (None, Some(path)) => Some(ChartFile::Png(path)),
+            (None, None) => None,
+        }
+    }
+
     /// The file to write.
     pub fn path(self) -> &'a Path {
         match self {

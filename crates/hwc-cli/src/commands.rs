@@ -403,7 +403,12 @@ pub async fn trend(
     while let Some(scan) = stream.next().await {
         scans.push(scan?);
     }
-    write_trend(&scans, task, args.chart(), out)
+    write_trend(
+        &scans,
+        task,
+        crate::chart::ChartFile::of(args.svg.as_deref(), args.png.as_deref()),
+        out,
+    )
 }
 
 /// Writes the chart (when asked) and the summary of `scans` (newest first, as the API gives).

@@ -82,8 +82,7 @@ struct Project {
 impl ProjectLookup {
     /// The one project named after the region.
     async fn find_project(&self) -> Result<String, Error> {
-        let iam_endpoint =
-            check_endpoint(&self.iam_endpoint, self.allow_insecure_http)?;
+        let iam_endpoint = check_endpoint(&self.iam_endpoint, self.allow_insecure_http)?;
         let current = self.credentials.credentials().await?;
         let credentials = &current.credentials;
         // Per AK (tokens of different accounts would share one key: they are not cached).

@@ -92,10 +92,11 @@ pub fn lookup(
     {
         let text = overrides
             .sources
-            .read(path).map_err(|source| ConfigError::ReadFile {
-            path: path.to_owned(),
-            source,
-        })?;
+            .read(path)
+            .map_err(|source| ConfigError::ReadFile {
+                path: path.to_owned(),
+                source,
+            })?;
         let file: BTreeMap<String, Vec<RegionEntry>> =
             serde_yaml_ng::from_str(&text).map_err(|e| ConfigError::FileSyntax {
                 path: path.to_owned(),

@@ -25,7 +25,13 @@ impl fmt::Debug for Sources {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // Variables hold secrets: none is shown.
         f.debug_struct("Sources")
-            .field("files", &self.files.as_ref().map(|files| files.keys().collect::<Vec<_>>()))
+            .field(
+                "files",
+                &self
+                    .files
+                    .as_ref()
+                    .map(|files| files.keys().collect::<Vec<_>>()),
+            )
             .finish_non_exhaustive()
     }
 }
@@ -105,7 +111,10 @@ impl Sources {
     pub fn read(&self, path: &Path) -> io::Result<String> {
         match &self.files {
             Some(files) => files.get(path).cloned().ok_or_else(|| {
-                io::Error::new(io::ErrorKind::NotFound, format!("{} is not there", path.display()))
+                io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("{} is not there", path.display()),
+                )
             }),
             None => std::fs::read_to_string(path),
         }

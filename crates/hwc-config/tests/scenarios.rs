@@ -102,14 +102,21 @@ fn chain_scenarios() {
             ..Wanted::default()
         };
         let at = &scenario.name;
-        match (resolve(&wanted, &scenario.inputs.sources()), &scenario.error) {
+        match (
+            resolve(&wanted, &scenario.inputs.sources()),
+            &scenario.error,
+        ) {
             (Ok(resolved), None) => {
                 if let Some(source) = &scenario.source {
                     let described = resolved.provider.describe();
                     assert!(described.contains(source.as_str()), "{at}: {described}");
                 }
                 if let Some(project) = &scenario.project {
-                    assert_eq!(resolved.project_id.as_deref(), Some(project.as_str()), "{at}");
+                    assert_eq!(
+                        resolved.project_id.as_deref(),
+                        Some(project.as_str()),
+                        "{at}"
+                    );
                 }
             }
             (Err(error), Some(expected)) => {

@@ -24,10 +24,9 @@ pub fn apply_credentials(
         }
         Credentials::Token(_) => {
             let token = credentials.token_value().unwrap_or_default();
-            let mut value =
-                HeaderValue::from_str(token).map_err(|_| ConfigError::Credentials {
-                    problem: "the IAM token is not ASCII".into(),
-                })?;
+            let mut value = HeaderValue::from_str(token).map_err(|_| ConfigError::Credentials {
+                problem: "the IAM token is not ASCII".into(),
+            })?;
             value.set_sensitive(true);
             request.headers_mut().insert("x-auth-token", value);
         }

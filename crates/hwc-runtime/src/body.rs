@@ -24,7 +24,10 @@ impl std::fmt::Display for BodyError {
 }
 
 /// The whole body of `answer`, or why not: at most `limit` bytes.
-pub async fn read_limited(mut answer: reqwest::Response, limit: usize) -> Result<Vec<u8>, BodyError> {
+pub async fn read_limited(
+    mut answer: reqwest::Response,
+    limit: usize,
+) -> Result<Vec<u8>, BodyError> {
     if answer
         .content_length()
         .is_some_and(|length| length > limit as u64)

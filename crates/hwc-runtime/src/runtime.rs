@@ -60,9 +60,11 @@ impl Runtime {
         service: Service,
         endpoints: Arc<EndpointSet>,
     ) -> hwc_api::SharedTransport {
-        let flow = self.flow.get(&service).cloned().unwrap_or_else(|| {
-            Arc::new(FlowControl::new(self.settings.adaptive_flow_control))
-        });
+        let flow = self
+            .flow
+            .get(&service)
+            .cloned()
+            .unwrap_or_else(|| Arc::new(FlowControl::new(self.settings.adaptive_flow_control)));
         Arc::new(HwcTransport {
             endpoints,
             credentials: Arc::clone(&self.credentials),

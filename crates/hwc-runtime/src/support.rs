@@ -136,10 +136,7 @@ pub fn parse<T: FromStr>(
 }
 
 /// The offset and limit a builder holds, as numbers.
-pub fn paging(
-    operation: &Operation,
-    values: &[Option<String>],
-) -> (Option<u64>, Option<u64>) {
+pub fn paging(operation: &Operation, values: &[Option<String>]) -> (Option<u64>, Option<u64>) {
     let Some(paging) = operation.paging else {
         return (None, None);
     };

@@ -6,8 +6,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use hwc_config::{ProjectLookup, Sources, Wanted};
 pub(crate) use hwc_config::Unavailable;
+use hwc_config::{ProjectLookup, Sources, Wanted};
 use hwc_runtime::plumbing::{Clock, EndpointSet, ProjectSlot, Runtime};
 use hwc_runtime::{
     CallSettings, ConfigError, Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT,
@@ -373,10 +373,13 @@ impl ClientBuilder {
         // The generated clients are built for the first endpoint; the transport aims each
         // attempt at the one in use.
         let services = ServiceClients::new(|service| {
-            let set = endpoints.get(&service).cloned().unwrap_or(Err(Unavailable {
-                service,
-                region: None,
-            }))?;
+            let set = endpoints
+                .get(&service)
+                .cloned()
+                .unwrap_or(Err(Unavailable {
+                    service,
+                    region: None,
+                }))?;
             let first = set.text(0).to_owned();
             Ok((first, http.clone(), runtime.transport(service, set)))
         });

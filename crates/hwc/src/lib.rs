@@ -63,14 +63,14 @@ pub use hwc_config::{
     DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata, FederatedIdentity,
     GLOBAL_IAM_ENDPOINT, Profile, Sources,
 };
+pub use hwc_runtime::signing::Signer;
 pub use hwc_runtime::{
     ApiError, ConfigError, Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT,
-    DEFAULT_PAGE_CONCURRENCY, Error, Hint, OffsetLayout, Page, PagedRequest, PagingProblem,
-    Paginator, ProvideCredentials, ProvideFuture, ProvidedCredentials, REFRESH_BEFORE_EXPIRY,
+    DEFAULT_PAGE_CONCURRENCY, Error, Hint, OffsetLayout, Page, PagedRequest, Paginator,
+    PagingProblem, ProvideCredentials, ProvideFuture, ProvidedCredentials, REFRESH_BEFORE_EXPIRY,
     RetryPolicy, SecretString, Service, StaticCredentials, TimeOrder, signing, validate,
 };
-pub use hwc_runtime::signing::Signer;
 pub use hwc_signing::canonical;
 
 /// Every operation of every service, for tools that call them by name with parameters as

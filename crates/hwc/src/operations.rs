@@ -68,4 +68,3 @@ where
 fn to_json(item: &impl Serialize) -> serde_json::Value {
     serde_json::to_value(item).unwrap_or_else(|error| serde_json::Value::String(error.to_string()))
 }
-

@@ -57,7 +57,8 @@ pub fn default_chain(
     let env = |name: &str| sources.non_blank(name);
     match (env(ENV_IDP_ID), env(ENV_ID_TOKEN_FILE)) {
         (Some(idp), Some(file)) => {
-            let federated = FederatedIdentity::new(idp, file, iam_endpoint(None)?)?.with_sources(sources.clone());
+            let federated = FederatedIdentity::new(idp, file, iam_endpoint(None)?)?
+                .with_sources(sources.clone());
             return found(Arc::new(federated), readable(), None);
         }
         (Some(_), None) | (None, Some(_)) => {

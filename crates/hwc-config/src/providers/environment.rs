@@ -24,7 +24,7 @@ pub const ENV_CREDENTIALS_FILE: &str = "HUAWEICLOUD_SDK_CREDENTIALS_FILE";
 /// AK/SK (plus the security token of temporary credentials) from `HUAWEICLOUD_SDK_*`;
 /// `None` when neither is set.
 pub fn credentials_from(sources: &Sources) -> Result<Option<Credentials>, Error> {
-let lookup = |name: &str| sources.var(name);
+    let lookup = |name: &str| sources.var(name);
     let ak = lookup(ENV_AK).filter(|v| !v.is_empty());
     let sk = lookup(ENV_SK).filter(|v| !v.is_empty());
     match (ak, sk) {

@@ -62,15 +62,12 @@ impl FederatedIdentity {
 
     async fn fetch(&self) -> Result<ProvidedCredentials, Fetch> {
         // Read on every refresh: the file is rotated by whoever issues the id tokens.
-        let id_token = self
-            .sources
-            .read(&self.id_token_file)
-            .map_err(|error| {
-                Fetch::Refused(format!(
-                    "cannot read {}: {error}",
-                    self.id_token_file.display()
-                ))
-            })?;
+        let id_token = self.sources.read(&self.id_token_file).map_err(|error| {
+            Fetch::Refused(format!(
+                "cannot read {}: {error}",
+                self.id_token_file.display()
+            ))
+        })?;
         let id_token = id_token.trim();
         if id_token.is_empty() {
             return Err(Fetch::Refused(format!(

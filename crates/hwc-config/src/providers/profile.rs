@@ -114,13 +114,14 @@ impl Profile {
     /// Reads the file from `sources`.
     pub fn read(sources: &Sources, path: &Path) -> Result<Self, Error> {
         // The file holds the SK: its text is wiped from memory when dropped.
-        let text = sources
-            .read(path)
-            .map(Zeroizing::new)
-            .map_err(|source| ConfigError::ReadFile {
-                path: path.to_owned(),
-                source,
-            })?;
+        let text =
+            sources
+                .read(path)
+                .map(Zeroizing::new)
+                .map_err(|source| ConfigError::ReadFile {
+                    path: path.to_owned(),
+                    source,
+                })?;
         Self::parse(&text).map_err(|problem| {
             ConfigError::FileSyntax {
                 path: path.to_owned(),

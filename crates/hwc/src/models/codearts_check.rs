@@ -23,8 +23,6 @@ use jiff::civil::DateTime;
 use jiff::tz::{Offset, TimeZone};
 use serde::Serialize;
 
-
-
 /// The operation as the spec describes it.
 pub const OPERATION: &hwc_api::descriptor::Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
 

@@ -28,7 +28,6 @@ use hwc_api::hss::types as generated;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-
 pub use hwc_api::hss::types::{ReportedHandleType, ReportedVulStatus};
 
 /// The operation as the spec describes it.
