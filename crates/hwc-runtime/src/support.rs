@@ -15,7 +15,7 @@ use crate::runtime::Runtime;
 /// Each parameter's wire text, in spec order (`None`: not sent).
 pub type Values<const N: usize> = [Option<String>; N];
 
-/// The values of a builder made from text; see [`FromParameters`].
+/// The values of a builder made from text (the facade's `FromParameters`).
 pub fn values_from<const N: usize>(
     operation: &'static Operation,
     given: &[(&str, &str)],
