@@ -170,14 +170,30 @@ fn api_mod(services: &[ServiceItem]) -> String {
         ));
     }
     out.push_str("        }\n    }\n}\n");
+    out.push_str("\n/// The low-level client of each service, or (`E`) why a service has none: what a facade\n/// client holds.\n#[derive(Debug)]\npub struct ServiceClients<E> {\n");
+    for ServiceItem { module, doc, .. } in services {
+        out.push_str(&format!(
+            "    /// {doc}.\n    pub {module}: Result<{module}::Client, E>,\n"
+        ));
+    }
+    out.push_str("}\n\nimpl<E> ServiceClients<E> {\n    /// Each service's client, made from its base URL, HTTP client and transport.\n    pub fn new(\n        mut parts: impl FnMut(Service) -> Result<(String, reqwest::Client, crate::SharedTransport), E>,\n    ) -> Self {\n        Self {\n");
+    for ServiceItem {
+        module, variant, ..
+    } in services
+    {
+        out.push_str(&format!(
+            "            {module}: parts(Service::{variant}).map(|(url, http, transport)| {{\n                {module}::Client::new_with_client(&url, http, transport)\n            }}),\n"
+        ));
+    }
+    out.push_str("        }\n    }\n}\n");
     out
 }
 
 /// `crates/hwc/src/generated/mod.rs`: the facade's service modules, one per spec, the table of
-/// every operation, and the generated clients a `Client` holds.
+/// every operation, and the accessors of each service's low-level client.
 fn facade_mod(services: &[ServiceItem]) -> String {
     let mut out = format!(
-        "{HEADER}\n\n//! The facade's service modules (`hwc::<service>`), one per spec, the table of every\n//! operation, and the low-level clients a `Client` holds.\n\n"
+        "{HEADER}\n\n//! The facade's service modules (`hwc::<service>`), one per spec, the table of every\n//! operation, and each service's low-level client.\n\n"
     );
     for ServiceItem { module, .. } in services {
         out.push_str(&format!("pub mod {module};\n"));
@@ -189,22 +205,7 @@ fn facade_mod(services: &[ServiceItem]) -> String {
             .map(|s| format!("\n        .chain({}::OPERATIONS.iter())", s.module))
             .collect::<String>()
     ));
-    out.push_str("\n/// The low-level client of each service: for a service without an endpoint, why.\n#[derive(Debug)]\npub(crate) struct ServiceClients {\n");
-    for ServiceItem { module, .. } in services {
-        out.push_str(&format!(
-            "    {module}: Result<hwc_api::{module}::Client, crate::client::Unavailable>,\n"
-        ));
-    }
-    out.push_str("}\n\nimpl ServiceClients {\n    /// Each service's client, made from its base URL, HTTP client and transport.\n    pub(crate) fn new(\n        mut parts: impl FnMut(\n            hwc_api::Service,\n        ) -> Result<(String, reqwest::Client, hwc_api::SharedTransport), crate::client::Unavailable>,\n    ) -> Self {\n        Self {\n");
-    for ServiceItem {
-        module, variant, ..
-    } in services
-    {
-        out.push_str(&format!(
-            "            {module}: parts(hwc_api::Service::{variant}).map(|(url, http, transport)| {{\n                hwc_api::{module}::Client::new_with_client(&url, http, transport)\n            }}),\n"
-        ));
-    }
-    out.push_str("        }\n    }\n}\n\nimpl crate::Client {\n");
+    out.push_str("\nimpl crate::Client {\n");
     for ServiceItem { module, .. } in services {
         out.push_str(&format!(
             "    /// The low-level client of `{module}`, or why there is none.\n    pub(crate) fn {module}_client(&self) -> Result<&hwc_api::{module}::Client, crate::Error> {{\n        self.services().{module}.as_ref().map_err(crate::client::Unavailable::error)\n    }}\n"

@@ -8,6 +8,7 @@
 
 mod bench;
 mod bench_realistic;
+mod cycles;
 mod descriptor;
 mod extra_types;
 mod facade;
@@ -85,6 +86,8 @@ enum Command {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
+    /// Fails when the files of any crate import each other in a circle.
+    Cycles,
     /// Runs the cargo-fuzz targets of crates/hwc-fuzz (installs cargo-fuzz if missing).
     Fuzz {
         /// Seconds per target.
@@ -144,6 +147,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Load { pagers, seconds } => load::run(&workspace_root(), pagers, seconds),
+        Command::Cycles => cycles::run(&workspace_root()),
         Command::Fuzz { seconds, targets } => fuzz::run(&workspace_root(), &targets, seconds),
         Command::Measure { report, command } => measure::run(&report, &command),
     };

@@ -14,8 +14,7 @@ use hwc_runtime::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, Error,
     ProvideCredentials, RetryPolicy, Service,
 };
-
-use crate::generated::ServiceClients;
+use hwc_api::ServiceClients;
 
 /// A client of every service. Cheap to clone: clones share one connection pool, one clock,
 /// one credentials cache and each API's flow control.
@@ -26,7 +25,7 @@ pub struct Client {
 
 struct Inner {
     runtime: Runtime,
-    services: ServiceClients,
+    services: ServiceClients<Unavailable>,
     endpoints: BTreeMap<Service, Result<Arc<EndpointSet>, Unavailable>>,
 }
 
@@ -103,7 +102,7 @@ impl Client {
     }
 
     /// The generated client of each service.
-    pub(crate) fn services(&self) -> &ServiceClients {
+    pub(crate) fn services(&self) -> &ServiceClients<Unavailable> {
         &self.inner.services
     }
 }

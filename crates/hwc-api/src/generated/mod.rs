@@ -33,3 +33,29 @@ impl Service {
         }
     }
 }
+
+/// The low-level client of each service, or (`E`) why a service has none: what a facade
+/// client holds.
+#[derive(Debug)]
+pub struct ServiceClients<E> {
+    /// CodeArts Check.
+    pub codearts_check: Result<codearts_check::Client, E>,
+    /// HSS.
+    pub hss: Result<hss::Client, E>,
+}
+
+impl<E> ServiceClients<E> {
+    /// Each service's client, made from its base URL, HTTP client and transport.
+    pub fn new(
+        mut parts: impl FnMut(Service) -> Result<(String, reqwest::Client, crate::SharedTransport), E>,
+    ) -> Self {
+        Self {
+            codearts_check: parts(Service::CodeArtsCheck).map(|(url, http, transport)| {
+                codearts_check::Client::new_with_client(&url, http, transport)
+            }),
+            hss: parts(Service::Hss).map(|(url, http, transport)| {
+                hss::Client::new_with_client(&url, http, transport)
+            }),
+        }
+    }
+}
