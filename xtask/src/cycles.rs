@@ -9,7 +9,7 @@ mod modules;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 
 /// Checks every crate root of the workspace under `root` (`crates/*` and `xtask`).
 pub fn run(root: &Path) -> Result<()> {
@@ -76,5 +76,8 @@ fn crate_roots(root: &Path) -> Result<Vec<PathBuf>> {
 }
 
 fn relative(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root).unwrap_or(path).display().to_string()
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }

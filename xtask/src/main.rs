@@ -7,21 +7,10 @@
 #![forbid(unsafe_code)]
 
 mod bench;
-mod bench_realistic;
 mod cycles;
-mod descriptor;
-mod extra_types;
-mod facade;
-mod facade_names;
 mod fuzz;
-mod gen_command;
-mod generate;
-mod lenient;
-mod load;
-mod measure;
-mod python_env;
-mod sim_process;
-mod spec;
+// `gen` is a reserved word in Rust 2024; the folder keeps the command's name.
+mod r#gen;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -121,7 +110,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Gen { check, root } => {
             let root = root.unwrap_or_else(workspace_root);
-            gen_command::run(&root, check)
+            r#gen::run(&root, check)
         }
         Command::Bench {
             hss_records,
@@ -146,10 +135,10 @@ fn main() -> ExitCode {
                 million,
             },
         ),
-        Command::Load { pagers, seconds } => load::run(&workspace_root(), pagers, seconds),
+        Command::Load { pagers, seconds } => bench::load::run(&workspace_root(), pagers, seconds),
         Command::Cycles => cycles::run(&workspace_root()),
         Command::Fuzz { seconds, targets } => fuzz::run(&workspace_root(), &targets, seconds),
-        Command::Measure { report, command } => measure::run(&report, &command),
+        Command::Measure { report, command } => bench::measure::run(&report, &command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

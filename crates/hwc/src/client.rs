@@ -6,6 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use hwc_api::ServiceClients;
 pub(crate) use hwc_config::Unavailable;
 use hwc_config::{ProjectLookup, Sources, Wanted};
 use hwc_runtime::plumbing::{Clock, EndpointSet, ProjectSlot, Runtime};
@@ -14,7 +15,6 @@ use hwc_runtime::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, Error,
     ProvideCredentials, RetryPolicy, Service,
 };
-use hwc_api::ServiceClients;
 
 /// A client of every service. Cheap to clone: clones share one connection pool, one clock,
 /// one credentials cache and each API's flow control.

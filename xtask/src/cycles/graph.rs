@@ -136,7 +136,8 @@ pub fn circles(arrows: &Arrows) -> Vec<Vec<PathBuf>> {
         files.insert(to.clone());
     }
     let files: Vec<PathBuf> = files.into_iter().collect();
-    let index_of: BTreeMap<&PathBuf, usize> = files.iter().enumerate().map(|(i, f)| (f, i)).collect();
+    let index_of: BTreeMap<&PathBuf, usize> =
+        files.iter().enumerate().map(|(i, f)| (f, i)).collect();
     let mut next: Vec<Vec<usize>> = vec![Vec::new(); files.len()];
     for (from, to) in arrows.keys() {
         next[index_of[from]].push(index_of[to]);

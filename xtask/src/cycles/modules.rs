@@ -92,7 +92,7 @@ impl Tree {
             }
             match item {
                 syn::Item::Mod(module) => {
-                    let name = module.ident.to_string();
+                    let name = module.ident.to_string().trim_start_matches("r#").to_owned();
                     let child = match &module.content {
                         Some((_, inner)) => {
                             let file = self.modules[id].file.clone();
@@ -190,7 +190,12 @@ fn is_test_only(item: &syn::Item) -> bool {
     };
     attributes.iter().any(|attribute| {
         attribute.path().is_ident("cfg")
-            && attribute.meta.to_token_stream().to_string().replace(' ', "") == "cfg(test)"
+            && attribute
+                .meta
+                .to_token_stream()
+                .to_string()
+                .replace(' ', "")
+                == "cfg(test)"
     })
 }
 

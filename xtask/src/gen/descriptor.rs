@@ -14,7 +14,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::facade_names::{OperationNames, ServiceNames};
+use super::names::{OperationNames, ServiceNames};
 
 const SDK_SERVICE_EXTENSION: &str = "x-hwc-sdk-service";
 const SDK_SERVICE_LEGACY_EXTENSION: &str = "x-hwc-sdk-service-legacy";

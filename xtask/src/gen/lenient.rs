@@ -112,7 +112,7 @@ pub fn apply(file: &mut syn::File, components: &BTreeSet<String>) -> Result<()> 
     if components.is_empty() {
         return Ok(());
     }
-    for item in crate::generate::types_module(file)? {
+    for item in super::types_module::types_module(file)? {
         let syn::Item::Struct(structure) = item else {
             continue;
         };

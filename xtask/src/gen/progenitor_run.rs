@@ -9,11 +9,12 @@ use openapiv3::ReferenceOr;
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
 use quote::quote;
 
-use crate::descriptor;
-use crate::extra_types::{self, ExtraType};
-use crate::facade;
-use crate::lenient;
-use crate::spec::Spec;
+use super::descriptor;
+use super::extra_types::{self, ExtraType};
+use super::facade;
+use super::lenient;
+use super::spec::Spec;
+use super::types_module::types_module;
 
 /// The generated sources of one spec.
 pub struct Generated {
@@ -146,18 +147,6 @@ fn run_progenitor(settings: &GenerationSettings, spec: &Spec) -> Result<proc_mac
             Err(anyhow!("progenitor stopped: {message}"))
         }
     }
-}
-
-/// The items of progenitor's `types` module in `file`.
-pub fn types_module(file: &mut syn::File) -> Result<&mut Vec<syn::Item>> {
-    file.items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(module) if module.ident == "types" => module.content.as_mut(),
-            _ => None,
-        })
-        .map(|(_, items)| items)
-        .context("progenitor output has no `types` module")
 }
 
 fn inject_into_types_module(file: &mut syn::File, extra: &[ExtraType]) -> Result<()> {

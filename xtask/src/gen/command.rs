@@ -10,9 +10,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 use similar::TextDiff;
 
-use crate::facade_names::ServiceNames;
-use crate::generate::service_modules;
-use crate::spec;
+use super::names::ServiceNames;
+use super::progenitor_run::service_modules;
+use super::spec;
 
 /// Where the low-level clients live, relative to the workspace root.
 const API_DIR: &str = "crates/hwc-api/src/generated";

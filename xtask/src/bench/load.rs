@@ -6,8 +6,8 @@ use std::process::Stdio;
 
 use anyhow::{Context, bail};
 
-use crate::measure::{self, Usage};
-use crate::sim_process::SimProcess;
+use super::measure::{self, Usage};
+use super::sim_process::SimProcess;
 
 /// Runs `pagers` pagers for `seconds` and prints the figures (also `target/bench/load.md`).
 pub fn run(root: &Path, pagers: usize, seconds: u64) -> anyhow::Result<()> {

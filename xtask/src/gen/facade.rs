@@ -15,9 +15,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
-use crate::descriptor::{ok_body, resolve_parameter, resolve_schema, schema_by_reference};
-use crate::facade_names::{OperationNames, ServiceNames};
-use crate::spec::Spec;
+use super::descriptor::{ok_body, resolve_parameter, resolve_schema, schema_by_reference};
+use super::names::{OperationNames, ServiceNames};
+use super::spec::Spec;
 
 /// Progenitor's builder field types, per operation id and parameter name, with paths made
 /// absolute (`hwc_api::hss::types::ImageType`).

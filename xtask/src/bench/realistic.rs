@@ -12,11 +12,11 @@ use std::time::Instant;
 
 use anyhow::{Context, bail};
 
-use crate::bench::{
-    Api, Client, DEFAULT_CONCURRENCY, HSS_SHARE, Options, Sample, Setup, median, rounds, verdict,
-};
-use crate::measure;
-use crate::sim_process::SimProcess;
+use super::clients::rounds;
+use super::figures::{median, verdict};
+use super::measure;
+use super::setup::{Api, Client, DEFAULT_CONCURRENCY, HSS_SHARE, Options, Sample, Setup};
+use super::sim_process::SimProcess;
 
 /// The round trip the simulator adds to every answer.
 const LATENCY: &str = "40ms±5ms";
