@@ -9,7 +9,7 @@ mod modules;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 /// Checks every crate root of the workspace under `root` (`crates/*` and `xtask`).
 pub fn run(root: &Path) -> Result<()> {
@@ -51,7 +51,9 @@ pub fn run(root: &Path) -> Result<()> {
 /// `src/lib.rs`, `src/main.rs` and `src/bin/*.rs` of every workspace crate.
 fn crate_roots(root: &Path) -> Result<Vec<PathBuf>> {
     let mut packages = vec![root.join("xtask")];
-    for entry in std::fs::read_dir(root.join("crates"))? {
+    for entry in std::fs::read_dir(root.join("crates"))
+        .with_context(|| format!("reading {}", root.join("crates").display()))?
+    {
         packages.push(entry?.path());
     }
     packages.sort();

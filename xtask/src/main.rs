@@ -76,7 +76,11 @@ enum Command {
         seconds: u64,
     },
     /// Fails when the files of any crate import each other in a circle.
-    Cycles,
+    Cycles {
+        /// Workspace root holding `crates/` and `xtask/` (default: this repository).
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
     /// Runs the cargo-fuzz targets of crates/hwc-fuzz (installs cargo-fuzz if missing).
     Fuzz {
         /// Seconds per target.
@@ -136,7 +140,7 @@ fn main() -> ExitCode {
             },
         ),
         Command::Load { pagers, seconds } => bench::load::run(&workspace_root(), pagers, seconds),
-        Command::Cycles => cycles::run(&workspace_root()),
+        Command::Cycles { root } => cycles::run(&root.unwrap_or_else(workspace_root)),
         Command::Fuzz { seconds, targets } => fuzz::run(&workspace_root(), &targets, seconds),
         Command::Measure { report, command } => bench::measure::run(&report, &command),
     };

@@ -9,8 +9,6 @@ use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
-use crate::handlers::ConnectionKill;
-
 /// Serves `router` on `listener` until `shutdown` turns true; then lets open requests finish.
 pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
     loop {
@@ -50,3 +48,7 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
         });
     }
 }
+
+/// Closes the current connection without a response when notified.
+#[derive(Clone)]
+pub struct ConnectionKill(pub Arc<Notify>);

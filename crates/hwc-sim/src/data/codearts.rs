@@ -8,7 +8,7 @@ use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 
-use super::{hex_id, reference_time_ms};
+use super::values::{hex_id, reference_time_ms};
 
 /// The CodeArts project docs, tests and examples name; it exists whatever the seed.
 pub const DEMO_PROJECT: &str = "0123456789abcdef0123456789abcdef";

@@ -8,8 +8,8 @@ use rand::Rng;
 use rand::seq::IndexedRandom;
 use rand_chacha::ChaCha8Rng;
 
+use super::values::{hex_id, reference_time_ms};
 use super::wire_record::WireRecord;
-use super::{hex_id, reference_time_ms};
 
 /// The vulnerability every data set features (at least 10% of the records, both image types).
 pub const DEMO_VUL_ID: &str = "CVE-2021-44228";

@@ -2,9 +2,10 @@
 
 pub mod codearts;
 pub mod hss;
+pub mod values;
 pub mod wire_record;
 
-use rand::{Rng, SeedableRng};
+use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 /// All data the simulator serves.
@@ -24,17 +25,4 @@ impl Dataset {
         let codearts = codearts::CodeArtsData::generate(demo_scans, &mut rng);
         Self { hss, codearts }
     }
-}
-
-/// 2026-11-01T00:00:00Z in milliseconds: the newest a generated record can be.
-pub fn reference_time_ms() -> i64 {
-    1_793_491_200_000
-}
-
-/// `length` lower-case hex digits.
-pub fn hex_id(rng: &mut ChaCha8Rng, length: usize) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    (0..length)
-        .map(|_| DIGITS[rng.random_range(0..16)] as char)
-        .collect()
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use crate::faults::Api;
+use hwc_api::Service as Api;
 
 /// A latency added to every answer: `base` plus or minus up to `jitter`, uniformly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

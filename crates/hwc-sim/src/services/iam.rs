@@ -3,8 +3,7 @@
 //! id token becomes an IAM token in `X-Subject-Token`, which becomes temporary AK/SK).
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
+use std::sync::atomic::Ordering;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -14,8 +13,8 @@ use axum::routing::{get, post};
 use jiff::SignedDuration;
 use serde::Deserialize;
 
-use crate::gateway_error::GatewayError;
-use crate::handlers::Shared;
+use crate::gateway::GatewayError;
+use crate::state::Shared;
 
 /// Where IAM lists projects.
 pub const PROJECTS_PATH: &str = "/v3/projects";
@@ -23,39 +22,6 @@ pub const PROJECTS_PATH: &str = "/v3/projects";
 pub const ID_TOKEN_PATH: &str = "/v3.0/OS-AUTH/id-token/tokens";
 /// Where an IAM token becomes temporary AK/SK.
 pub const SECURITY_TOKENS_PATH: &str = "/v3.0/OS-CREDENTIAL/securitytokens";
-
-/// What the simulated IAM knows.
-#[derive(Clone, Debug, Default)]
-pub struct IamService {
-    /// Projects, as (id, name): a region's project is named after the region.
-    pub projects: Vec<(String, String)>,
-    /// The identity provider and the id token it accepts, for federated sign-in.
-    pub identity_provider: Option<(String, String)>,
-    /// How long the temporary credentials it issues live.
-    pub credential_lifetime: Duration,
-}
-
-/// IAM's state: its settings and what it was asked.
-#[derive(Debug, Default)]
-pub struct IamState {
-    pub settings: IamService,
-    /// IAM tokens issued for id tokens.
-    tokens: std::sync::Mutex<Vec<String>>,
-    /// `GET /v3/projects` requests answered.
-    pub project_lookups: AtomicU64,
-    /// Credentials issued for IAM tokens.
-    pub federated_issued: AtomicU64,
-}
-
-impl IamState {
-    /// IAM with these settings.
-    pub fn new(settings: IamService) -> Self {
-        Self {
-            settings,
-            ..Self::default()
-        }
-    }
-}
 
 /// The IAM routes, added to the simulator's router (404 unless IAM is on).
 pub fn routes() -> Router<Arc<Shared>> {
@@ -207,7 +173,7 @@ async fn security_tokens(State(shared): State<Arc<Shared>>, request: Request) ->
                 "access": key.ak,
                 "secret": key.sk,
                 "securitytoken": key.security_token,
-                "expires_at": crate::metadata::format_expiry(expires_at),
+                "expires_at": super::metadata::format_expiry(expires_at),
             }
         })),
     )

@@ -9,26 +9,7 @@ use std::time::Duration;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-/// Which simulated API a request is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Api {
-    /// HSS `ListGeneralImageVulOperations`.
-    Hss,
-    /// CodeArts Check `CheckRecord`.
-    CodeArtsCheck,
-}
-
-impl FromStr for Api {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text {
-            "hss" => Ok(Self::Hss),
-            "codearts-check" | "codearts" => Ok(Self::CodeArtsCheck),
-            other => Err(format!("unknown API {other:?}: use hss or codearts-check")),
-        }
-    }
-}
+use hwc_api::Service as Api;
 
 /// One misbehaviour of the gateway or the service.
 #[derive(Clone, Debug, PartialEq, Eq)]

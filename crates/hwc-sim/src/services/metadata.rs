@@ -3,7 +3,7 @@
 //! simulated gateway accepts until they expire.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use axum::Router;
@@ -13,53 +13,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::handlers::Shared;
+use crate::state::Shared;
 
 /// Where the session token is asked for.
 pub const TOKEN_PATH: &str = "/meta-data/latest/api/token";
 /// Where the temporary credentials are.
 pub const SECURITY_KEY_PATH: &str = "/openstack/latest/securitykey";
-
-/// How the simulated metadata service behaves.
-#[derive(Clone, Copy, Debug)]
-pub struct MetadataService {
-    /// Whether it issues session tokens (and requires one); without, `PUT` answers 404 as
-    /// older services do.
-    pub session_tokens: bool,
-    /// How long the credentials it hands out live.
-    pub credential_lifetime: Duration,
-}
-
-impl Default for MetadataService {
-    fn default() -> Self {
-        Self {
-            session_tokens: true,
-            credential_lifetime: Duration::from_secs(6 * 3_600),
-        }
-    }
-}
-
-/// The service's state: its settings and what it handed out.
-#[derive(Debug, Default)]
-pub struct MetadataState {
-    pub settings: MetadataService,
-    session_tokens: std::sync::Mutex<Vec<String>>,
-    /// Credentials handed out.
-    pub issued: AtomicU64,
-    in_flight: AtomicU64,
-    /// The most credential requests answered at the same time.
-    pub most_at_once: AtomicU64,
-}
-
-impl MetadataState {
-    /// A service with these settings.
-    pub fn new(settings: MetadataService) -> Self {
-        Self {
-            settings,
-            ..Self::default()
-        }
-    }
-}
 
 /// The metadata routes, added to the simulator's router when the service is on.
 pub fn routes() -> Router<Arc<Shared>> {

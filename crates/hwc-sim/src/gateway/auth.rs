@@ -12,7 +12,7 @@ use axum::http::request::Parts;
 use hwc_signing::{self as signing, Authorization, Received};
 use jiff::{SignedDuration, Timestamp};
 
-use crate::gateway_error::GatewayError;
+use super::GatewayError;
 
 /// How far a request's `X-Sdk-Date` may be from the server's clock.
 pub const MAX_CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(15);

@@ -1,0 +1,27 @@
+//! Which part of the simulator answers an operation.
+
+use hwc_api::descriptor::Operation;
+
+/// What answers an operation.
+#[derive(Clone, Copy)]
+pub enum Answer {
+    /// HSS's handling history, from the generated data set.
+    HssHistory,
+    /// CodeArts Check's scans, from the generated data set.
+    CheckRecords,
+    /// An operation nobody wrote data for: the spec's example.
+    Example(&'static Operation),
+}
+
+impl Answer {
+    /// The answer of `operation`: a data set where one is written for it, else its example.
+    pub fn of(operation: &'static Operation) -> Answer {
+        if operation.id == super::hss::OPERATION.id {
+            Answer::HssHistory
+        } else if operation.id == super::codearts_check::OPERATION.id {
+            Answer::CheckRecords
+        } else {
+            Answer::Example(operation)
+        }
+    }
+}
