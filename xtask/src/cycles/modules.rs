@@ -256,10 +256,16 @@ fn collect_paths(tokens: TokenStream, out: &mut Vec<Mention>) {
                         _ => break,
                     }
                 }
+                // `quote::quote! { .. }`: the path names the macro; its body is not this crate's.
+                let quoted = segments
+                    .last()
+                    .is_some_and(|last| QUASI_QUOTES.contains(&last.as_str()))
+                    && matches!(tokens.get(next), Some(TokenTree::Punct(bang)) if bang.as_char() == '!')
+                    && matches!(tokens.get(next + 1), Some(TokenTree::Group(_)));
                 if segments.len() > 1 {
                     out.push(Mention { segments });
                 }
-                index = next;
+                index = if quoted { next + 2 } else { next };
             }
             _ => index += 1,
         }
