@@ -4,7 +4,9 @@
 
 use std::io::Write;
 
-use hwc::{Client, Error, Service};
+use futures::TryStreamExt;
+use hwc::descriptor::{Operation, ParameterSchema};
+use hwc::{Client, Entry, Error, Service};
 use serde::Serialize;
 
 use crate::args::{Global, Output};
@@ -12,12 +14,12 @@ use crate::failure::Failure;
 use crate::output::rfc3339;
 use crate::session::Session;
 
-/// A vulnerability id no image has: the HSS check lists nothing, cheaply.
-const PROBE_VUL_ID: &str = "CVE-0000-00000";
-/// Ids no CodeArts project or task has: the service answers "not found" once the gateway has
-/// accepted the signature, which is all the check needs.
-const PROBE_CODEARTS_PROJECT: &str = "00000000000000000000000000000000";
-const PROBE_CODEARTS_TASK: &str = "hwc-config-probe";
+/// Text the probe gives a required text parameter: an id no resource has, so the service
+/// answers "nothing" or "not found" once the gateway has accepted the signature, which is all
+/// the check needs.
+const PROBE_CHARACTER: char = '0';
+/// How many characters of it, within the parameter's limits.
+const PROBE_LENGTH: u64 = 32;
 
 /// The report, as `-o json` prints it (the README shows its shape): each part says whether it
 /// worked (`ok`), with its fields, or why not (`error`).
@@ -182,31 +184,64 @@ fn write_text(out: &mut impl Write, report: &Report) -> std::io::Result<()> {
     Ok(())
 }
 
-/// One signed call. The gateway refusing the signature or the credentials fails the check;
-/// the service answering anything else (records, or "not found" for the probe's ids) passes.
+/// One signed call: the service's first paged operation (or its first), read from the spec,
+/// asking for the smallest page. The gateway refusing the signature or the credentials fails
+/// the check; the service answering anything else (records, or "not found" for the probe's
+/// ids) passes.
 async fn probe(client: &Client, service: Service) -> Result<String, String> {
-    let outcome = match service {
-        Service::Hss => client
-            .hss()
-            .image_vul_handle_history(PROBE_VUL_ID, hwc::hss::ImageType::Registry)
-            .limit(10)
-            .send()
-            .await
-            .map(|_| ()),
-        Service::CodeArtsCheck => client
-            .codearts_check()
-            .check_records(PROBE_CODEARTS_PROJECT, PROBE_CODEARTS_TASK)
-            .limit(1)
-            .send()
-            .await
-            .map(|_| ()),
-        other => return Err(format!("no probe call is known for {other}")),
+    let mut entries: Vec<&Entry> = hwc::operations()
+        .filter(|entry| Service::of_operation(entry.operation.id) == Some(service))
+        .collect();
+    entries.sort_by_key(|entry| entry.operation.paging.is_none());
+    let Some(entry) = entries.first() else {
+        return Err(format!("the spec of {service} has no operation to call"));
+    };
+    let values = probe_values(entry.operation);
+    let given: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(name, value)| (*name, value.as_str()))
+        .collect();
+    let outcome = match (entry.json_pages)(client, &given, false) {
+        Ok(mut pages) => pages.try_next().await.map(|_| ()),
+        Err(error) => Err(error),
     };
     match outcome {
         Ok(()) => Ok("ok: signed call accepted".to_owned()),
         Err(Error::Api(api)) => judge_refusal(&api),
         Err(error) => Err(error.to_string()),
     }
+}
+
+/// A value for each parameter the call requires and the client does not fill, and the
+/// smallest page: the first listed choice, the smallest number, text no resource has.
+fn probe_values(operation: &Operation) -> Vec<(&'static str, String)> {
+    let limit = operation.paging.map(|paging| paging.limit_parameter);
+    operation
+        .parameters
+        .iter()
+        .filter(|p| (p.required && p.from_client.is_none()) || Some(p.name) == limit)
+        .map(|p| {
+            let value = match p.schema {
+                ParameterSchema::Choice { values, .. } => {
+                    values.first().copied().unwrap_or_default().to_owned()
+                }
+                ParameterSchema::Integer {
+                    minimum, default, ..
+                } => minimum.or(default).unwrap_or(0).to_string(),
+                ParameterSchema::Text {
+                    min_length,
+                    max_length,
+                    ..
+                } => {
+                    let length = PROBE_LENGTH
+                        .max(min_length.unwrap_or(1))
+                        .min(max_length.unwrap_or(PROBE_LENGTH));
+                    std::iter::repeat_n(PROBE_CHARACTER, length as usize).collect()
+                }
+            };
+            (p.name, value)
+        })
+        .collect()
 }
 
 /// What an error answer to a probe shows. Only an answer of the gateway or the service
