@@ -3,28 +3,32 @@
 
 #![forbid(unsafe_code)]
 
-mod args;
-mod chart;
-mod commands;
-mod config;
+mod cli;
+mod cmd_config;
 #[cfg(feature = "sim")]
-mod demo;
+mod cmd_demo;
+mod cmd_gate;
+mod cmd_operation;
+mod cmd_records;
+mod cmd_trend;
+mod cmd_vul_history;
+mod exit;
 mod export;
-mod failure;
-mod gate;
+mod global;
 mod interrupt;
 mod operations;
-mod output;
-mod report;
+mod render;
 mod session;
+mod time_args;
 
 use std::process::ExitCode;
 
 use clap::FromArgMatches;
 use tracing_subscriber::EnvFilter;
 
-use crate::args::{Cli, CodeArtsCommand, Command, Global};
-use crate::failure::Failure;
+use crate::cli::{Cli, CodeArtsCommand, Command};
+use crate::exit::Failure;
+use crate::global::Global;
 use crate::session::Session;
 
 #[tokio::main]
@@ -46,64 +50,18 @@ async fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    match run(&matches, &global).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Hwc(error)) => ExitCode::from(report::report(&error)),
-        // A closed pipe (`hwc ... | head`) is the reader's choice, not an error.
-        Err(Failure::Io(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
-        Err(Failure::Io(error)) => {
-            eprintln!("hwc: error: cannot write to standard output: {error}");
-            ExitCode::from(report::EXIT_OUTPUT)
-        }
-        #[cfg(feature = "sim")]
-        Err(Failure::Simulator(error)) => {
-            eprintln!("hwc: error: cannot start the simulator: {error}");
-            ExitCode::from(report::EXIT_API)
-        }
-        Err(Failure::Write { target, message }) => {
-            eprintln!("hwc: error: cannot write {}: {message}", target.display());
-            ExitCode::from(report::EXIT_OUTPUT)
-        }
-        Err(Failure::Locked {
-            lock,
-            holder,
-            waited,
-        }) => {
-            let holder = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
-            let advice = match waited {
-                Some(waited) => format!("it was still held after waiting {waited:?}"),
-                None => "give --wait-lock DURATION to wait for it".to_owned(),
-            };
-            eprintln!(
-                "hwc: error: another hwc run{holder} is writing this export: {} is locked; {advice}",
-                lock.display()
-            );
-            ExitCode::from(report::EXIT_API)
-        }
-        Err(Failure::GateFailed) => ExitCode::from(report::EXIT_GATE_FAILED),
-        Err(Failure::ChecksFailed) => ExitCode::from(report::EXIT_API),
-        Err(Failure::Usage(message)) => {
-            eprintln!("hwc: error: {message}");
-            ExitCode::from(report::EXIT_USAGE)
-        }
-        Err(Failure::Interrupted) => {
-            eprintln!("hwc: interrupted");
-            ExitCode::from(report::EXIT_INTERRUPTED)
-        }
-    }
+    exit::exit_code(run(&matches, &global).await)
 }
 
 async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure> {
     let format = global.output;
     if let Some(invocation) = operations::invocation(matches) {
         let session = Session::open(global).await?;
-        return commands::run_operation(&session, &invocation, format).await;
+        return cmd_operation::run_operation(&session, &invocation, format).await;
     }
     let cli = Cli::from_arg_matches(matches).map_err(|error| Failure::Usage(error.to_string()))?;
     match &cli.command {
-        Command::Config => config::run(global).await,
+        Command::Config => cmd_config::run(global).await,
         Command::Completions { shell } => {
             clap_complete::generate(
                 *shell,
@@ -114,7 +72,7 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
             Ok(())
         }
         #[cfg(feature = "sim")]
-        Command::Demo { chart } => demo::run(chart).await,
+        Command::Demo { chart } => cmd_demo::run(chart).await,
         Command::CodeArtsCheck(command) => {
             let records = hwc::codearts_check::OPERATION;
             let Some((_, group)) = matches.subcommand() else {
@@ -140,10 +98,10 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
                 )?;
             match command {
                 CodeArtsCommand::Gate(args) => {
-                    gate::gate(request, task, args, format, &mut std::io::stdout()).await
+                    cmd_gate::gate(request, task, args, format, &mut std::io::stdout()).await
                 }
                 CodeArtsCommand::Trend(args) => {
-                    commands::trend(request, task, args, &mut std::io::stdout()).await
+                    cmd_trend::trend(request, task, args, &mut std::io::stdout()).await
                 }
             }
         }

@@ -7,7 +7,8 @@ use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Arg, ArgAction, ArgMatches, Args, Command, CommandFactory};
 use hwc::descriptor::{Operation, ParameterSchema};
 
-use crate::args::{Cli, VulHistoryExtras};
+use crate::cli::Cli;
+use crate::cmd_vul_history::VulHistoryExtras;
 
 /// Arg ids of parameters carry this prefix, so that none collides with a global flag's id
 /// (`project_id` is both CodeArts Check's path parameter and the global IAM project).
@@ -219,7 +220,7 @@ pub fn with_parameters(
                     " RFC 3339 with any offset (2020-09-25T12:05:00+08:00), or YYYY-MM-DD for midnight UTC; sent in UTC.",
                 );
                 arg.value_parser(move |text: &str| {
-                    crate::args::parse_time(text)
+                    crate::time_args::parse_time(text)
                         .map(|instant| hwc::validate::format_time(format, instant))
                 })
             }

@@ -7,8 +7,8 @@ use hwc::{Client, Credentials, RetryPolicy};
 #[cfg(feature = "sim")]
 use hwc_sim::Simulator;
 
-use crate::args::Global;
-use crate::failure::Failure;
+use crate::exit::Failure;
+use crate::global::Global;
 
 /// Environment variable holding an IAM token (never a flag: flags show in `ps`).
 pub const ENV_IAM_TOKEN: &str = "HWC_IAM_TOKEN";

@@ -26,7 +26,7 @@ use tempfile::NamedTempFile;
 use super::files;
 use super::lock::{self, Lock};
 use super::state::{ExportState, Query};
-use crate::failure::Failure;
+use crate::exit::Failure;
 
 /// Test hook: with `HWC_TEST_KILL_AT=<step>` the process kills itself with SIGKILL when the
 /// commit reaches that step, exactly as a crash or `kill -9` would (the crash tests run every

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::files;
-use crate::failure::Failure;
+use crate::exit::Failure;
 
 /// How often a run waiting for a lock (`--wait-lock`) tries again.
 const RETRY_EVERY: Duration = Duration::from_millis(50);

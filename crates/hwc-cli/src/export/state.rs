@@ -11,7 +11,7 @@ use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
 use super::files;
-use crate::failure::Failure;
+use crate::exit::Failure;
 
 /// How far past the clock a `handle_time` may lie before a warning names its record: a record
 /// dated later than the clock (a service clock gone wrong, a year 2099) is never the watermark,

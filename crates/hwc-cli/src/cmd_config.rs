@@ -9,9 +9,10 @@ use hwc::descriptor::{Operation, ParameterSchema};
 use hwc::{Client, Entry, Error, Service};
 use serde::Serialize;
 
-use crate::args::{Global, Output};
-use crate::failure::Failure;
-use crate::output::rfc3339;
+use crate::exit::Failure;
+use crate::global::Global;
+use crate::render::Output;
+use crate::render::rfc3339;
 use crate::session::Session;
 
 /// Text the probe gives a required text parameter: an id no resource has, so the service
@@ -146,7 +147,7 @@ pub async fn run(global: &Global) -> Result<(), Failure> {
         write_text(&mut out, &report)
     };
     // The exit code tells whether the checks passed, whether or not stdout was open.
-    crate::report::unless_unwritten("the report", printed.and_then(|()| out.flush()));
+    crate::exit::unless_unwritten("the report", printed.and_then(|()| out.flush()));
     let healthy = report.credentials.ok && report.services.iter().all(|s| s.ok);
     if healthy {
         Ok(())

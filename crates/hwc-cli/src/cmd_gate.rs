@@ -1,14 +1,87 @@
 //! `hwc codearts-check gate`: a verdict on the latest scan of a task, for CI pipelines:
 //! thresholds per severity and/or no increase against the scan before, exit 0 when it passes
-//! and [`EXIT_GATE_FAILED`](crate::report::EXIT_GATE_FAILED) when it does not.
+//! and `EXIT_GATE_FAILED` (4) when it does not.
 
 use std::io::Write;
 
 use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
 use serde::Serialize;
 
-use crate::args::{Gate, Output, Severity};
-use crate::failure::Failure;
+use clap::{Args, ValueEnum};
+
+use crate::exit::Failure;
+use crate::render::Output;
+
+/// A severity of CodeArts Check's issue counts.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    /// Critical issues.
+    Critical,
+    /// Major issues.
+    Serious,
+    /// Common problems.
+    Normal,
+    /// Suggestions.
+    Prompt,
+}
+
+impl Severity {
+    /// Every severity, most severe first.
+    pub const ALL: [Severity; 4] = [
+        Severity::Critical,
+        Severity::Serious,
+        Severity::Normal,
+        Severity::Prompt,
+    ];
+
+    /// The API's name of the count.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::Serious => "serious",
+            Severity::Normal => "normal",
+            Severity::Prompt => "prompt",
+        }
+    }
+}
+
+/// `hwc codearts-check gate`.
+#[derive(Args, Debug)]
+#[command(group(
+    clap::ArgGroup::new("rules")
+        .required(true)
+        .multiple(true)
+        .args(["max_critical", "max_serious", "max_normal", "max_prompt", "no_increase"])
+))]
+pub struct Gate {
+    /// Fail when the latest scan has more critical issues than this.
+    #[arg(long, value_name = "N")]
+    pub max_critical: Option<i64>,
+    /// Fail when the latest scan has more serious issues than this.
+    #[arg(long, value_name = "N")]
+    pub max_serious: Option<i64>,
+    /// Fail when the latest scan has more normal issues than this.
+    #[arg(long, value_name = "N")]
+    pub max_normal: Option<i64>,
+    /// Fail when the latest scan has more prompt issues (suggestions) than this.
+    #[arg(long, value_name = "N")]
+    pub max_prompt: Option<i64>,
+    /// Fail when these counts grew since the scan before (comma-separated).
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY,..")]
+    pub no_increase: Vec<Severity>,
+}
+
+impl Gate {
+    /// The threshold set for `severity`, if any.
+    pub fn maximum(&self, severity: Severity) -> Option<i64> {
+        match severity {
+            Severity::Critical => self.max_critical,
+            Severity::Serious => self.max_serious,
+            Severity::Normal => self.max_normal,
+            Severity::Prompt => self.max_prompt,
+        }
+    }
+}
 
 /// One check of the verdict.
 #[derive(Debug, Serialize)]
@@ -44,7 +117,7 @@ fn scan_time(scan: &CheckRecord) -> Option<String> {
     let time = scan.check_time.as_ref()?;
     Some(
         time.instant
-            .map_or_else(|| time.raw.clone(), crate::output::rfc3339),
+            .map_or_else(|| time.raw.clone(), crate::render::rfc3339),
     )
 }
 
@@ -114,7 +187,7 @@ pub async fn gate(
         checks,
         reason,
     };
-    crate::report::unless_unwritten("the verdict", print(&verdict, format, out));
+    crate::exit::unless_unwritten("the verdict", print(&verdict, format, out));
     if passed {
         Ok(())
     } else {

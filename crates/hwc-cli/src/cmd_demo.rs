@@ -8,9 +8,10 @@ use futures::StreamExt;
 
 use hwc::hss::ImageType;
 
-use crate::args::{Output, VulHistoryExtras};
-use crate::commands;
-use crate::failure::Failure;
+use crate::cmd_trend::write_trend;
+use crate::cmd_vul_history::{VulHistoryExtras, vul_history};
+use crate::exit::Failure;
+use crate::render::Output;
 use crate::session::{SIM_RECORDS, Session};
 
 /// Runs the walk-through, writing the trend chart to `chart`.
@@ -20,7 +21,7 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         out,
         "Starting the hwc simulator in-process with {SIM_RECORDS} HSS records (no cloud account needed)..."
     )?;
-    let global = crate::args::Global {
+    let global = crate::global::Global {
         region: None,
         endpoint: None,
         project_id: None,
@@ -57,7 +58,7 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         .client
         .hss()
         .image_vul_handle_history(hwc_sim::DEMO_VUL_ID, ImageType::Registry);
-    commands::vul_history(
+    vul_history(
         history.clone().limit(10),
         false,
         &VulHistoryExtras::default(),
@@ -116,10 +117,10 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
     while let Some(scan) = stream.next().await {
         all.push(scan?);
     }
-    commands::write_trend(
+    write_trend(
         &all,
         hwc_sim::DEMO_TASK,
-        Some(crate::chart::ChartFile::Svg(chart)),
+        Some(crate::render::chart::ChartFile::Svg(chart)),
         &mut out,
     )?;
 

@@ -3,18 +3,12 @@
 //! metadata service included; 2 what the command line or the configuration got wrong; 3 output
 //! that cannot be written; 4 a failed gate; 130 interrupted).
 
+use std::process::ExitCode;
+
 use hwc::{ConfigError, Error};
 
-/// Exit code for API and network errors.
-pub const EXIT_API: u8 = 1;
-/// Exit code for usage and validation errors (clap uses it too).
-pub const EXIT_USAGE: u8 = 2;
-/// Exit code when output cannot be written (a file, or standard output other than a closed pipe).
-pub const EXIT_OUTPUT: u8 = 3;
-/// Exit code of `codearts-check gate` when the scan fails its checks.
-pub const EXIT_GATE_FAILED: u8 = 4;
-/// Exit code after Ctrl-C.
-pub const EXIT_INTERRUPTED: u8 = 130;
+use super::codes::{EXIT_API, EXIT_GATE_FAILED, EXIT_INTERRUPTED, EXIT_OUTPUT, EXIT_USAGE};
+use super::failure::Failure;
 
 /// Says on stderr that `what` could not be written to stdout, unless the reader closed it (its
 /// choice). For commands whose exit code is a verdict (`gate`, `config`), which must not
@@ -123,5 +117,56 @@ fn hint(error: &Error) -> Option<&'static str> {
             Some("check the network, any proxy (HTTPS_PROXY), and --region or --endpoint")
         }
         _ => None,
+    }
+}
+
+/// What a command's outcome prints on stderr, and the exit code it gives.
+pub fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Hwc(error)) => ExitCode::from(report(&error)),
+        // A closed pipe (`hwc ... | head`) is the reader's choice, not an error.
+        Err(Failure::Io(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Io(error)) => {
+            eprintln!("hwc: error: cannot write to standard output: {error}");
+            ExitCode::from(EXIT_OUTPUT)
+        }
+        #[cfg(feature = "sim")]
+        Err(Failure::Simulator(error)) => {
+            eprintln!("hwc: error: cannot start the simulator: {error}");
+            ExitCode::from(EXIT_API)
+        }
+        Err(Failure::Write { target, message }) => {
+            eprintln!("hwc: error: cannot write {}: {message}", target.display());
+            ExitCode::from(EXIT_OUTPUT)
+        }
+        Err(Failure::Locked {
+            lock,
+            holder,
+            waited,
+        }) => {
+            let holder = holder.map_or_else(String::new, |pid| format!(" (pid {pid})"));
+            let advice = match waited {
+                Some(waited) => format!("it was still held after waiting {waited:?}"),
+                None => "give --wait-lock DURATION to wait for it".to_owned(),
+            };
+            eprintln!(
+                "hwc: error: another hwc run{holder} is writing this export: {} is locked; {advice}",
+                lock.display()
+            );
+            ExitCode::from(EXIT_API)
+        }
+        Err(Failure::GateFailed) => ExitCode::from(EXIT_GATE_FAILED),
+        Err(Failure::ChecksFailed) => ExitCode::from(EXIT_API),
+        Err(Failure::Usage(message)) => {
+            eprintln!("hwc: error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(Failure::Interrupted) => {
+            eprintln!("hwc: interrupted");
+            ExitCode::from(EXIT_INTERRUPTED)
+        }
     }
 }

@@ -53,7 +53,7 @@ pub type Point = (Timestamp, [i64; 4]);
 
 /// The font every label is drawn with, embedded so that no system font is needed
 /// (DejaVu Sans; licence in `assets/LICENSE-DejaVu.txt`).
-static FONT: &[u8] = include_bytes!("../assets/DejaVuSans.ttf");
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 
 fn register_font() -> Result<(), String> {
     static REGISTERED: std::sync::OnceLock<Result<(), String>> = std::sync::OnceLock::new();
@@ -134,7 +134,7 @@ fn draw<DB: DrawingBackend>(
         .x_labels(6)
         .x_label_formatter(&|seconds| {
             Timestamp::from_second(*seconds)
-                .map(crate::output::rfc3339)
+                .map(crate::render::rfc3339)
                 .unwrap_or_default()
         })
         .y_desc("issues")

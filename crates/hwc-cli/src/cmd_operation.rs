@@ -1,0 +1,85 @@
+//! Every operation of the specs as a command (`hwc <service> <operation>`): the two with
+//! hand-chosen columns and extras go to their own command, any other prints its items with every
+//! field a column.
+
+use hwc::FromParameters;
+use hwc::codearts_check::CheckRecords;
+use hwc::hss::ImageVulHandleHistory;
+
+use crate::cmd_records::records;
+use crate::cmd_vul_history::{VulHistoryExtras, vul_history};
+use crate::exit::Failure;
+use crate::export::Query;
+use crate::operations::Invocation;
+use crate::render::{Layout, Output, Resume, print_pages};
+use crate::session::Session;
+
+/// Runs the operation the command line asked for.
+pub async fn run_operation(
+    session: &Session,
+    invocation: &Invocation<'_>,
+    format: Output,
+) -> Result<(), Failure> {
+    let client = &session.client;
+    let given = invocation.pairs();
+    let operation = invocation.operation;
+    if operation.id == hwc::hss::OPERATION.id {
+        let extras =
+            <VulHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
+                .map_err(|error| Failure::Usage(error.to_string()))?;
+        let request = ImageVulHandleHistory::from_parameters(client, &given)?;
+        let query = if extras.state.is_some() || extras.append.is_some() {
+            export_query(session, operation, &given).await?
+        } else {
+            Query::default()
+        };
+        return vul_history(request, invocation.all, &extras, format, query).await;
+    }
+    if operation.id == hwc::codearts_check::OPERATION.id {
+        let request = CheckRecords::from_parameters(client, &given)?;
+        return records(request, invocation.all, format).await;
+    }
+    // An operation nobody wrote a command for: its items as JSON, every field a column.
+    let entry = hwc::operations()
+        .find(|entry| entry.operation.id == operation.id)
+        .ok_or_else(|| Failure::Usage(format!("{} has no command", operation.id)))?;
+    let pages = (entry.json_pages)(client, &given, invocation.all)?;
+    let layout = Layout::fields(operation.paging.map_or(&[], |p| p.item_fields));
+    let resume = invocation
+        .all
+        .then(|| Resume::new(operation, page_size(&given, operation)));
+    let stdout = std::io::stdout().lock();
+    print_pages(pages, format, layout, resume, stdout, |_| true).await
+}
+
+/// The query an export's state belongs to: the operation, the parameters given but paging,
+/// the project and the endpoint.
+async fn export_query(
+    session: &Session,
+    operation: &'static hwc::descriptor::Operation,
+    given: &[(&str, &str)],
+) -> Result<Query, Failure> {
+    let paging = operation
+        .paging
+        .map(|p| [p.offset_parameter, p.limit_parameter]);
+    let parameters = given
+        .iter()
+        .filter(|(name, _)| !paging.is_some_and(|paging| paging.contains(name)))
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect();
+    Ok(Query {
+        operation: operation.id.to_owned(),
+        parameters,
+        project: session.client.resolve_project_id().await?.to_owned(),
+        endpoint: session.endpoint_label(hwc::Service::Hss)?,
+    })
+}
+
+/// The page size given as the operation's limit parameter.
+fn page_size(given: &[(&str, &str)], operation: &hwc::descriptor::Operation) -> Option<u64> {
+    let limit = operation.paging?.limit_parameter;
+    given
+        .iter()
+        .find(|(name, _)| *name == limit)
+        .and_then(|(_, value)| value.parse().ok())
+}

@@ -1,0 +1,39 @@
+//! The flags of every command.
+
+use clap::Args;
+
+use crate::render::Output;
+
+/// Flags of every command.
+#[derive(Args, Debug, Clone)]
+pub struct Global {
+    /// Region of the endpoints, such as cn-north-4.
+    #[arg(long, global = true, value_name = "REGION")]
+    pub region: Option<String>,
+    /// Endpoint URL to use instead of the region's (both services).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// IAM project id for HSS (default: HUAWEICLOUD_SDK_PROJECT_ID or the credentials file).
+    #[arg(long, global = true, value_name = "ID")]
+    pub project_id: Option<String>,
+    /// Output format.
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Table)]
+    pub output: Output,
+    /// Seconds a whole call may take, retries included.
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub timeout: Option<u64>,
+    /// Retries after a failed attempt (0: none).
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
+    /// Pages fetched at once with --all [default: as the API's rate times its round trip
+    /// needs, 4 to 32, paced under the gateway's flow control].
+    #[arg(long, global = true, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// More logs on stderr (-v: info, -vv: debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// Run against a simulator started in-process instead of the cloud.
+    #[cfg(feature = "sim")]
+    #[arg(long, global = true)]
+    pub sim: bool,
+}

@@ -1,0 +1,15 @@
+//! Everything printed: the formats ([`format`]), records as rows ([`rows`]) written by a
+//! [`printer`], pages as they arrive ([`pages`]) with a hint to resume ([`resume`]), and the
+//! trend chart ([`chart`]).
+
+pub mod chart;
+mod format;
+mod pages;
+mod printer;
+mod resume;
+mod rows;
+
+pub use format::Output;
+pub use pages::{print_page, print_pages};
+pub use resume::Resume;
+pub use rows::{Layout, Tabular, rfc3339};

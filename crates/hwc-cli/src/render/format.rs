@@ -1,0 +1,17 @@
+//! The `-o` formats.
+
+use clap::ValueEnum;
+
+/// How results are printed. Times are RFC 3339 in UTC in every format.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Output {
+    /// A table that fits the terminal; with --all it holds every record until the last page
+    /// (use jsonl or csv for large results).
+    Table,
+    /// One JSON document, streamed as pages arrive.
+    Json,
+    /// One JSON record per line, as pages arrive.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+}
