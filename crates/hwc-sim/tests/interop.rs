@@ -94,14 +94,14 @@ fn stdout_json(output: &Output) -> Value {
 
 #[tokio::test]
 async fn the_official_signer_agrees_with_the_committed_known_answers() {
-    let data_dir = repo_root().join("crates/hwc/tests/data");
+    let data_dir = repo_root().join("crates/hwc-signing/tests/data");
     let output = python(&data_dir.join("official_signatures.py"), &[]).await;
     let fresh = stdout_json(&output);
     let committed: Value = serde_json::from_str(
         &std::fs::read_to_string(data_dir.join("official-signatures.json")).unwrap(),
     )
     .unwrap();
-    // crates/hwc/tests/signing.rs checks hwc::Signer against the committed file.
+    // crates/hwc-signing/tests/vectors.rs checks the Signer against the committed file.
     assert_eq!(
         fresh, committed,
         "the official signer now signs differently"

@@ -7,7 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
-use hwc::{SecretString, Signer};
+use hwc_signing::Signer;
+use secrecy::SecretString;
 use jiff::Timestamp;
 use serde_json::Value;
 
@@ -188,12 +189,12 @@ fn bad_keys_are_refused_and_never_shown() {
 fn unsignable_requests_are_found_without_signing() {
     let mut request =
         reqwest::Request::new(reqwest::Method::GET, "https://h.example/x".parse().unwrap());
-    assert!(hwc::signing::check_signable(&request).is_ok());
+    assert!(hwc_signing::check_signable(&request).is_ok());
     request.headers_mut().insert(
         "x-custom",
         reqwest::header::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
     );
-    let checked = hwc::signing::check_signable(&request)
+    let checked = hwc_signing::check_signable(&request)
         .unwrap_err()
         .to_string();
     let signer = Signer::new("AK", SecretString::from("SK")).unwrap();
