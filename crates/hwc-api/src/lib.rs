@@ -31,6 +31,7 @@
 //! [`DirectTransport`] sends requests unsigned; the real API needs the `hwc` facade's signer.
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub, missing_docs)]
 
 pub mod descriptor;
 pub mod lenient;

@@ -7,6 +7,7 @@
 //! With the `reqwest` feature, [`Signer`] signs a `reqwest::Request` in place.
 
 #![forbid(unsafe_code)]
+#![warn(unreachable_pub, missing_docs)]
 
 mod algorithm;
 pub mod canonical;

@@ -3,15 +3,15 @@
 //! ([`flow`]), an injected fault ([`faults`], answered by [`fault_answers`]), authentication
 //! ([`auth`]), and the gateway's error bodies ([`error`]).
 
-pub mod auth;
+pub(crate) mod auth;
 mod error;
 mod fault_answers;
-pub mod faults;
-pub mod flow;
-pub mod pipeline;
-pub mod request_id;
+pub(crate) mod faults;
+pub(crate) mod flow;
+pub(crate) mod pipeline;
+pub(crate) mod request_id;
 
-pub use auth::Authenticator;
+pub(crate) use auth::Authenticator;
 pub use error::GatewayError;
-pub use faults::FaultInjector;
-pub use flow::{FlowControl, Latency};
+pub(crate) use faults::FaultInjector;
+pub(crate) use flow::{FlowControl, Latency};

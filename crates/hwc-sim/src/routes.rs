@@ -19,7 +19,7 @@ use crate::state::Shared;
 /// The routes, one per operation of the specs (axum and OpenAPI both write parameters as
 /// `{name}`), of every service in `spec/`: those with data sets, and every other answering with
 /// its spec example; then IAM, the metadata service and the simulator's own counters.
-pub fn router(shared: Arc<Shared>) -> Router {
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
     let mut router = Router::new();
     for api in Service::ALL {
         for &operation in api.descriptor().operations {

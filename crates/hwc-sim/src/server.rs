@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 /// Serves `router` on `listener` until `shutdown` turns true; then lets open requests finish.
-pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -51,4 +51,4 @@ pub async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::R
 
 /// Closes the current connection without a response when notified.
 #[derive(Clone)]
-pub struct ConnectionKill(pub Arc<Notify>);
+pub(crate) struct ConnectionKill(pub Arc<Notify>);

@@ -4,17 +4,17 @@
 //! ([`image_type`], [`order`], [`paging`]) and what every request needs ([`request`]).
 
 mod answer;
-pub mod codearts_check;
-pub mod example;
-pub mod hss;
-pub mod iam;
-pub mod image_type;
-pub mod metadata;
-pub mod order;
-pub mod paging;
+pub(crate) mod codearts_check;
+pub(crate) mod example;
+pub(crate) mod hss;
+pub(crate) mod iam;
+pub(crate) mod image_type;
+pub(crate) mod metadata;
+pub(crate) mod order;
+pub(crate) mod paging;
 mod request;
 
-pub use answer::Answer;
+pub(crate) use answer::Answer;
 pub use image_type::LocalImageValue;
 pub use order::Order;
 pub use paging::CodeArtsPaging;

@@ -14,7 +14,7 @@ use crate::gateway::{Authenticator, FaultInjector, FlowControl, Latency};
 use crate::services::{CodeArtsPaging, LocalImageValue, Order};
 
 /// Everything the gateway and the services share.
-pub struct Shared {
+pub(crate) struct Shared {
     pub data: Dataset,
     pub auth: Authenticator,
     pub faults: FaultInjector,
@@ -59,11 +59,11 @@ impl Shared {
 
 /// One value per service of `spec/`, made for each when the simulator starts.
 #[derive(Debug)]
-pub struct PerService<T>(BTreeMap<Service, T>);
+pub(crate) struct PerService<T>(BTreeMap<Service, T>);
 
 impl<T> PerService<T> {
     /// `make(service)` for every service.
-    pub fn new(mut make: impl FnMut(Service) -> T) -> Self {
+    pub(crate) fn new(mut make: impl FnMut(Service) -> T) -> Self {
         Self(
             Service::ALL
                 .into_iter()
@@ -73,26 +73,26 @@ impl<T> PerService<T> {
     }
 
     /// The value of `service` (every service has one).
-    pub fn of(&self, service: Service) -> Option<&T> {
+    pub(crate) fn of(&self, service: Service) -> Option<&T> {
         self.0.get(&service)
     }
 }
 
 impl PerService<AtomicU64> {
     /// Zero for every service.
-    pub fn counters() -> Self {
+    pub(crate) fn counters() -> Self {
         Self::new(|_| AtomicU64::new(0))
     }
 
     /// Adds one to `service`'s count.
-    pub fn count(&self, service: Service) {
+    pub(crate) fn count(&self, service: Service) {
         if let Some(counter) = self.of(service) {
             counter.fetch_add(1, Ordering::Relaxed);
         }
     }
 
     /// `service`'s count so far.
-    pub fn get(&self, service: Service) -> u64 {
+    pub(crate) fn get(&self, service: Service) -> u64 {
         self.of(service)
             .map_or(0, |counter| counter.load(Ordering::Relaxed))
     }
@@ -132,7 +132,7 @@ pub struct IamService {
 
 /// IAM's state: its settings and what it was asked.
 #[derive(Debug, Default)]
-pub struct IamState {
+pub(crate) struct IamState {
     pub settings: IamService,
     /// IAM tokens issued for id tokens.
     pub(crate) tokens: std::sync::Mutex<Vec<String>>,
@@ -144,7 +144,7 @@ pub struct IamState {
 
 impl IamState {
     /// IAM with these settings.
-    pub fn new(settings: IamService) -> Self {
+    pub(crate) fn new(settings: IamService) -> Self {
         Self {
             settings,
             ..Self::default()
@@ -173,7 +173,7 @@ impl Default for MetadataService {
 
 /// The service's state: its settings and what it handed out.
 #[derive(Debug, Default)]
-pub struct MetadataState {
+pub(crate) struct MetadataState {
     pub settings: MetadataService,
     pub(crate) session_tokens: std::sync::Mutex<Vec<String>>,
     /// Credentials handed out.
@@ -185,7 +185,7 @@ pub struct MetadataState {
 
 impl MetadataState {
     /// A service with these settings.
-    pub fn new(settings: MetadataService) -> Self {
+    pub(crate) fn new(settings: MetadataService) -> Self {
         Self {
             settings,
             ..Self::default()

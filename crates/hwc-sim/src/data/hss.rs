@@ -110,10 +110,10 @@ const STATUSES: [&str; 3] = ["vul_status_unfix", "vul_status_ignored", "vul_stat
 
 /// Optional fields a record may lack, as bits of [`Record::missing`].
 mod missing {
-    pub const APP_PATH: u8 = 1;
-    pub const REMARK: u8 = 2;
-    pub const AGENT_ID: u8 = 4;
-    pub const IMAGE_VERSION: u8 = 8;
+    pub(super) const APP_PATH: u8 = 1;
+    pub(super) const REMARK: u8 = 2;
+    pub(super) const AGENT_ID: u8 = 4;
+    pub(super) const IMAGE_VERSION: u8 = 8;
 }
 
 /// One image of the pool.

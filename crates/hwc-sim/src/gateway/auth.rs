@@ -253,7 +253,7 @@ fn verify(
 }
 
 /// The gateway's expired-signature rejection, with the message clients parse the clock from.
-pub fn expired(signature_time: &str, server_now: Timestamp) -> GatewayError {
+pub(crate) fn expired(signature_time: &str, server_now: Timestamp) -> GatewayError {
     GatewayError::new(
         axum::http::StatusCode::UNAUTHORIZED,
         "APIGW.0301",

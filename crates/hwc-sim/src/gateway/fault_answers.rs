@@ -12,7 +12,7 @@ use crate::server::ConnectionKill;
 use crate::state::Shared;
 
 /// Faults that answer instead of the service; `None` to go on (after a delay, for `Slow`).
-pub async fn answer_before_service(
+pub(super) async fn answer_before_service(
     fault: &Fault,
     shared: &Shared,
     parts: &axum::http::request::Parts,
@@ -97,7 +97,7 @@ pub async fn answer_before_service(
     Some(error.into_response_with(id))
 }
 
-pub fn ok_response(json: Vec<u8>, fault: Option<&Fault>) -> Response {
+pub(super) fn ok_response(json: Vec<u8>, fault: Option<&Fault>) -> Response {
     match fault {
         Some(Fault::TruncatedBody) => {
             let full_length = json.len();

@@ -143,7 +143,7 @@ fn parse_delay(text: &str) -> Option<Duration> {
 }
 
 /// Decides which request gets which fault: scripted faults first, then random ones.
-pub struct FaultInjector {
+pub(crate) struct FaultInjector {
     rate: f64,
     kinds: Vec<Fault>,
     rng: Mutex<ChaCha8Rng>,
@@ -152,7 +152,7 @@ pub struct FaultInjector {
 
 impl FaultInjector {
     /// Random faults of `kinds` on a `rate` share of requests (0 to 1), drawn from `seed`.
-    pub fn new(rate: f64, kinds: Vec<Fault>, seed: u64) -> Self {
+    pub(crate) fn new(rate: f64, kinds: Vec<Fault>, seed: u64) -> Self {
         Self {
             rate: rate.clamp(0.0, 1.0),
             kinds,
@@ -162,14 +162,14 @@ impl FaultInjector {
     }
 
     /// Queues faults for the next requests to `api`, in order.
-    pub fn script(&self, api: Api, faults: impl IntoIterator<Item = Fault>) {
+    pub(crate) fn script(&self, api: Api, faults: impl IntoIterator<Item = Fault>) {
         if let Ok(mut script) = self.script.lock() {
             script.entry(api).or_default().extend(faults);
         }
     }
 
     /// The fault for the next request to `api`, if any.
-    pub fn next(&self, api: Api) -> Option<Fault> {
+    pub(crate) fn next(&self, api: Api) -> Option<Fault> {
         if let Some(fault) = self
             .script
             .lock()

@@ -93,14 +93,14 @@ struct Bucket {
 
 /// Token buckets per (API, credential).
 #[derive(Debug)]
-pub struct FlowControl {
+pub(crate) struct FlowControl {
     limit: RateLimit,
     buckets: Mutex<HashMap<(Api, String), Bucket>>,
 }
 
 impl FlowControl {
     /// Flow control at `limit` for every (API, credential).
-    pub fn new(limit: RateLimit) -> Self {
+    pub(crate) fn new(limit: RateLimit) -> Self {
         Self {
             limit,
             buckets: Mutex::new(HashMap::new()),
@@ -112,7 +112,7 @@ impl FlowControl {
     }
 
     /// Whether a request of `credential` to `api` may pass now (it takes a token if so).
-    pub fn admit(&self, api: Api, credential: &str) -> bool {
+    pub(crate) fn admit(&self, api: Api, credential: &str) -> bool {
         let Ok(mut buckets) = self.buckets.lock() else {
             return true;
         };
@@ -138,7 +138,7 @@ impl FlowControl {
 }
 
 /// Who a request is, for flow control: the AK of a signature, the token, or nobody.
-pub fn credential(headers: &axum::http::HeaderMap) -> String {
+pub(crate) fn credential(headers: &axum::http::HeaderMap) -> String {
     if let Some(token) = headers.get("x-auth-token").and_then(|v| v.to_str().ok()) {
         return format!("token:{token}");
     }

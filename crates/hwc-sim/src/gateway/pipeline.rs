@@ -20,7 +20,7 @@ use crate::state::{ReceivedRequest, Shared};
 /// Largest request body read; these APIs take none.
 const MAX_BODY: usize = 64 * 1024;
 
-pub async fn serve(
+pub(crate) async fn serve(
     shared: Arc<Shared>,
     api: Api,
     answer: Answer,

@@ -26,7 +26,7 @@ impl RequestId {
 }
 
 /// The id given to `request`, or empty before [`request_id_and_log`] ran.
-pub fn request_id(request: &Request) -> String {
+pub(crate) fn request_id(request: &Request) -> String {
     request
         .extensions()
         .get::<RequestId>()
@@ -35,7 +35,7 @@ pub fn request_id(request: &Request) -> String {
 }
 
 /// Gives each request an id, puts it in `X-Request-Id`, and logs one line per request.
-pub async fn request_id_and_log(mut request: Request, next: Next) -> Response {
+pub(crate) async fn request_id_and_log(mut request: Request, next: Next) -> Response {
     let id = RequestId::next();
     request.extensions_mut().insert(id.clone());
     let method = request.method().clone();

@@ -4,7 +4,7 @@ use hwc_api::descriptor::Operation;
 
 /// What answers an operation.
 #[derive(Clone, Copy)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// HSS's handling history, from the generated data set.
     HssHistory,
     /// CodeArts Check's scans, from the generated data set.
@@ -15,7 +15,7 @@ pub enum Answer {
 
 impl Answer {
     /// The answer of `operation`: a data set where one is written for it, else its example.
-    pub fn of(operation: &'static Operation) -> Answer {
+    pub(crate) fn of(operation: &'static Operation) -> Answer {
         if operation.id == super::hss::OPERATION.id {
             Answer::HssHistory
         } else if operation.id == super::codearts_check::OPERATION.id {

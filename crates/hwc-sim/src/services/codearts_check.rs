@@ -13,10 +13,10 @@ use crate::data::codearts::CodeArtsData;
 use crate::gateway::GatewayError;
 
 /// The operation this answers.
-pub const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
+pub(crate) const OPERATION: &Operation = &hwc_api::codearts_check::spec::CHECK_RECORD;
 
 /// A page of `CheckRecord` from the generated scans.
-pub fn page(
+pub(crate) fn page(
     data: &CodeArtsData,
     paging: CodeArtsPaging,
     order: Order,

@@ -14,7 +14,7 @@ use crate::gateway::GatewayError;
 /// operation the example's items are the whole data set: the answer holds the page the offset
 /// and limit ask for (pages counted from 0 when the offset is a page number), and their number
 /// as the total.
-pub fn page(
+pub(crate) fn page(
     operation: &'static Operation,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],

@@ -13,10 +13,10 @@ use crate::data::hss::HssData;
 use crate::gateway::GatewayError;
 
 /// The operation this answers.
-pub const OPERATION: &Operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+pub(crate) const OPERATION: &Operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
 
 /// A page of `ListGeneralImageVulOperations` from the generated records.
-pub fn page(
+pub(crate) fn page(
     data: &HssData,
     order: Order,
     local_image_value: LocalImageValue,

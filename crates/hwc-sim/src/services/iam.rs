@@ -24,7 +24,7 @@ pub const ID_TOKEN_PATH: &str = "/v3.0/OS-AUTH/id-token/tokens";
 pub const SECURITY_TOKENS_PATH: &str = "/v3.0/OS-CREDENTIAL/securitytokens";
 
 /// The IAM routes, added to the simulator's router (404 unless IAM is on).
-pub fn routes() -> Router<Arc<Shared>> {
+pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route(PROJECTS_PATH, get(projects))
         .route(ID_TOKEN_PATH, post(id_token))

@@ -21,7 +21,7 @@ pub const TOKEN_PATH: &str = "/meta-data/latest/api/token";
 pub const SECURITY_KEY_PATH: &str = "/openstack/latest/securitykey";
 
 /// The metadata routes, added to the simulator's router when the service is on.
-pub fn routes() -> Router<Arc<Shared>> {
+pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
         .route(TOKEN_PATH, put(session_token))
         .route(SECURITY_KEY_PATH, get(security_key))

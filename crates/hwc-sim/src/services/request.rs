@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::gateway::GatewayError;
 
 /// Checks the call against the spec; returns the query parameters by name.
-pub fn validated<'a>(
+pub(super) fn validated<'a>(
     operation: &Operation,
     path: &'a HashMap<String, String>,
     query: &'a [(Cow<'a, str>, Cow<'a, str>)],
@@ -31,7 +31,7 @@ pub fn validated<'a>(
 }
 
 /// The integer parameter `name`, or its default from the spec.
-pub fn integer(operation: &Operation, values: &HashMap<&str, &str>, name: &str) -> usize {
+pub(super) fn integer(operation: &Operation, values: &HashMap<&str, &str>, name: &str) -> usize {
     let default = match operation.parameter(name).map(|p| p.schema) {
         Some(ParameterSchema::Integer { default, .. }) => default.unwrap_or(0),
         _ => 0,
@@ -43,12 +43,12 @@ pub fn integer(operation: &Operation, values: &HashMap<&str, &str>, name: &str) 
         .max(0) as usize
 }
 
-pub fn owned(values: &HashMap<&str, &str>, name: &str) -> Option<String> {
+pub(super) fn owned(values: &HashMap<&str, &str>, name: &str) -> Option<String> {
     values.get(name).map(|v| (*v).to_owned())
 }
 
 /// The answer's body as JSON.
-pub fn to_json(body: &impl Serialize) -> Result<Vec<u8>, GatewayError> {
+pub(super) fn to_json(body: &impl Serialize) -> Result<Vec<u8>, GatewayError> {
     serde_json::to_vec(body).map_err(|error| {
         GatewayError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
