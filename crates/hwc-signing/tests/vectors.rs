@@ -8,8 +8,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
 use hwc_signing::Signer;
-use secrecy::SecretString;
 use jiff::Timestamp;
+use secrecy::SecretString;
 use serde_json::Value;
 
 fn load(file: &str) -> Value {

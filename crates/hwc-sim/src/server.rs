@@ -10,7 +10,11 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 
 /// Serves `router` on `listener` until `shutdown` turns true; then lets open requests finish.
-pub(crate) async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,

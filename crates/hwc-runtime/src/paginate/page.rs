@@ -1,0 +1,50 @@
+//! One page of results, and what a request must offer to be paged ([`PagedRequest`]).
+
+use std::future::Future;
+
+use hwc_api::descriptor::Operation;
+
+use crate::error::Error;
+
+/// One page of results.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    /// The items of this page, in the API's order.
+    pub items: Vec<T>,
+    /// Items in the whole result, as the API announced with this page (`None` when it did not).
+    pub total: Option<u64>,
+    /// Index of the first item of this page in the whole result.
+    pub offset: u64,
+    /// `X-Request-Id` of the answer.
+    pub request_id: Option<String>,
+}
+
+/// A request that can be sent for any page: what an operation's builder implements to get a
+/// paginator. Its paging parameters come from the spec.
+pub trait PagedRequest: Clone + Send + Sync + 'static {
+    /// One result. `Clone` and `PartialEq` let the paginator tell a repeated page (a server
+    /// that ignores the offset) by its first and last items.
+    type Item: Clone + PartialEq + Send + 'static;
+
+    /// The operation, whose spec gives the paging parameters and their limits.
+    fn operation(&self) -> &'static Operation;
+
+    /// The offset and limit set on this request, if any.
+    fn paging(&self) -> (Option<u64>, Option<u64>);
+
+    /// Pages fetched at once, from the client's configuration.
+    fn default_concurrency(&self) -> usize;
+
+    /// The least time between starting two pages, when a rate must be kept by spacing them
+    /// rather than by the number in flight (see the facade's `ClientBuilder::page_concurrency`).
+    fn page_spacing(&self) -> Option<std::time::Duration> {
+        None
+    }
+
+    /// Fetches the page at `offset` of `limit` items.
+    fn fetch_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send;
+}
