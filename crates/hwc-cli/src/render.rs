@@ -1,4 +1,4 @@
-//! Everything printed: the formats ([`format`]), records as rows ([`rows`]) written by a
+//! Everything printed: the formats ([`format`](mod@format)), records as rows ([`rows`]) written by a
 //! [`printer`], pages as they arrive ([`pages`]) with a hint to resume ([`resume`]), and the
 //! trend chart ([`chart`]).
 

@@ -96,7 +96,7 @@ impl SimulatorBuilder {
         self
     }
 
-    /// How many HSS handling records to generate (12.5% of them are [`DEMO_VUL_ID`]).
+    /// How many HSS handling records to generate (12.5% of them are [`DEMO_VUL_ID`](crate::DEMO_VUL_ID)).
     pub fn records(mut self, records: usize) -> Self {
         self.records = records;
         self
