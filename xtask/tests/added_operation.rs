@@ -113,6 +113,13 @@ const ADDED_PATH: &str = r#"  /v5/{project_id}/image/{image_id}/baseline-checks:
           schema:
             type: string
             maxLength: 32
+        - name: type
+          in: query
+          required: false
+          x-hwc-help: Only checks of this kind (a parameter named after a Rust keyword).
+          schema:
+            type: string
+            maxLength: 16
         - name: offset
           in: query
           required: false
@@ -322,6 +329,7 @@ async fn the_added_operation_pages_through_the_facade() {
         .list_image_baseline_checks("img-1")
         .severity(CheckSeverity::High)
         .check_name("ssh")
+        .type_("os")
         .limit(1)
         .into_paginator()
         .items()
@@ -332,6 +340,12 @@ async fn the_added_operation_pages_through_the_facade() {
     assert_eq!(names, ["password-age", "ssh-root-login", "umask"], "the example, a page at a time");
     let sent = sim.requests(Api::Hss);
     assert_eq!(sent, 3, "one request per page of 1");
+    let received = sim.last_request(Api::Hss).unwrap();
+    assert!(
+        received.query.iter().any(|(name, value)| name == "type" && value == "os"),
+        "the keyword-named parameter goes out under its wire name: {:?}",
+        received.query
+    );
     let refused = client
         .hss()
         .list_image_baseline_checks("img-1")
@@ -452,6 +466,10 @@ fn an_operation_and_a_service_added_to_spec_work_in_the_facade_the_cli_and_the_s
         facade.contains("pub fn set_check_name("),
         "with aws-sdk-style setters"
     );
+    assert!(
+        facade.contains("pub fn type_(") && facade.contains("pub fn set_type("),
+        "a parameter named `type` gets progenitor's `type_` and `set_type`"
+    );
     let third =
         std::fs::read_to_string(workspace.join("crates/hwc/src/generated/inventory.rs")).unwrap();
     assert!(
@@ -504,6 +522,7 @@ fn an_operation_and_a_service_added_to_spec_work_in_the_facade_the_cli_and_the_s
         "--image-id",
         "--severity",
         "--check-name",
+        "--type",
         "--offset",
         "--limit",
         "--all",

@@ -115,7 +115,11 @@ enum Kind {
 struct Param {
     index: usize,
     name: String,
+    /// The builder method: the wire name in snake case, as progenitor names it (`type_` for a
+    /// parameter named `type`: a Rust keyword gets an underscore).
     ident: syn::Ident,
+    /// The clearing setter: `set_` and the snake-case name (`set_type`).
+    setter: syn::Ident,
     kind: Kind,
     required: bool,
     from_client: bool,
@@ -262,7 +266,8 @@ fn parameters(
         };
         let resolved = resolve_schema(document, schema)?;
         let kind = kind(resolved).with_context(|| format!("parameter {name}"))?;
-        let field = name.to_snake_case();
+        let snake = name.to_snake_case();
+        let field = rust_name(&snake);
         let generated = fields
             .get(&field)
             .with_context(|| format!("progenitor's builder has no field `{field}`"))?
@@ -286,6 +291,8 @@ fn parameters(
             index,
             ident: syn::parse_str::<syn::Ident>(&field)
                 .with_context(|| format!("parameter {name} is not a Rust name"))?,
+            setter: syn::parse_str::<syn::Ident>(&format!("set_{snake}"))
+                .with_context(|| format!("parameter {name} makes no setter name"))?,
             name,
             kind,
             required: data.required,
@@ -295,6 +302,16 @@ fn parameters(
         });
     }
     Ok(out)
+}
+
+/// `name` as an identifier, the way progenitor (typify) makes one: a keyword, or `gen`
+/// (reserved in Rust 2024), gets a trailing underscore.
+fn rust_name(name: &str) -> String {
+    if name == "gen" || syn::parse_str::<syn::Ident>(name).is_err() {
+        format!("{name}_")
+    } else {
+        name.to_owned()
+    }
 }
 
 fn kind(schema: &Schema) -> Result<Kind> {
@@ -482,7 +499,7 @@ fn operation_tokens(
         .filter(|p| !p.required && !p.from_client)
         .map(|p| {
             let ident = &p.ident;
-            let set = format_ident!("set_{}", p.ident);
+            let set = &p.setter;
             let index = proc_macro2::Literal::usize_unsuffixed(p.index);
             let doc = &p.doc;
             let set_doc = format!("Sets or clears [`{0}`](Self::{0}).", p.ident);
