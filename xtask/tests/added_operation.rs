@@ -186,7 +186,9 @@ const ADDED_SCHEMAS: &str = r#"    CheckSeverity:
 "#;
 
 /// The third service: its own spec file, `servers` and `x-hwc-facade` names, one offset-paged
-/// GET with a required path parameter, answered by the simulator from its example.
+/// GET with a required path parameter, answered by the simulator from its example. Its `offset`
+/// and `limit` are required, as some Huawei Cloud APIs have them: the paginator fills them, and
+/// a single call gets the first page of the default size.
 const THIRD_SERVICE: &str = r#"openapi: 3.0.3
 info:
   title: Inventory (a service added by a test)
@@ -248,14 +250,14 @@ paths:
             maxLength: 32
         - name: offset
           in: query
-          required: false
+          required: true
           schema:
             type: integer
             format: int32
             minimum: 0
         - name: limit
           in: query
-          required: false
+          required: true
           schema:
             type: integer
             format: int32
@@ -387,9 +389,16 @@ async fn the_third_service_pages_through_the_facade_with_its_own_endpoints() {
         received.header("authorization").unwrap().starts_with("SDK-HMAC-SHA256 "),
         "signed like every service"
     );
+    let first = client.inventory().list_asset_items("vm").send().await.unwrap();
+    assert_eq!(first.items.len(), 5, "one call, no paging given: the first page of the default size");
+    let received = sim.last_request(Api::Inventory).unwrap();
+    let sent: Vec<(&str, &str)> =
+        received.query.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
+    assert!(sent.contains(&("offset", "0")) && sent.contains(&("limit", "100")), "{sent:?}");
+    assert_eq!(sim.requests(Api::Inventory), 4);
     let refused = client.inventory().list_asset_items("vm").limit(101).send().await.unwrap_err();
     assert!(refused.to_string().contains("invalid limit \"101\""), "{refused}");
-    assert_eq!(sim.requests(Api::Inventory), 3, "nothing sent for a refused call");
+    assert_eq!(sim.requests(Api::Inventory), 4, "nothing sent for a refused call");
 
     // Its endpoints come from its own `servers`, region by region, and its name from the spec.
     let regional = hwc::Client::builder()
@@ -611,6 +620,13 @@ fn an_operation_and_a_service_added_to_spec_work_in_the_facade_the_cli_and_the_s
         })
         .collect();
     assert_eq!(ids, ["a1", "a2", "a3", "a4", "a5"], "{stdout}");
+    let one = third(&["--asset-type", "vm", "-o", "jsonl"]);
+    assert!(
+        one.status.success() && String::from_utf8_lossy(&one.stdout).lines().count() == 5,
+        "without --limit or --offset, required by the spec: {}{}",
+        String::from_utf8_lossy(&one.stdout),
+        String::from_utf8_lossy(&one.stderr)
+    );
     let refused = third(&["--asset-type", "vm", "--limit", "101"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(

@@ -190,7 +190,8 @@ pub fn with_parameters(
         let mut arg = Arg::new(format!("{ID_PREFIX}{}", parameter.name))
             .long(parameter.cli_flag)
             .value_name(parameter.cli_flag.replace('-', "_").to_uppercase())
-            .required(parameter.required);
+            // A paging parameter the spec requires is filled from the spec when not given.
+            .required(parameter.required && !is_paging);
         arg = match parameter.schema {
             ParameterSchema::Choice { values, spellings } => {
                 // Another spelling of a value is taken as the value itself.

@@ -5,7 +5,7 @@
 
 use std::str::FromStr;
 
-use hwc_api::descriptor::{ClientValue, Operation};
+use hwc_api::descriptor::{ClientValue, Operation, ParameterSchema};
 
 pub use crate::call::{Answered, call};
 use crate::config_error::ConfigError;
@@ -104,6 +104,27 @@ pub async fn wire(
                 *slot = Some(offset.to_string());
             } else if parameter.name == paging.limit_parameter {
                 *slot = Some(limit.to_string());
+            }
+        }
+        // A paging parameter the spec requires, not given to a single call: the first page, of
+        // the spec's default size (else its largest).
+        if slot.is_none()
+            && parameter.required
+            && let Some(paging) = operation.paging
+            && let ParameterSchema::Integer {
+                minimum,
+                maximum,
+                default,
+                ..
+            } = parameter.schema
+        {
+            if parameter.name == paging.offset_parameter {
+                *slot = Some(default.or(minimum).unwrap_or(0).to_string());
+            } else if parameter.name == paging.limit_parameter {
+                *slot = default
+                    .or(maximum)
+                    .or(minimum)
+                    .map(|limit| limit.to_string());
             }
         }
     }

@@ -150,7 +150,24 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
         }
         let names = OperationNames::of(operation).with_context(at)?;
         let fields = types.get(id).with_context(at)?;
-        let params = parameters(document, operation, fields).with_context(at)?;
+        let mut params = parameters(document, operation, fields).with_context(at)?;
+        // The paging parameters are the paginator's to fill (and `send()` fills a required one
+        // from the spec): for the builder they are optional, even where the spec requires them.
+        let paging_names: Vec<&str> = ["offset", "limit"]
+            .iter()
+            .filter_map(|key| {
+                operation
+                    .extensions
+                    .get("x-hwc-paging")?
+                    .get(*key)?
+                    .as_str()
+            })
+            .collect();
+        for param in &mut params {
+            if paging_names.contains(&param.name.as_str()) {
+                param.required = false;
+            }
+        }
         let (method_tokens, builder_tokens, entry) =
             operation_tokens(document, spec, operation, &names, &params).with_context(at)?;
         let prefix = format!("hwc_api :: {} :: types :: ", spec.module);
