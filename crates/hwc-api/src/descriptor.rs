@@ -178,6 +178,10 @@ pub struct Paging {
     pub offset_unit: OffsetUnit,
     /// Query parameter giving the page size.
     pub limit_parameter: &'static str,
+    /// The page size to ask for when the caller gives none, from `x-hwc-paging.page-size`: for
+    /// an operation whose documentation gives its limit no maximum (else the maximum is asked
+    /// for).
+    pub page_size: Option<u64>,
     /// Response field with the number of items in the whole result.
     pub total_field: &'static str,
     /// Response field with the items of the page.

@@ -107,7 +107,7 @@ pub async fn wire(
             }
         }
         // A paging parameter the spec requires, not given to a single call: the first page, of
-        // the spec's default size (else its largest).
+        // the spec's default size (else its page size, else its largest).
         if slot.is_none()
             && parameter.required
             && let Some(paging) = operation.paging
@@ -122,6 +122,7 @@ pub async fn wire(
                 *slot = Some(default.or(minimum).unwrap_or(0).to_string());
             } else if parameter.name == paging.limit_parameter {
                 *slot = default
+                    .or(paging.page_size.and_then(|size| i64::try_from(size).ok()))
                     .or(maximum)
                     .or(minimum)
                     .map(|limit| limit.to_string());

@@ -431,6 +431,13 @@ fn paging_tokens(
             "`offset-unit: {other}`: use `record` (index of the first record) or `page` (a page number)"
         ),
     };
+    let page_size = match paging.get("page-size") {
+        None => quote!(None),
+        Some(size) => match size.as_u64() {
+            Some(size) if size > 0 => quote!(Some(#size)),
+            _ => bail!("`page-size: {size}` must be a positive integer"),
+        },
+    };
     let object = ok_body(document, operation)?;
     for name in [&total, &items] {
         if !object.properties.contains_key(name) {
@@ -444,6 +451,7 @@ fn paging_tokens(
             offset_parameter: #offset,
             offset_unit: #offset_unit,
             limit_parameter: #limit,
+            page_size: #page_size,
             total_field: #total,
             items_field: #items,
             item_fields: &[#(#item_fields),*],

@@ -1175,6 +1175,7 @@ pub mod spec {
             offset_parameter: "offset",
             offset_unit: OffsetUnit::Page,
             limit_parameter: "limit",
+            page_size: None,
             total_field: "total",
             items_field: "data",
             item_fields: &["check_time", "check_end_time", "issue_counts"],

@@ -251,6 +251,322 @@ these and keep a string as-is and any other value as its compact JSON text.*/
             lenient_text(deserializer).map(Self)
         }
     }
+    /**Vulnerability type in an answer. linux_vul: Linux vulnerabilities; app_vul: application
+vulnerabilities. Open: values outside this list are kept verbatim.*/
+    ///
+    /// Open: a value the spec does not list decodes to `Unknown` with its raw text, and
+    /// encodes back to that same text.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ReportedImageVulType {
+        ///`linux_vul`
+        LinuxVul,
+        ///`app_vul`
+        AppVul,
+        /// A value the spec does not list, kept verbatim.
+        Unknown(::std::string::String),
+    }
+    impl ReportedImageVulType {
+        /// The values the spec lists, in its order.
+        pub const KNOWN: &'static [&'static str] = &["linux_vul", "app_vul"];
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::LinuxVul => "linux_vul",
+                Self::AppVul => "app_vul",
+                Self::Unknown(raw) => raw.as_str(),
+            }
+        }
+        /// Whether the value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ReportedImageVulType {
+        fn from(value: &str) -> Self {
+            match value {
+                "linux_vul" => Self::LinuxVul,
+                "app_vul" => Self::AppVul,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ReportedImageVulType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "linux_vul" => Self::LinuxVul,
+                "app_vul" => Self::AppVul,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReportedImageVulType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ReportedImageVulType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedImageVulType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedImageVulType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            lenient_text(deserializer).map(Self::from)
+        }
+    }
+    /**Image type in an answer. local: local image; registry: repository image; cicd: CI/CD
+image; cluster: cluster image. Open: values outside this list are kept verbatim.*/
+    ///
+    /// Open: a value the spec does not list decodes to `Unknown` with its raw text, and
+    /// encodes back to that same text.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ReportedGeneralImageType {
+        ///`local`
+        Local,
+        ///`registry`
+        Registry,
+        ///`cicd`
+        Cicd,
+        ///`cluster`
+        Cluster,
+        /// A value the spec does not list, kept verbatim.
+        Unknown(::std::string::String),
+    }
+    impl ReportedGeneralImageType {
+        /// The values the spec lists, in its order.
+        pub const KNOWN: &'static [&'static str] = &[
+            "local",
+            "registry",
+            "cicd",
+            "cluster",
+        ];
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Local => "local",
+                Self::Registry => "registry",
+                Self::Cicd => "cicd",
+                Self::Cluster => "cluster",
+                Self::Unknown(raw) => raw.as_str(),
+            }
+        }
+        /// Whether the value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ReportedGeneralImageType {
+        fn from(value: &str) -> Self {
+            match value {
+                "local" => Self::Local,
+                "registry" => Self::Registry,
+                "cicd" => Self::Cicd,
+                "cluster" => Self::Cluster,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ReportedGeneralImageType {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "local" => Self::Local,
+                "registry" => Self::Registry,
+                "cicd" => Self::Cicd,
+                "cluster" => Self::Cluster,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReportedGeneralImageType {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ReportedGeneralImageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedGeneralImageType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedGeneralImageType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            lenient_text(deserializer).map(Self::from)
+        }
+    }
+    /**Risk level in an answer. Critical: critical; High: high; Medium: medium; Low: low. Open:
+values outside this list are kept verbatim.*/
+    ///
+    /// Open: a value the spec does not list decodes to `Unknown` with its raw text, and
+    /// encodes back to that same text.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ReportedSeverityLevel {
+        ///`Critical`
+        Critical,
+        ///`High`
+        High,
+        ///`Medium`
+        Medium,
+        ///`Low`
+        Low,
+        /// A value the spec does not list, kept verbatim.
+        Unknown(::std::string::String),
+    }
+    impl ReportedSeverityLevel {
+        /// The values the spec lists, in its order.
+        pub const KNOWN: &'static [&'static str] = &[
+            "Critical",
+            "High",
+            "Medium",
+            "Low",
+        ];
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Critical => "Critical",
+                Self::High => "High",
+                Self::Medium => "Medium",
+                Self::Low => "Low",
+                Self::Unknown(raw) => raw.as_str(),
+            }
+        }
+        /// Whether the value is one the spec lists.
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unknown(_))
+        }
+    }
+    impl ::std::convert::From<&str> for ReportedSeverityLevel {
+        fn from(value: &str) -> Self {
+            match value {
+                "Critical" => Self::Critical,
+                "High" => Self::High,
+                "Medium" => Self::Medium,
+                "Low" => Self::Low,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::std::convert::From<::std::string::String> for ReportedSeverityLevel {
+        fn from(value: ::std::string::String) -> Self {
+            match value.as_str() {
+                "Critical" => Self::Critical,
+                "High" => Self::High,
+                "Medium" => Self::Medium,
+                "Low" => Self::Low,
+                _ => Self::Unknown(value),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ReportedSeverityLevel {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::fmt::Display for ReportedSeverityLevel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedSeverityLevel {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedSeverityLevel {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            lenient_text(deserializer).map(Self::from)
+        }
+    }
+    /**Asset importance to filter on. important: important asset; common: common asset; test:
+test asset.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum AssetValue {
+        #[serde(rename = "important")]
+        Important,
+        #[serde(rename = "common")]
+        Common,
+        #[serde(rename = "test")]
+        Test,
+    }
+    impl ::std::fmt::Display for AssetValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Important => f.write_str("important"),
+                Self::Common => f.write_str("common"),
+                Self::Test => f.write_str("test"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for AssetValue {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "important" => Ok(Self::Important),
+                "common" => Ok(Self::Common),
+                "test" => Ok(Self::Test),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AssetValue {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AssetValue {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Error body of the API gateway and the service (FACTS.md, "Errors from the gateway and the
 services"). The official SDKs also accept `errorCode`/`errorMsg` and `code`/`message`.
 */
@@ -271,6 +587,72 @@ FACTS.md documents it in gateway error bodies.
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
             Default::default()
+        }
+    }
+    /**Image type, as the image-vulnerability list takes it. local: local image; registry:
+repository image; cicd: CI/CD image; cluster: cluster image. (Wider than `ImageType`,
+which has only local and registry; no `local_image` spelling was seen for this API.)
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum GeneralImageType {
+        #[serde(rename = "local")]
+        Local,
+        #[serde(rename = "registry")]
+        Registry,
+        #[serde(rename = "cicd")]
+        Cicd,
+        #[serde(rename = "cluster")]
+        Cluster,
+    }
+    impl ::std::fmt::Display for GeneralImageType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Local => f.write_str("local"),
+                Self::Registry => f.write_str("registry"),
+                Self::Cicd => f.write_str("cicd"),
+                Self::Cluster => f.write_str("cluster"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for GeneralImageType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "local" => Ok(Self::Local),
+                "registry" => Ok(Self::Registry),
+                "cicd" => Ok(Self::Cicd),
+                "cluster" => Ok(Self::Cluster),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GeneralImageType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GeneralImageType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///One handling record of an image vulnerability.
@@ -346,6 +728,171 @@ Range: The value can contain 0 to 256 characters.
             Default::default()
         }
     }
+    ///One vulnerability found on images, with the number of images it affects.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GeneralImageVulsResponseInfo {
+        /**Definition: Total number of affected clusters.
+Range: As documented, "0 to 2147483547 characters" (a length on a number).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub cluster_num: ::std::option::Option<i64>,
+        /**Definition: CVE list.
+Range: Minimum 0, maximum 10,000 (entries).
+*/
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub cve_list: ::std::vec::Vec<GeneralImageVulsResponseInfoCveList>,
+        /**Definition: Vulnerability description.
+Range: The value can contain 0 to 128 characters.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<crate::hss::types::LenientString>,
+        /**Definition: Total number of affected images.
+Range: As documented, "0 to 2147483547 characters" (a length on a number).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub image_num: ::std::option::Option<i64>,
+        /**Definition: Image type.
+Range: local: local image; registry: repository image; cicd: CI/CD image; cluster:
+cluster image.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub image_type: ::std::option::Option<
+            crate::hss::types::ReportedGeneralImageType,
+        >,
+        /**Definition: Vulnerability label list.
+Range: Minimum 0, maximum 10 (labels).
+*/
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub label_list: ::std::vec::Vec<crate::hss::types::LenientString>,
+        /**Definition: Highest CVSS score among the images.
+Range: As documented, "0 to 10 characters" (read as a score from 0 to 10,
+unverified).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub max_cvss_score: ::std::option::Option<f64>,
+        /**Definition: Last scan time, in ms.
+Range: As documented, "0 to 4070880000000 characters" (a length on a number).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub scan_time: ::std::option::Option<i64>,
+        /**Definition: Risk level of the vulnerability.
+Range: Critical: critical; High: high; Medium: medium; Low: low.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub severity_level: ::std::option::Option<
+            crate::hss::types::ReportedSeverityLevel,
+        >,
+        /**Definition: Fix suggestion.
+Range: The value can contain 0 to 128 characters.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub solution_detail: ::std::option::Option<crate::hss::types::LenientString>,
+        /**Definition: Vulnerability type.
+Range: linux_vul: Linux vulnerabilities; app_vul: application vulnerabilities.
+*/
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::hss::types::ReportedImageVulType>,
+        /**Definition: Reference link for fixing the vulnerability.
+Range: The value can contain 0 to 128 characters.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub url: ::std::option::Option<crate::hss::types::LenientString>,
+        /**Definition: Vulnerability ID.
+Range: The value can contain 0 to 128 characters.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vul_id: ::std::option::Option<crate::hss::types::LenientString>,
+        /**Definition: Vulnerability name.
+Range: The value can contain 0 to 128 characters.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vul_name: ::std::option::Option<crate::hss::types::LenientString>,
+    }
+    impl GeneralImageVulsResponseInfo {
+        pub fn builder() -> builder::GeneralImageVulsResponseInfo {
+            Default::default()
+        }
+    }
+    ///One CVE of an image vulnerability.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct GeneralImageVulsResponseInfoCveList {
+        /**Definition: CVE ID.
+Range: The value can contain 1 to 32 characters.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cve_id: ::std::option::Option<crate::hss::types::LenientString>,
+        /**Definition: CVSS score.
+Range: As documented, "1 to 10 characters" (read as a score, unverified).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cvss: ::std::option::Option<f64>,
+    }
+    impl GeneralImageVulsResponseInfoCveList {
+        pub fn builder() -> builder::GeneralImageVulsResponseInfoCveList {
+            Default::default()
+        }
+    }
+    /**Handling status of a vulnerability. unhandled: not handled; handled: handled.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum HandleStatus {
+        #[serde(rename = "unhandled")]
+        Unhandled,
+        #[serde(rename = "handled")]
+        Handled,
+    }
+    impl ::std::fmt::Display for HandleStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Unhandled => f.write_str("unhandled"),
+                Self::Handled => f.write_str("handled"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HandleStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "unhandled" => Ok(Self::Unhandled),
+                "handled" => Ok(Self::Handled),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HandleStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HandleStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Operation type to filter on. ignore: Ignore; not_ignore: unignore; add_to_whitelist: added
 to the whitelist.
 */
@@ -407,6 +954,162 @@ to the whitelist.
             value.parse()
         }
     }
+    /**Status of a host vulnerability to filter on. vul_status_unfix: not fixed;
+vul_status_ignored: ignored; vul_status_verified: verification in progress;
+vul_status_fixing: fixing; vul_status_fixed: fixed; vul_status_reboot: fixed and pending
+restart; vul_status_failed: fix failed; vul_status_fix_after_reboot: restart the server
+and try again.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum HostVulStatus {
+        #[serde(rename = "vul_status_unfix")]
+        VulStatusUnfix,
+        #[serde(rename = "vul_status_ignored")]
+        VulStatusIgnored,
+        #[serde(rename = "vul_status_verified")]
+        VulStatusVerified,
+        #[serde(rename = "vul_status_fixing")]
+        VulStatusFixing,
+        #[serde(rename = "vul_status_fixed")]
+        VulStatusFixed,
+        #[serde(rename = "vul_status_reboot")]
+        VulStatusReboot,
+        #[serde(rename = "vul_status_failed")]
+        VulStatusFailed,
+        #[serde(rename = "vul_status_fix_after_reboot")]
+        VulStatusFixAfterReboot,
+    }
+    impl ::std::fmt::Display for HostVulStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::VulStatusUnfix => f.write_str("vul_status_unfix"),
+                Self::VulStatusIgnored => f.write_str("vul_status_ignored"),
+                Self::VulStatusVerified => f.write_str("vul_status_verified"),
+                Self::VulStatusFixing => f.write_str("vul_status_fixing"),
+                Self::VulStatusFixed => f.write_str("vul_status_fixed"),
+                Self::VulStatusReboot => f.write_str("vul_status_reboot"),
+                Self::VulStatusFailed => f.write_str("vul_status_failed"),
+                Self::VulStatusFixAfterReboot => {
+                    f.write_str("vul_status_fix_after_reboot")
+                }
+            }
+        }
+    }
+    impl ::std::str::FromStr for HostVulStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "vul_status_unfix" => Ok(Self::VulStatusUnfix),
+                "vul_status_ignored" => Ok(Self::VulStatusIgnored),
+                "vul_status_verified" => Ok(Self::VulStatusVerified),
+                "vul_status_fixing" => Ok(Self::VulStatusFixing),
+                "vul_status_fixed" => Ok(Self::VulStatusFixed),
+                "vul_status_reboot" => Ok(Self::VulStatusReboot),
+                "vul_status_failed" => Ok(Self::VulStatusFailed),
+                "vul_status_fix_after_reboot" => Ok(Self::VulStatusFixAfterReboot),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HostVulStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HostVulStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Type of a host vulnerability to filter on. linux_vul: Linux vulnerabilities; windows_vul:
+Windows vulnerabilities; web_cms: Web-CMS vulnerabilities; app_vul: application
+vulnerabilities; urgent_vul: emergency vulnerabilities.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum HostVulType {
+        #[serde(rename = "linux_vul")]
+        LinuxVul,
+        #[serde(rename = "windows_vul")]
+        WindowsVul,
+        #[serde(rename = "web_cms")]
+        WebCms,
+        #[serde(rename = "app_vul")]
+        AppVul,
+        #[serde(rename = "urgent_vul")]
+        UrgentVul,
+    }
+    impl ::std::fmt::Display for HostVulType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LinuxVul => f.write_str("linux_vul"),
+                Self::WindowsVul => f.write_str("windows_vul"),
+                Self::WebCms => f.write_str("web_cms"),
+                Self::AppVul => f.write_str("app_vul"),
+                Self::UrgentVul => f.write_str("urgent_vul"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HostVulType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "linux_vul" => Ok(Self::LinuxVul),
+                "windows_vul" => Ok(Self::WindowsVul),
+                "web_cms" => Ok(Self::WebCms),
+                "app_vul" => Ok(Self::AppVul),
+                "urgent_vul" => Ok(Self::UrgentVul),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HostVulType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HostVulType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Image type. local: local image; registry: repository image.
 */
     #[derive(
@@ -456,6 +1159,63 @@ to the whitelist.
         }
     }
     impl ::std::convert::TryFrom<::std::string::String> for ImageType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Vulnerability type of an image vulnerability. linux_vul: Linux vulnerabilities; app_vul:
+application vulnerabilities.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ImageVulType {
+        #[serde(rename = "linux_vul")]
+        LinuxVul,
+        #[serde(rename = "app_vul")]
+        AppVul,
+    }
+    impl ::std::fmt::Display for ImageVulType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::LinuxVul => f.write_str("linux_vul"),
+                Self::AppVul => f.write_str("app_vul"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ImageVulType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "linux_vul" => Ok(Self::LinuxVul),
+                "app_vul" => Ok(Self::AppVul),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ImageVulType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ImageVulType {
         type Error = self::error::ConversionError;
         fn try_from(
             value: ::std::string::String,
@@ -1018,6 +1778,632 @@ to the whitelist.
                 })
         }
     }
+    ///`ListGeneralImageVulsClusterId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListGeneralImageVulsClusterId(::std::string::String);
+    impl ::std::ops::Deref for ListGeneralImageVulsClusterId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListGeneralImageVulsClusterId> for ::std::string::String {
+        fn from(value: ListGeneralImageVulsClusterId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListGeneralImageVulsClusterId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 128usize {
+                return Err("longer than 128 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListGeneralImageVulsClusterId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListGeneralImageVulsClusterId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListGeneralImageVulsClusterId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListGeneralImageVulsCveId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListGeneralImageVulsCveId(::std::string::String);
+    impl ::std::ops::Deref for ListGeneralImageVulsCveId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListGeneralImageVulsCveId> for ::std::string::String {
+        fn from(value: ListGeneralImageVulsCveId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListGeneralImageVulsCveId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 256usize {
+                return Err("longer than 256 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListGeneralImageVulsCveId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListGeneralImageVulsCveId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListGeneralImageVulsCveId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListGeneralImageVulsEnterpriseProjectId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListGeneralImageVulsEnterpriseProjectId(::std::string::String);
+    impl ::std::ops::Deref for ListGeneralImageVulsEnterpriseProjectId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListGeneralImageVulsEnterpriseProjectId>
+    for ::std::string::String {
+        fn from(value: ListGeneralImageVulsEnterpriseProjectId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::default::Default for ListGeneralImageVulsEnterpriseProjectId {
+        fn default() -> Self {
+            ListGeneralImageVulsEnterpriseProjectId("0".to_string())
+        }
+    }
+    impl ::std::str::FromStr for ListGeneralImageVulsEnterpriseProjectId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 256usize {
+                return Err("longer than 256 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListGeneralImageVulsEnterpriseProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListGeneralImageVulsEnterpriseProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListGeneralImageVulsEnterpriseProjectId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListGeneralImageVulsProjectId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListGeneralImageVulsProjectId(::std::string::String);
+    impl ::std::ops::Deref for ListGeneralImageVulsProjectId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListGeneralImageVulsProjectId> for ::std::string::String {
+        fn from(value: ListGeneralImageVulsProjectId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListGeneralImageVulsProjectId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 256usize {
+                return Err("longer than 256 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListGeneralImageVulsProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListGeneralImageVulsProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListGeneralImageVulsProjectId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Response body of ListGeneralImageVuls (status code 200).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListGeneralImageVulsResponse {
+        ///Vulnerability details
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub data_list: ::std::vec::Vec<GeneralImageVulsResponseInfo>,
+        ///Total
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub total_num: ::std::option::Option<i64>,
+    }
+    impl ListGeneralImageVulsResponse {
+        pub fn builder() -> builder::ListGeneralImageVulsResponse {
+            Default::default()
+        }
+    }
+    ///`ListGeneralImageVulsVulId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListGeneralImageVulsVulId(::std::string::String);
+    impl ::std::ops::Deref for ListGeneralImageVulsVulId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListGeneralImageVulsVulId> for ::std::string::String {
+        fn from(value: ListGeneralImageVulsVulId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListGeneralImageVulsVulId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 256usize {
+                return Err("longer than 256 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListGeneralImageVulsVulId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListGeneralImageVulsVulId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListGeneralImageVulsVulId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListGeneralImageVulsVulName`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListGeneralImageVulsVulName(::std::string::String);
+    impl ::std::ops::Deref for ListGeneralImageVulsVulName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListGeneralImageVulsVulName> for ::std::string::String {
+        fn from(value: ListGeneralImageVulsVulName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListGeneralImageVulsVulName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 256usize {
+                return Err("longer than 256 characters".into());
+            }
+            if value.chars().count() < 0usize {
+                return Err("shorter than 0 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListGeneralImageVulsVulName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ListGeneralImageVulsVulName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListGeneralImageVulsVulName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ListVulHandleHistoryProjectId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ListVulHandleHistoryProjectId(::std::string::String);
+    impl ::std::ops::Deref for ListVulHandleHistoryProjectId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ListVulHandleHistoryProjectId> for ::std::string::String {
+        fn from(value: ListVulHandleHistoryProjectId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ListVulHandleHistoryProjectId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ListVulHandleHistoryProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ListVulHandleHistoryProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ListVulHandleHistoryProjectId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Response body of ListVulHandleHistory (status code 200).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListVulHandleHistoryResponse {
+        ///Details
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub data_list: ::std::vec::Vec<VulhandleHistoryResponseInfoDataList>,
+        ///Total
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub total_num: ::std::option::Option<i64>,
+    }
+    impl ListVulHandleHistoryResponse {
+        pub fn builder() -> builder::ListVulHandleHistoryResponse {
+            Default::default()
+        }
+    }
+    /**Risk level of a vulnerability. Critical: critical; High: high; Medium: medium; Low: low.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SeverityLevel {
+        Critical,
+        High,
+        Medium,
+        Low,
+    }
+    impl ::std::fmt::Display for SeverityLevel {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Critical => f.write_str("Critical"),
+                Self::High => f.write_str("High"),
+                Self::Medium => f.write_str("Medium"),
+                Self::Low => f.write_str("Low"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SeverityLevel {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Critical" => Ok(Self::Critical),
+                "High" => Ok(Self::High),
+                "Medium" => Ok(Self::Medium),
+                "Low" => Ok(Self::Low),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SeverityLevel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SeverityLevel {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /**Sorting order. asc: ascending; desc: descending.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum SortDir {
+        #[serde(rename = "asc")]
+        Asc,
+        #[serde(rename = "desc")]
+        Desc,
+    }
+    impl ::std::fmt::Display for SortDir {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Asc => f.write_str("asc"),
+                Self::Desc => f.write_str("desc"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for SortDir {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "asc" => Ok(Self::Asc),
+                "desc" => Ok(Self::Desc),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for SortDir {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for SortDir {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///One CVE of a handled host vulnerability.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct VulCveInfo {
+        ///CVE ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cve_id: ::std::option::Option<crate::hss::types::LenientString>,
+        ///CVE score.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cvss: ::std::option::Option<f64>,
+        ///Vulnerability ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vul_id: ::std::option::Option<crate::hss::types::LenientString>,
+    }
+    impl VulCveInfo {
+        pub fn builder() -> builder::VulCveInfo {
+            Default::default()
+        }
+    }
+    /**Field to sort the handling history by. handle_time: handling time.
+*/
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum VulHandleHistorySortKey {
+        #[serde(rename = "handle_time")]
+        HandleTime,
+    }
+    impl ::std::fmt::Display for VulHandleHistorySortKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::HandleTime => f.write_str("handle_time"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VulHandleHistorySortKey {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "handle_time" => Ok(Self::HandleTime),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VulHandleHistorySortKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VulHandleHistorySortKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**Vulnerability status to filter on. vul_status_unfix: not fixed; vul_status_ignored: ignored.
 */
     #[derive(
@@ -1072,6 +2458,86 @@ to the whitelist.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    /**One handling record of a host vulnerability. (No ranges are documented for any field;
+the descriptions are the SDK's, which are the Chinese page's text.)
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct VulhandleHistoryResponseInfoDataList {
+        ///Software name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_name: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Path of the application software.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_path: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Software version.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub app_version: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Asset importance (no value list is documented for answers).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub asset_value: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Cluster ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cluster_id: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Container ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub container_id: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Container name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub container_name: ::std::option::Option<crate::hss::types::LenientString>,
+        ///CVE list.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub cve_list: ::std::vec::Vec<VulCveInfo>,
+        ///Remarks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Failure reason.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub failed_reason: ::std::option::Option<crate::hss::types::LenientString>,
+        /**Handling time. Text in the official SDKs, with no unit or format documented; a number
+(such as milliseconds) keeps its digits (see the header).
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub handle_time: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Handling type (no value list is documented for answers).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub handle_type: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Server ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub host_id: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Server name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub host_name: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Unique id of the history record.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Server private IP address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub private_ip: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Server public IP address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public_ip: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Handling status (no value list is documented for answers).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Vulnerability type (no value list is documented for answers).
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<crate::hss::types::LenientString>,
+        ///User name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub user_name: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Vulnerability ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vul_id: ::std::option::Option<crate::hss::types::LenientString>,
+        ///Vulnerability name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vul_name: ::std::option::Option<crate::hss::types::LenientString>,
+    }
+    impl VulhandleHistoryResponseInfoDataList {
+        pub fn builder() -> builder::VulhandleHistoryResponseInfoDataList {
+            Default::default()
         }
     }
     /// Types for composing complex structures.
@@ -1465,6 +2931,394 @@ to the whitelist.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct GeneralImageVulsResponseInfo {
+            cluster_num: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            cve_list: ::std::result::Result<
+                ::std::vec::Vec<super::GeneralImageVulsResponseInfoCveList>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            image_num: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            image_type: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::ReportedGeneralImageType>,
+                ::std::string::String,
+            >,
+            label_list: ::std::result::Result<
+                ::std::vec::Vec<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            max_cvss_score: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            scan_time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            severity_level: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::ReportedSeverityLevel>,
+                ::std::string::String,
+            >,
+            solution_detail: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::ReportedImageVulType>,
+                ::std::string::String,
+            >,
+            url: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            vul_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            vul_name: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GeneralImageVulsResponseInfo {
+            fn default() -> Self {
+                Self {
+                    cluster_num: Ok(Default::default()),
+                    cve_list: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    image_num: Ok(Default::default()),
+                    image_type: Ok(Default::default()),
+                    label_list: Ok(Default::default()),
+                    max_cvss_score: Ok(Default::default()),
+                    scan_time: Ok(Default::default()),
+                    severity_level: Ok(Default::default()),
+                    solution_detail: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    url: Ok(Default::default()),
+                    vul_id: Ok(Default::default()),
+                    vul_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl GeneralImageVulsResponseInfo {
+            pub fn cluster_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cluster_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cluster_num: {e}")
+                    });
+                self
+            }
+            pub fn cve_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::GeneralImageVulsResponseInfoCveList>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cve_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cve_list: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn image_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_num: {e}")
+                    });
+                self
+            }
+            pub fn image_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::ReportedGeneralImageType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image_type: {e}")
+                    });
+                self
+            }
+            pub fn label_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.label_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for label_list: {e}")
+                    });
+                self
+            }
+            pub fn max_cvss_score<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.max_cvss_score = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for max_cvss_score: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn scan_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.scan_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for scan_time: {e}")
+                    });
+                self
+            }
+            pub fn severity_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::ReportedSeverityLevel>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.severity_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for severity_level: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn solution_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.solution_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for solution_detail: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::ReportedImageVulType>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for url: {e}")
+                    });
+                self
+            }
+            pub fn vul_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vul_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vul_id: {e}")
+                    });
+                self
+            }
+            pub fn vul_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vul_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vul_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GeneralImageVulsResponseInfo>
+        for super::GeneralImageVulsResponseInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GeneralImageVulsResponseInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cluster_num: value.cluster_num?,
+                    cve_list: value.cve_list?,
+                    description: value.description?,
+                    image_num: value.image_num?,
+                    image_type: value.image_type?,
+                    label_list: value.label_list?,
+                    max_cvss_score: value.max_cvss_score?,
+                    scan_time: value.scan_time?,
+                    severity_level: value.severity_level?,
+                    solution_detail: value.solution_detail?,
+                    type_: value.type_?,
+                    url: value.url?,
+                    vul_id: value.vul_id?,
+                    vul_name: value.vul_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GeneralImageVulsResponseInfo>
+        for GeneralImageVulsResponseInfo {
+            fn from(value: super::GeneralImageVulsResponseInfo) -> Self {
+                Self {
+                    cluster_num: Ok(value.cluster_num),
+                    cve_list: Ok(value.cve_list),
+                    description: Ok(value.description),
+                    image_num: Ok(value.image_num),
+                    image_type: Ok(value.image_type),
+                    label_list: Ok(value.label_list),
+                    max_cvss_score: Ok(value.max_cvss_score),
+                    scan_time: Ok(value.scan_time),
+                    severity_level: Ok(value.severity_level),
+                    solution_detail: Ok(value.solution_detail),
+                    type_: Ok(value.type_),
+                    url: Ok(value.url),
+                    vul_id: Ok(value.vul_id),
+                    vul_name: Ok(value.vul_name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct GeneralImageVulsResponseInfoCveList {
+            cve_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            cvss: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for GeneralImageVulsResponseInfoCveList {
+            fn default() -> Self {
+                Self {
+                    cve_id: Ok(Default::default()),
+                    cvss: Ok(Default::default()),
+                }
+            }
+        }
+        impl GeneralImageVulsResponseInfoCveList {
+            pub fn cve_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cve_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cve_id: {e}")
+                    });
+                self
+            }
+            pub fn cvss<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cvss = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cvss: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<GeneralImageVulsResponseInfoCveList>
+        for super::GeneralImageVulsResponseInfoCveList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: GeneralImageVulsResponseInfoCveList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cve_id: value.cve_id?,
+                    cvss: value.cvss?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::GeneralImageVulsResponseInfoCveList>
+        for GeneralImageVulsResponseInfoCveList {
+            fn from(value: super::GeneralImageVulsResponseInfoCveList) -> Self {
+                Self {
+                    cve_id: Ok(value.cve_id),
+                    cvss: Ok(value.cvss),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListGeneralImageVulOperationsResponse {
             data_list: ::std::result::Result<
                 ::std::vec::Vec<super::GeneralImageVulOperationsResponseInfo>,
@@ -1532,6 +3386,717 @@ to the whitelist.
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct ListGeneralImageVulsResponse {
+            data_list: ::std::result::Result<
+                ::std::vec::Vec<super::GeneralImageVulsResponseInfo>,
+                ::std::string::String,
+            >,
+            total_num: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListGeneralImageVulsResponse {
+            fn default() -> Self {
+                Self {
+                    data_list: Ok(Default::default()),
+                    total_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListGeneralImageVulsResponse {
+            pub fn data_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::GeneralImageVulsResponseInfo>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_list: {e}")
+                    });
+                self
+            }
+            pub fn total_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_num: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListGeneralImageVulsResponse>
+        for super::ListGeneralImageVulsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListGeneralImageVulsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data_list: value.data_list?,
+                    total_num: value.total_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListGeneralImageVulsResponse>
+        for ListGeneralImageVulsResponse {
+            fn from(value: super::ListGeneralImageVulsResponse) -> Self {
+                Self {
+                    data_list: Ok(value.data_list),
+                    total_num: Ok(value.total_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListVulHandleHistoryResponse {
+            data_list: ::std::result::Result<
+                ::std::vec::Vec<super::VulhandleHistoryResponseInfoDataList>,
+                ::std::string::String,
+            >,
+            total_num: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListVulHandleHistoryResponse {
+            fn default() -> Self {
+                Self {
+                    data_list: Ok(Default::default()),
+                    total_num: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListVulHandleHistoryResponse {
+            pub fn data_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::VulhandleHistoryResponseInfoDataList>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.data_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for data_list: {e}")
+                    });
+                self
+            }
+            pub fn total_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_num: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListVulHandleHistoryResponse>
+        for super::ListVulHandleHistoryResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListVulHandleHistoryResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    data_list: value.data_list?,
+                    total_num: value.total_num?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListVulHandleHistoryResponse>
+        for ListVulHandleHistoryResponse {
+            fn from(value: super::ListVulHandleHistoryResponse) -> Self {
+                Self {
+                    data_list: Ok(value.data_list),
+                    total_num: Ok(value.total_num),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VulCveInfo {
+            cve_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            cvss: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            vul_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VulCveInfo {
+            fn default() -> Self {
+                Self {
+                    cve_id: Ok(Default::default()),
+                    cvss: Ok(Default::default()),
+                    vul_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VulCveInfo {
+            pub fn cve_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cve_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cve_id: {e}")
+                    });
+                self
+            }
+            pub fn cvss<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cvss = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cvss: {e}")
+                    });
+                self
+            }
+            pub fn vul_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vul_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vul_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VulCveInfo> for super::VulCveInfo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VulCveInfo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    cve_id: value.cve_id?,
+                    cvss: value.cvss?,
+                    vul_id: value.vul_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VulCveInfo> for VulCveInfo {
+            fn from(value: super::VulCveInfo) -> Self {
+                Self {
+                    cve_id: Ok(value.cve_id),
+                    cvss: Ok(value.cvss),
+                    vul_id: Ok(value.vul_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VulhandleHistoryResponseInfoDataList {
+            app_name: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            app_path: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            app_version: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            asset_value: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            cluster_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            container_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            container_name: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            cve_list: ::std::result::Result<
+                ::std::vec::Vec<super::VulCveInfo>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            failed_reason: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            handle_time: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            handle_type: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            host_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            host_name: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            private_ip: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            public_ip: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            user_name: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            vul_id: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+            vul_name: ::std::result::Result<
+                ::std::option::Option<crate::hss::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VulhandleHistoryResponseInfoDataList {
+            fn default() -> Self {
+                Self {
+                    app_name: Ok(Default::default()),
+                    app_path: Ok(Default::default()),
+                    app_version: Ok(Default::default()),
+                    asset_value: Ok(Default::default()),
+                    cluster_id: Ok(Default::default()),
+                    container_id: Ok(Default::default()),
+                    container_name: Ok(Default::default()),
+                    cve_list: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    failed_reason: Ok(Default::default()),
+                    handle_time: Ok(Default::default()),
+                    handle_type: Ok(Default::default()),
+                    host_id: Ok(Default::default()),
+                    host_name: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    private_ip: Ok(Default::default()),
+                    public_ip: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    user_name: Ok(Default::default()),
+                    vul_id: Ok(Default::default()),
+                    vul_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl VulhandleHistoryResponseInfoDataList {
+            pub fn app_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_name: {e}")
+                    });
+                self
+            }
+            pub fn app_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_path: {e}")
+                    });
+                self
+            }
+            pub fn app_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.app_version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for app_version: {e}")
+                    });
+                self
+            }
+            pub fn asset_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.asset_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for asset_value: {e}")
+                    });
+                self
+            }
+            pub fn cluster_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cluster_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cluster_id: {e}")
+                    });
+                self
+            }
+            pub fn container_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.container_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for container_id: {e}")
+                    });
+                self
+            }
+            pub fn container_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.container_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for container_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cve_list<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VulCveInfo>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cve_list = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for cve_list: {e}")
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn failed_reason<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.failed_reason = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for failed_reason: {e}")
+                    });
+                self
+            }
+            pub fn handle_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handle_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for handle_time: {e}")
+                    });
+                self
+            }
+            pub fn handle_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.handle_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for handle_type: {e}")
+                    });
+                self
+            }
+            pub fn host_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for host_id: {e}")
+                    });
+                self
+            }
+            pub fn host_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.host_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for host_name: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn private_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for private_ip: {e}")
+                    });
+                self
+            }
+            pub fn public_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_ip = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for public_ip: {e}")
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn user_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.user_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for user_name: {e}")
+                    });
+                self
+            }
+            pub fn vul_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vul_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vul_id: {e}")
+                    });
+                self
+            }
+            pub fn vul_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::hss::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vul_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vul_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VulhandleHistoryResponseInfoDataList>
+        for super::VulhandleHistoryResponseInfoDataList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VulhandleHistoryResponseInfoDataList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    app_name: value.app_name?,
+                    app_path: value.app_path?,
+                    app_version: value.app_version?,
+                    asset_value: value.asset_value?,
+                    cluster_id: value.cluster_id?,
+                    container_id: value.container_id?,
+                    container_name: value.container_name?,
+                    cve_list: value.cve_list?,
+                    description: value.description?,
+                    failed_reason: value.failed_reason?,
+                    handle_time: value.handle_time?,
+                    handle_type: value.handle_type?,
+                    host_id: value.host_id?,
+                    host_name: value.host_name?,
+                    id: value.id?,
+                    private_ip: value.private_ip?,
+                    public_ip: value.public_ip?,
+                    status: value.status?,
+                    type_: value.type_?,
+                    user_name: value.user_name?,
+                    vul_id: value.vul_id?,
+                    vul_name: value.vul_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VulhandleHistoryResponseInfoDataList>
+        for VulhandleHistoryResponseInfoDataList {
+            fn from(value: super::VulhandleHistoryResponseInfoDataList) -> Self {
+                Self {
+                    app_name: Ok(value.app_name),
+                    app_path: Ok(value.app_path),
+                    app_version: Ok(value.app_version),
+                    asset_value: Ok(value.asset_value),
+                    cluster_id: Ok(value.cluster_id),
+                    container_id: Ok(value.container_id),
+                    container_name: Ok(value.container_name),
+                    cve_list: Ok(value.cve_list),
+                    description: Ok(value.description),
+                    failed_reason: Ok(value.failed_reason),
+                    handle_time: Ok(value.handle_time),
+                    handle_type: Ok(value.handle_type),
+                    host_id: Ok(value.host_id),
+                    host_name: Ok(value.host_name),
+                    id: Ok(value.id),
+                    private_ip: Ok(value.private_ip),
+                    public_ip: Ok(value.public_ip),
+                    status: Ok(value.status),
+                    type_: Ok(value.type_),
+                    user_name: Ok(value.user_name),
+                    vul_id: Ok(value.vul_id),
+                    vul_name: Ok(value.vul_name),
+                }
+            }
+        }
     }
     /// Error types.
     pub mod error {
@@ -1567,10 +4132,12 @@ to the whitelist.
     }
 }
 #[derive(Clone, Debug)]
-/**Client for Huawei Cloud HSS image vulnerability handling history
+/**Client for Huawei Cloud HSS image and host vulnerabilities and their handling history
 
-Host Security Service (HSS) API v5, the operation that lists the handling history of an
-image vulnerability (official SDK operation `ListGeneralImageVulOperations`).
+Host Security Service (HSS) API v5: the handling history of an image vulnerability
+(official SDK operation `ListGeneralImageVulOperations`), the vulnerabilities found on
+images (`ListGeneralImageVuls`) and the handling history of host vulnerabilities
+(`ListVulHandleHistory`).
 
 
 Version: v5*/
@@ -1746,6 +4313,177 @@ let response = client.list_general_image_vul_operations()
         &self,
     ) -> builder::ListGeneralImageVulOperations<'_> {
         builder::ListGeneralImageVulOperations::new(self)
+    }
+    /**View the vulnerabilities of all types of images
+
+This API is used to view the vulnerabilities of all image types: how the `vul_id`s of a
+project are found (FACTS.md, "Neighbouring operations").
+
+Example request (written for this spec; the page's example was not readable here):
+`GET https://{endpoint}/v5/{project_id}/images/vulnerabilities?offset=0&limit=200&type=app_vul&handle_status=unhandled&image_type=registry&enterprise_project_id=all_granted_eps`
+
+
+Sends a `GET` request to `/v5/{project_id}/images/vulnerabilities`
+
+Arguments:
+- `project_id`: Definition: Project ID, which is used to specify the project that an asset belongs to.
+After the project ID is configured, you can query assets in the project using the
+project ID. For details about how to obtain it, see Obtaining a Project ID.
+Constraints: N/A.
+Range: The value can contain 1 to 256 characters.
+Default Value: N/A.
+
+- `cluster_id`: Definition: Cluster ID.
+Constraints: N/A.
+Range: The value can contain 0 to 128 characters.
+Default Value: N/A.
+
+- `cve_id`: Definition: Vulnerability number (CVE ID).
+Constraints: N/A.
+Range: The value can contain 0 to 256 characters.
+Default Value: N/A.
+
+- `enterprise_project_id`: Definition: Enterprise project ID, which is used to filter assets in different
+enterprise projects. For details, see Obtaining an Enterprise Project ID.
+To query assets in all enterprise projects, set this parameter to all_granted_eps.
+Constraints: You need to set this parameter only after the enterprise project function
+is enabled.
+Range: The value can contain 1 to 256 characters.
+Default Value: 0: default enterprise project.
+
+- `handle_status`: Definition: Vulnerability handling status.
+Constraints: N/A.
+Range: unhandled: not handled; handled: handled.
+Default Value: N/A.
+
+- `image_type`: Definition: Image type.
+Constraints: N/A.
+Range: local: local image; registry: repository image; cicd: CI/CD image; cluster:
+cluster image.
+Default Value: N/A.
+
+- `limit`: Definition: Number of records displayed on each page.
+Constraints: N/A.
+Range: Value range: 10-200.
+Default Value: 10.
+
+- `offset`: Definition: Offset, which specifies the start position of the record to be returned.
+Constraints: N/A.
+Range: The value range is 0 to 2,000,000.
+Default Value: The default value is 0.
+
+- `severity_level`: Definition: Risk level of the vulnerability.
+Constraints: N/A.
+Range: Critical: critical; High: high; Medium: medium; Low: low.
+Default Value: N/A.
+
+- `status`: Definition: Current vulnerability status.
+Constraints: N/A.
+Range: vul_status_unfix: not handled; vul_status_ignored: ignored.
+Default Value: N/A.
+
+- `type_`: Definition: Vulnerability type.
+Constraints: N/A.
+Range: linux_vul: Linux vulnerabilities; app_vul: application vulnerabilities.
+Default Value: N/A.
+
+- `vul_id`: Definition: Vulnerability ID.
+Constraints: N/A.
+Range: The value can contain 0 to 256 characters.
+Default Value: N/A.
+
+- `vul_name`: Definition: Vulnerability name.
+Constraints: N/A.
+Range: The value can contain 0 to 256 characters.
+Default Value: N/A.
+
+```ignore
+let response = client.list_general_image_vuls()
+    .project_id(project_id)
+    .cluster_id(cluster_id)
+    .cve_id(cve_id)
+    .enterprise_project_id(enterprise_project_id)
+    .handle_status(handle_status)
+    .image_type(image_type)
+    .limit(limit)
+    .offset(offset)
+    .severity_level(severity_level)
+    .status(status)
+    .type_(type_)
+    .vul_id(vul_id)
+    .vul_name(vul_name)
+    .send()
+    .await;
+```*/
+    pub fn list_general_image_vuls(&self) -> builder::ListGeneralImageVuls<'_> {
+        builder::ListGeneralImageVuls::new(self)
+    }
+    /**Query the handling history of vulnerabilities
+
+This API is used to query vulnerability handling history: the handling records of host
+(server) vulnerabilities, with no `vul_id` needed (FACTS.md, "Neighbouring operations").
+
+Example request (written for this spec; the page's example was not readable here):
+`GET https://{endpoint}/v5/{project_id}/vulnerability/handle-history?enterprise_project_id=all_granted_eps&status=vul_status_fixed&status=vul_status_failed&sort_key=handle_time&sort_dir=desc&limit=200&offset=0`
+
+
+Sends a `GET` request to `/v5/{project_id}/vulnerability/handle-history`
+
+Arguments:
+- `project_id`: Project ID. (This page gives no range; `minLength: 1` because an empty path segment
+would address a different URL.)
+
+- `asset_value`: Asset importance. The options are as follows: important: important asset; common:
+common asset; test: test asset.
+
+- `cluster_id`: Cluster ID.
+- `enterprise_project_id`: Enterprise project ID. (This page documents no range and no default; sibling APIs
+take 0 for the default enterprise project and all_granted_eps for all of them.)
+
+- `group_name`: Server group.
+- `host_ip`: Server IP address.
+- `host_name`: Server name.
+- `limit`: Number of records on each page. (This page documents no range and no default.)
+
+- `offset`: Offset. (This page documents no range and no default; a record index as on the sibling
+APIs, unverified.)
+
+- `private_ip`: Server private IP address.
+- `public_ip`: Server EIP (the Chinese page says the server's public IP).
+- `sort_dir`: Sorting order. If sort_key is set, the returned results are sorted by sort_key in
+ascending or descending order. The default order is descending. The options are as
+follows: asc: ascending order; desc: descending order.
+
+- `sort_key`: Sorting field. The options are as follows: handle_time: handling time.
+
+- `vul_id`: Vulnerability ID.
+- `vul_type`: Vulnerability type. The options are as follows:
+linux_vul: Linux vulnerabilities; windows_vul: Windows vulnerabilities; web_cms:
+Web-CMS vulnerabilities; app_vul: application vulnerabilities; urgent_vul: emergency
+vulnerabilities.
+
+```ignore
+let response = client.list_vul_handle_history()
+    .project_id(project_id)
+    .asset_value(asset_value)
+    .cluster_id(cluster_id)
+    .enterprise_project_id(enterprise_project_id)
+    .group_name(group_name)
+    .host_ip(host_ip)
+    .host_name(host_name)
+    .limit(limit)
+    .offset(offset)
+    .private_ip(private_ip)
+    .public_ip(public_ip)
+    .sort_dir(sort_dir)
+    .sort_key(sort_key)
+    .vul_id(vul_id)
+    .vul_type(vul_type)
+    .send()
+    .await;
+```*/
+    pub fn list_vul_handle_history(&self) -> builder::ListVulHandleHistory<'_> {
+        builder::ListVulHandleHistory::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -2111,6 +4849,700 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_general_image_vuls`]
+
+[`Client::list_general_image_vuls`]: super::Client::list_general_image_vuls*/
+    #[derive(Debug, Clone)]
+    pub struct ListGeneralImageVuls<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ListGeneralImageVulsProjectId, String>,
+        cluster_id: Result<Option<types::ListGeneralImageVulsClusterId>, String>,
+        cve_id: Result<Option<types::ListGeneralImageVulsCveId>, String>,
+        enterprise_project_id: Result<
+            Option<types::ListGeneralImageVulsEnterpriseProjectId>,
+            String,
+        >,
+        handle_status: Result<types::HandleStatus, String>,
+        image_type: Result<types::GeneralImageType, String>,
+        limit: Result<Option<i32>, String>,
+        offset: Result<Option<i32>, String>,
+        severity_level: Result<Option<types::SeverityLevel>, String>,
+        status: Result<Option<types::VulStatus>, String>,
+        type_: Result<types::ImageVulType, String>,
+        vul_id: Result<Option<types::ListGeneralImageVulsVulId>, String>,
+        vul_name: Result<Option<types::ListGeneralImageVulsVulName>, String>,
+    }
+    impl<'a> ListGeneralImageVuls<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                cluster_id: Ok(None),
+                cve_id: Ok(None),
+                enterprise_project_id: Ok(None),
+                handle_status: Err("handle_status was not initialized".to_string()),
+                image_type: Err("image_type was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                severity_level: Ok(None),
+                status: Ok(None),
+                type_: Err("type_ was not initialized".to_string()),
+                vul_id: Ok(None),
+                vul_name: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListGeneralImageVulsProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListGeneralImageVulsProjectId` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn cluster_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListGeneralImageVulsClusterId>,
+        {
+            self.cluster_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListGeneralImageVulsClusterId` for cluster_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn cve_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListGeneralImageVulsCveId>,
+        {
+            self.cve_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListGeneralImageVulsCveId` for cve_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enterprise_project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListGeneralImageVulsEnterpriseProjectId>,
+        {
+            self.enterprise_project_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListGeneralImageVulsEnterpriseProjectId` for enterprise_project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn handle_status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::HandleStatus>,
+        {
+            self.handle_status = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `HandleStatus` for handle_status failed".to_string()
+                });
+            self
+        }
+        pub fn image_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GeneralImageType>,
+        {
+            self.image_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GeneralImageType` for image_type failed".to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn severity_level<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SeverityLevel>,
+        {
+            self.severity_level = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `SeverityLevel` for severity_level failed".to_string()
+                });
+            self
+        }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VulStatus>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `VulStatus` for status failed".to_string());
+            self
+        }
+        pub fn type_<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ImageVulType>,
+        {
+            self.type_ = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ImageVulType` for type_ failed".to_string()
+                });
+            self
+        }
+        pub fn vul_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListGeneralImageVulsVulId>,
+        {
+            self.vul_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListGeneralImageVulsVulId` for vul_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn vul_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListGeneralImageVulsVulName>,
+        {
+            self.vul_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ListGeneralImageVulsVulName` for vul_name failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/images/vulnerabilities`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListGeneralImageVulsResponse>,
+            Error<types::ErrorBody>,
+        > {
+            let Self {
+                client,
+                project_id,
+                cluster_id,
+                cve_id,
+                enterprise_project_id,
+                handle_status,
+                image_type,
+                limit,
+                offset,
+                severity_level,
+                status,
+                type_,
+                vul_id,
+                vul_name,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let cluster_id = cluster_id.map_err(Error::InvalidRequest)?;
+            let cve_id = cve_id.map_err(Error::InvalidRequest)?;
+            let enterprise_project_id = enterprise_project_id
+                .map_err(Error::InvalidRequest)?;
+            let handle_status = handle_status.map_err(Error::InvalidRequest)?;
+            let image_type = image_type.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let severity_level = severity_level.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
+            let type_ = type_.map_err(Error::InvalidRequest)?;
+            let vul_id = vul_id.map_err(Error::InvalidRequest)?;
+            let vul_name = vul_name.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v5/{}/images/vulnerabilities", client.baseurl, encode_path(&
+                project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cluster_id", &cluster_id))
+                .query(&progenitor_client::QueryParam::new("cve_id", &cve_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "enterprise_project_id",
+                        &enterprise_project_id,
+                    ),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new("handle_status", &handle_status),
+                )
+                .query(&progenitor_client::QueryParam::new("image_type", &image_type))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "severity_level",
+                        &severity_level,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("status", &status))
+                .query(&progenitor_client::QueryParam::new("type", &type_))
+                .query(&progenitor_client::QueryParam::new("vul_id", &vul_id))
+                .query(&progenitor_client::QueryParam::new("vul_name", &vul_name))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_general_image_vuls",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_vul_handle_history`]
+
+[`Client::list_vul_handle_history`]: super::Client::list_vul_handle_history*/
+    #[derive(Debug, Clone)]
+    pub struct ListVulHandleHistory<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ListVulHandleHistoryProjectId, String>,
+        asset_value: Result<Option<types::AssetValue>, String>,
+        cluster_id: Result<Option<::std::string::String>, String>,
+        enterprise_project_id: Result<::std::string::String, String>,
+        group_name: Result<Option<::std::string::String>, String>,
+        host_ip: Result<Option<::std::string::String>, String>,
+        host_name: Result<Option<::std::string::String>, String>,
+        limit: Result<i32, String>,
+        offset: Result<i32, String>,
+        private_ip: Result<Option<::std::string::String>, String>,
+        public_ip: Result<Option<::std::string::String>, String>,
+        sort_dir: Result<Option<types::SortDir>, String>,
+        sort_key: Result<Option<types::VulHandleHistorySortKey>, String>,
+        vul_id: Result<Option<::std::string::String>, String>,
+        vul_type: Result<Option<types::HostVulType>, String>,
+    }
+    impl<'a> ListVulHandleHistory<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                asset_value: Ok(None),
+                cluster_id: Ok(None),
+                enterprise_project_id: Err(
+                    "enterprise_project_id was not initialized".to_string(),
+                ),
+                group_name: Ok(None),
+                host_ip: Ok(None),
+                host_name: Ok(None),
+                limit: Err("limit was not initialized".to_string()),
+                offset: Err("offset was not initialized".to_string()),
+                private_ip: Ok(None),
+                public_ip: Ok(None),
+                sort_dir: Ok(None),
+                sort_key: Ok(None),
+                vul_id: Ok(None),
+                vul_type: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ListVulHandleHistoryProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ListVulHandleHistoryProjectId` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn asset_value<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::AssetValue>,
+        {
+            self.asset_value = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `AssetValue` for asset_value failed".to_string()
+                });
+            self
+        }
+        pub fn cluster_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cluster_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cluster_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn enterprise_project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.enterprise_project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for enterprise_project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn group_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.group_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for group_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn host_ip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.host_ip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for host_ip failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn host_name<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.host_name = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for host_name failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.limit = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn private_ip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.private_ip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for private_ip failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn public_ip<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.public_ip = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for public_ip failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn sort_dir<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::SortDir>,
+        {
+            self.sort_dir = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `SortDir` for sort_dir failed".to_string());
+            self
+        }
+        pub fn sort_key<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::VulHandleHistorySortKey>,
+        {
+            self.sort_key = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `VulHandleHistorySortKey` for sort_key failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn vul_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vul_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vul_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn vul_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::HostVulType>,
+        {
+            self.vul_type = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `HostVulType` for vul_type failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/vulnerability/handle-history`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListVulHandleHistoryResponse>,
+            Error<types::ErrorBody>,
+        > {
+            let Self {
+                client,
+                project_id,
+                asset_value,
+                cluster_id,
+                enterprise_project_id,
+                group_name,
+                host_ip,
+                host_name,
+                limit,
+                offset,
+                private_ip,
+                public_ip,
+                sort_dir,
+                sort_key,
+                vul_id,
+                vul_type,
+            } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let asset_value = asset_value.map_err(Error::InvalidRequest)?;
+            let cluster_id = cluster_id.map_err(Error::InvalidRequest)?;
+            let enterprise_project_id = enterprise_project_id
+                .map_err(Error::InvalidRequest)?;
+            let group_name = group_name.map_err(Error::InvalidRequest)?;
+            let host_ip = host_ip.map_err(Error::InvalidRequest)?;
+            let host_name = host_name.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let private_ip = private_ip.map_err(Error::InvalidRequest)?;
+            let public_ip = public_ip.map_err(Error::InvalidRequest)?;
+            let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
+            let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+            let vul_id = vul_id.map_err(Error::InvalidRequest)?;
+            let vul_type = vul_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v5/{}/vulnerability/handle-history", client.baseurl, encode_path(&
+                project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("asset_value", &asset_value))
+                .query(&progenitor_client::QueryParam::new("cluster_id", &cluster_id))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "enterprise_project_id",
+                        &enterprise_project_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("group_name", &group_name))
+                .query(&progenitor_client::QueryParam::new("host_ip", &host_ip))
+                .query(&progenitor_client::QueryParam::new("host_name", &host_name))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("private_ip", &private_ip))
+                .query(&progenitor_client::QueryParam::new("public_ip", &public_ip))
+                .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
+                .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                .query(&progenitor_client::QueryParam::new("vul_id", &vul_id))
+                .query(&progenitor_client::QueryParam::new("vul_type", &vul_type))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vul_handle_history",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -2261,7 +5693,11 @@ pub mod spec {
                 url: "https://hss.eu-west-101.myhuaweicloud.eu",
             },
         ],
-        operations: &[&LIST_GENERAL_IMAGE_VUL_OPERATIONS],
+        operations: &[
+            &LIST_GENERAL_IMAGE_VUL_OPERATIONS,
+            &LIST_GENERAL_IMAGE_VULS,
+            &LIST_VUL_HANDLE_HISTORY,
+        ],
         cli: "hss",
         doc: "Host Security Service calls.",
     };
@@ -2466,6 +5902,7 @@ pub mod spec {
             offset_parameter: "offset",
             offset_unit: OffsetUnit::Record,
             limit_parameter: "limit",
+            page_size: None,
             total_field: "total_num",
             items_field: "data_list",
             item_fields: &[
@@ -2488,6 +5925,468 @@ pub mod spec {
         cli: "vul-history",
         example: Some(
             "{\"data_list\":[{\"agent_id\":\"xxx\",\"app_name\":\"async-http-client\",\"app_path\":\"/usr/local/bin/mysqld\",\"app_version\":\"1.7.17\",\"handle_time\":1736473343218,\"handle_type\":\"manual_repair\",\"image_digest\":\"xxx\",\"image_id\":123456,\"image_name\":\"image\",\"image_version\":\"xxx\",\"remark\":\"One application vulnerability has been fixed.\",\"status\":\"vul_status_fixed\",\"user_name\":\"scc_hss_g00840938_01\"}],\"total_num\":1}",
+        ),
+    };
+    ///`ListGeneralImageVuls`: `GET /v5/{project_id}/images/vulnerabilities`.
+    pub const LIST_GENERAL_IMAGE_VULS: Operation = Operation {
+        id: "ListGeneralImageVuls",
+        method: "GET",
+        path: "/v5/{project_id}/images/vulnerabilities",
+        parameters: &[
+            Parameter {
+                name: "project_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(256u64),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Project ID, which is used to specify the project that an asset belongs to. After the project ID is configured, you can query assets in the project using the project ID.",
+                cli_flag: "project-id",
+                from_client: Some(ClientValue::IamProject),
+            },
+            Parameter {
+                name: "enterprise_project_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(256u64),
+                    default: Some("0"),
+                    time_format: None,
+                },
+                help: "Enterprise project; `all_granted_eps` for all (the API's default is `0`).",
+                cli_flag: "enterprise-project-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "offset",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: Some(0i64),
+                    maximum: Some(2000000i64),
+                    default: Some(0i64),
+                },
+                help: "Index of the first record.",
+                cli_flag: "offset",
+                from_client: None,
+            },
+            Parameter {
+                name: "limit",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: Some(10i64),
+                    maximum: Some(200i64),
+                    default: Some(10i64),
+                },
+                help: "Records per page.",
+                cli_flag: "limit",
+                from_client: None,
+            },
+            Parameter {
+                name: "type",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Choice {
+                    values: &["linux_vul", "app_vul"],
+                    spellings: &[],
+                },
+                help: "Vulnerability type: `linux_vul` (Linux) or `app_vul` (application).",
+                cli_flag: "type",
+                from_client: None,
+            },
+            Parameter {
+                name: "handle_status",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Choice {
+                    values: &["unhandled", "handled"],
+                    spellings: &[],
+                },
+                help: "Handling status: `unhandled` or `handled`.",
+                cli_flag: "handle-status",
+                from_client: None,
+            },
+            Parameter {
+                name: "image_type",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Choice {
+                    values: &["local", "registry", "cicd", "cluster"],
+                    spellings: &[],
+                },
+                help: "Image type: `local`, `registry` (repository), `cicd` (CI/CD) or `cluster`.",
+                cli_flag: "image-type",
+                from_client: None,
+            },
+            Parameter {
+                name: "severity_level",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["Critical", "High", "Medium", "Low"],
+                    spellings: &[],
+                },
+                help: "Only this risk level: `Critical`, `High`, `Medium` or `Low`.",
+                cli_flag: "severity-level",
+                from_client: None,
+            },
+            Parameter {
+                name: "vul_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only this vulnerability id.",
+                cli_flag: "vul-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "vul_name",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only vulnerabilities with this name.",
+                cli_flag: "vul-name",
+                from_client: None,
+            },
+            Parameter {
+                name: "cve_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(256u64),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only vulnerabilities with this CVE id, such as CVE-2021-44228.",
+                cli_flag: "cve-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "status",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["vul_status_unfix", "vul_status_ignored"],
+                    spellings: &[],
+                },
+                help: "Only vulnerabilities in this status.",
+                cli_flag: "status",
+                from_client: None,
+            },
+            Parameter {
+                name: "cluster_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: Some(0u64),
+                    max_length: Some(128u64),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only this cluster.",
+                cli_flag: "cluster-id",
+                from_client: None,
+            },
+        ],
+        paging: Some(Paging {
+            offset_parameter: "offset",
+            offset_unit: OffsetUnit::Record,
+            limit_parameter: "limit",
+            page_size: None,
+            total_field: "total_num",
+            items_field: "data_list",
+            item_fields: &[
+                "vul_name",
+                "vul_id",
+                "type",
+                "image_type",
+                "label_list",
+                "severity_level",
+                "image_num",
+                "cve_list",
+                "max_cvss_score",
+                "scan_time",
+                "description",
+                "url",
+                "solution_detail",
+                "cluster_num",
+            ],
+        }),
+        doc: "The vulnerabilities of type `type` and handling status `handle_status` found on images\nof `image_type`.",
+        cli: "image-vuls",
+        example: Some(
+            "{\"data_list\":[{\"cluster_num\":1,\"cve_list\":[{\"cve_id\":\"CVE-2021-44228\",\"cvss\":10.0}],\"description\":\"Apache Log4j2 JNDI features do not protect against attacker-controlled LDAP endpoints.\",\"image_num\":4,\"image_type\":\"registry\",\"label_list\":[\"remote_code_execution\"],\"max_cvss_score\":10.0,\"scan_time\":1736473343218,\"severity_level\":\"Critical\",\"solution_detail\":\"Upgrade log4j-core to 2.17.1 or later.\",\"type\":\"app_vul\",\"url\":\"https://nvd.nist.gov/vuln/detail/CVE-2021-44228\",\"vul_id\":\"CVE-2021-44228\",\"vul_name\":\"Apache Log4j2 remote code execution vulnerability\"},{\"cluster_num\":0,\"cve_list\":[{\"cve_id\":\"CVE-2024-0450\",\"cvss\":6.2},{\"cve_id\":\"CVE-2023-6597\",\"cvss\":7.8}],\"description\":\"Several security issues were fixed in Python.\",\"image_num\":2,\"image_type\":\"local\",\"label_list\":[],\"max_cvss_score\":7.8,\"scan_time\":1736386943218,\"severity_level\":\"High\",\"solution_detail\":\"Update the python3.10 package.\",\"type\":\"linux_vul\",\"url\":\"https://ubuntu.com/security/notices/USN-6891-1\",\"vul_id\":\"USN-6891-1\",\"vul_name\":\"Python vulnerabilities\"},{\"cluster_num\":1,\"cve_list\":[{\"cve_id\":\"CVE-2023-44487\",\"cvss\":5.3}],\"description\":\"The HTTP/2 protocol allows a denial of service by quickly cancelling streams.\",\"image_num\":1,\"image_type\":\"cluster\",\"label_list\":[],\"max_cvss_score\":5.3,\"scan_time\":1736300543218,\"severity_level\":\"Medium\",\"solution_detail\":\"Upgrade golang.org/x/net to 0.17.0 or later.\",\"type\":\"app_vul\",\"url\":\"https://nvd.nist.gov/vuln/detail/CVE-2023-44487\",\"vul_id\":\"CVE-2023-44487\",\"vul_name\":\"HTTP/2 rapid reset\"}],\"total_num\":3}",
+        ),
+    };
+    ///`ListVulHandleHistory`: `GET /v5/{project_id}/vulnerability/handle-history`.
+    pub const LIST_VUL_HANDLE_HISTORY: Operation = Operation {
+        id: "ListVulHandleHistory",
+        method: "GET",
+        path: "/v5/{project_id}/vulnerability/handle-history",
+        parameters: &[
+            Parameter {
+                name: "project_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Project ID.",
+                cli_flag: "project-id",
+                from_client: Some(ClientValue::IamProject),
+            },
+            Parameter {
+                name: "enterprise_project_id",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Enterprise project id (required here); sibling APIs take `0` for the default project and `all_granted_eps` for all.",
+                cli_flag: "enterprise-project-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "vul_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only this vulnerability id.",
+                cli_flag: "vul-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "vul_type",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &[
+                        "linux_vul",
+                        "windows_vul",
+                        "web_cms",
+                        "app_vul",
+                        "urgent_vul",
+                    ],
+                    spellings: &[],
+                },
+                help: "Only this vulnerability type: `linux_vul`, `windows_vul`, `web_cms`, `app_vul` or `urgent_vul`.",
+                cli_flag: "vul-type",
+                from_client: None,
+            },
+            Parameter {
+                name: "asset_value",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["important", "common", "test"],
+                    spellings: &[],
+                },
+                help: "Only servers of this importance: `important`, `common` or `test`.",
+                cli_flag: "asset-value",
+                from_client: None,
+            },
+            Parameter {
+                name: "group_name",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only servers of this server group.",
+                cli_flag: "group-name",
+                from_client: None,
+            },
+            Parameter {
+                name: "host_name",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only servers with this name.",
+                cli_flag: "host-name",
+                from_client: None,
+            },
+            Parameter {
+                name: "host_ip",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only servers with this IP address.",
+                cli_flag: "host-ip",
+                from_client: None,
+            },
+            Parameter {
+                name: "cluster_id",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only this cluster.",
+                cli_flag: "cluster-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "sort_key",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["handle_time"],
+                    spellings: &[],
+                },
+                help: "Sort by this field: `handle_time`.",
+                cli_flag: "sort-key",
+                from_client: None,
+            },
+            Parameter {
+                name: "sort_dir",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Choice {
+                    values: &["asc", "desc"],
+                    spellings: &[],
+                },
+                help: "Order of `sort_key`: `asc` or `desc` (the API's default is `desc`).",
+                cli_flag: "sort-dir",
+                from_client: None,
+            },
+            Parameter {
+                name: "public_ip",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only servers with this public IP address (EIP).",
+                cli_flag: "public-ip",
+                from_client: None,
+            },
+            Parameter {
+                name: "private_ip",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "Only servers with this private IP address.",
+                cli_flag: "private-ip",
+                from_client: None,
+            },
+            Parameter {
+                name: "limit",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: None,
+                    maximum: None,
+                    default: None,
+                },
+                help: "Records per page.",
+                cli_flag: "limit",
+                from_client: None,
+            },
+            Parameter {
+                name: "offset",
+                location: Location::Query,
+                required: true,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: None,
+                    maximum: None,
+                    default: None,
+                },
+                help: "Index of the first record.",
+                cli_flag: "offset",
+                from_client: None,
+            },
+        ],
+        paging: Some(Paging {
+            offset_parameter: "offset",
+            offset_unit: OffsetUnit::Record,
+            limit_parameter: "limit",
+            page_size: Some(200u64),
+            total_field: "total_num",
+            items_field: "data_list",
+            item_fields: &[
+                "id",
+                "user_name",
+                "type",
+                "host_id",
+                "host_name",
+                "public_ip",
+                "private_ip",
+                "handle_time",
+                "status",
+                "failed_reason",
+                "description",
+                "vul_id",
+                "vul_name",
+                "asset_value",
+                "cve_list",
+                "app_name",
+                "app_path",
+                "app_version",
+                "handle_type",
+                "cluster_id",
+                "container_name",
+                "container_id",
+            ],
+        }),
+        doc: "The handling history of host (server) vulnerabilities in enterprise project\n`enterprise_project_id`.",
+        cli: "host-vul-history",
+        example: Some(
+            "{\"data_list\":[{\"app_name\":\"python3.10\",\"app_path\":\"/usr/bin/python3.10\",\"app_version\":\"3.10.12-1~22.04.3\",\"asset_value\":\"important\",\"cluster_id\":\"\",\"container_id\":\"\",\"container_name\":\"\",\"cve_list\":[{\"cve_id\":\"CVE-2024-0450\",\"cvss\":6.2,\"vul_id\":\"USN-6891-1\"}],\"description\":\"Fixed during the January patch window.\",\"failed_reason\":\"\",\"handle_time\":\"1736473343218\",\"handle_type\":\"immediate_repair\",\"host_id\":\"71a15ecc-049f-4cca-bd28-5e90aca1817f\",\"host_name\":\"ecs-web-01\",\"id\":\"3f1c2d6e-8a41-4b7e-9a52-0c6a9d1e7b20\",\"private_ip\":\"192.168.0.10\",\"public_ip\":\"203.0.113.10\",\"status\":\"vul_status_fixed\",\"type\":\"linux_vul\",\"user_name\":\"hss_admin\",\"vul_id\":\"USN-6891-1\",\"vul_name\":\"Python vulnerabilities\"},{\"app_name\":\"python3.10\",\"app_path\":\"/usr/bin/python3.10\",\"app_version\":\"3.10.12-1~22.04.3\",\"asset_value\":\"common\",\"cluster_id\":\"\",\"container_id\":\"\",\"container_name\":\"\",\"cve_list\":[{\"cve_id\":\"CVE-2023-6597\",\"cvss\":7.8,\"vul_id\":\"USN-6891-1\"}],\"description\":\"\",\"failed_reason\":\"The package repository could not be reached.\",\"handle_time\":\"1736386943218\",\"handle_type\":\"immediate_repair\",\"host_id\":\"0c2e8f14-6a3b-4d5c-9e7f-1a2b3c4d5e6f\",\"host_name\":\"ecs-db-01\",\"id\":\"9b0e4f7a-2c35-4d18-8e6f-5a7b3c1d2e90\",\"private_ip\":\"192.168.0.20\",\"public_ip\":\"\",\"status\":\"vul_status_failed\",\"type\":\"linux_vul\",\"user_name\":\"hss_admin\",\"vul_id\":\"USN-6891-1\",\"vul_name\":\"Python vulnerabilities\"},{\"app_name\":\"golang.org/x/net\",\"app_path\":\"/app/server\",\"app_version\":\"0.15.0\",\"asset_value\":\"test\",\"cluster_id\":\"7c9e1f3a-5b7d-4f9e-1a3c-5e7f9a1b3c5d\",\"container_id\":\"8f1e2d3c4b5a69788796a5b4c3d2e1f0\",\"container_name\":\"api-server\",\"cve_list\":[{\"cve_id\":\"CVE-2023-44487\",\"cvss\":5.3,\"vul_id\":\"CVE-2023-44487\"}],\"description\":\"Not reachable from outside the cluster.\",\"failed_reason\":\"\",\"handle_time\":\"1736300543218\",\"handle_type\":\"ignore\",\"host_id\":\"4e6f8a0b-2c4d-4e6f-8a0b-2c4d6e8f0a1b\",\"host_name\":\"cce-node-03\",\"id\":\"5d7a9c3b-1e2f-4a6b-8c0d-7e9f1a3b5c7d\",\"private_ip\":\"192.168.1.30\",\"public_ip\":\"\",\"status\":\"vul_status_ignored\",\"type\":\"app_vul\",\"user_name\":\"ops_reviewer\",\"vul_id\":\"CVE-2023-44487\",\"vul_name\":\"HTTP/2 rapid reset\"}],\"total_num\":3}",
         ),
     };
 }

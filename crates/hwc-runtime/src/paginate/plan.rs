@@ -33,7 +33,10 @@ pub(super) fn plan<R: PagedRequest>(
     let (limit_min, limit_max) = bounds(paging.limit_parameter).unwrap_or((1, i64::MAX));
     let (_, offset_max) = bounds(paging.offset_parameter).unwrap_or((0, i64::MAX));
     let (offset, limit) = request.paging();
-    let limit = page_size.or(limit).unwrap_or(limit_max.max(1) as u64);
+    let limit = page_size
+        .or(limit)
+        .or(paging.page_size)
+        .unwrap_or(limit_max.max(1) as u64);
     if limit < limit_min.max(1) as u64 || limit > limit_max as u64 {
         return Err(Error::InvalidInput {
             parameter: paging.limit_parameter.to_owned(),
