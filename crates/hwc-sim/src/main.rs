@@ -24,6 +24,13 @@ struct Args {
     /// HSS handling records to generate (12.5% are CVE-2021-44228).
     #[arg(long, default_value_t = hwc_sim::DEFAULT_RECORDS)]
     records: usize,
+    /// Vulnerability ids the HSS records are drawn over (default: one per 2,000 records, 41
+    /// to 2,001).
+    #[arg(long)]
+    vulnerabilities: Option<usize>,
+    /// HSS host vulnerability handling records (default: a tenth of --records, at least 100).
+    #[arg(long)]
+    host_records: Option<usize>,
     /// Scans in the demo task's history (default: max(2000, records / 50)).
     #[arg(long)]
     check_records: Option<usize>,
@@ -137,6 +144,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .local_image_value(args.hss_local_image_value)
         .latency(args.latency.unwrap_or_default())
         .rate_limit(args.rate_limit);
+    if let Some(vulnerabilities) = args.vulnerabilities {
+        builder = builder.vulnerabilities(vulnerabilities);
+    }
+    if let Some(records) = args.host_records {
+        builder = builder.host_records(records);
+    }
     if let Some(scans) = args.check_records {
         builder = builder.check_records(scans);
     }

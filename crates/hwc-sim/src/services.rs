@@ -1,4 +1,4 @@
-//! What answers behind the gateway: HSS ([`hss`]) and CodeArts Check ([`codearts_check`]) from
+//! What answers behind the gateway: HSS ([`hss`], [`image_vulns`], [`host_history`]) and CodeArts Check ([`codearts_check`]) from
 //! the generated data, every other operation from its spec example ([`example`]), IAM
 //! ([`iam`]) and the ECS metadata service ([`metadata`]); with how each is told to behave
 //! ([`image_type`], [`order`], [`paging`]) and what every request needs ([`request`]).
@@ -6,9 +6,11 @@
 mod answer;
 pub(crate) mod codearts_check;
 pub(crate) mod example;
+pub(crate) mod host_history;
 pub(crate) mod hss;
 pub(crate) mod iam;
 pub(crate) mod image_type;
+pub(crate) mod image_vulns;
 pub(crate) mod metadata;
 pub(crate) mod order;
 pub(crate) mod paging;

@@ -13,7 +13,7 @@ use tokio::task::JoinHandle;
 
 use hwc_api::Service as Api;
 
-use crate::data::Dataset;
+use crate::data::{Dataset, Sizes};
 use crate::gateway::auth::{AccessKey, Lockout};
 use crate::gateway::faults::Fault;
 use crate::gateway::flow::RateLimit;
@@ -39,6 +39,8 @@ pub const DEFAULT_RECORDS: usize = 20_000;
 pub struct SimulatorBuilder {
     listen: SocketAddr,
     records: usize,
+    vulnerabilities: Option<usize>,
+    host_records: Option<usize>,
     check_records: Option<usize>,
     seed: u64,
     keys: Vec<AccessKey>,
@@ -64,6 +66,8 @@ impl Default for SimulatorBuilder {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             records: DEFAULT_RECORDS,
+            vulnerabilities: None,
+            host_records: None,
             check_records: None,
             seed: 1,
             keys: Vec::new(),
@@ -99,6 +103,20 @@ impl SimulatorBuilder {
     /// How many HSS handling records to generate (12.5% of them are [`DEMO_VUL_ID`](crate::DEMO_VUL_ID)).
     pub fn records(mut self, records: usize) -> Self {
         self.records = records;
+        self
+    }
+
+    /// How many vulnerability ids the HSS records are drawn over (default: one per 2,000
+    /// records, 41 to 2,001). The image vulnerability list holds those with records.
+    pub fn vulnerabilities(mut self, vulnerabilities: usize) -> Self {
+        self.vulnerabilities = Some(vulnerabilities);
+        self
+    }
+
+    /// How many host vulnerability handling records to generate (default: a tenth of
+    /// [`records`](Self::records), at least 100).
+    pub fn host_records(mut self, records: usize) -> Self {
+        self.host_records = Some(records);
         self
     }
 
@@ -232,12 +250,16 @@ impl SimulatorBuilder {
     pub async fn start(self) -> std::io::Result<Simulator> {
         let listener = TcpListener::bind(self.listen).await?;
         let address = listener.local_addr()?;
-        let demo_scans = self.check_records.unwrap_or(self.records / 50);
-        let (records, seed) = (self.records, self.seed);
-        let data =
-            tokio::task::spawn_blocking(move || Dataset::generate(records, demo_scans, seed))
-                .await
-                .map_err(std::io::Error::other)?;
+        let sizes = Sizes {
+            hss_records: self.records,
+            vulnerabilities: self.vulnerabilities,
+            host_records: self.host_records.unwrap_or((self.records / 10).max(100)),
+            demo_scans: self.check_records.unwrap_or(self.records / 50),
+        };
+        let seed = self.seed;
+        let data = tokio::task::spawn_blocking(move || Dataset::generate(sizes, seed))
+            .await
+            .map_err(std::io::Error::other)?;
         let keys = if self.keys.is_empty() {
             vec![AccessKey {
                 ak: DEMO_AK.to_owned(),
@@ -283,6 +305,7 @@ impl SimulatorBuilder {
                 .unwrap_or_else(|| format!("http://127.0.0.2:{}", address.port())),
             served: PerService::counters(),
             added_hss: AtomicU64::new(0),
+            added_host: AtomicU64::new(0),
             metadata: self.metadata.map(MetadataState::new),
             iam: self.iam.map(IamState::new),
         });
@@ -356,6 +379,39 @@ impl Simulator {
     /// someone handles vulnerabilities while a client pages: totals grow and offsets shift.
     pub fn add_hss_records(&self, count: u64) {
         self.shared.added_hss.fetch_add(count, Ordering::Relaxed);
+    }
+
+    /// Makes `count` more host vulnerability handling records appear, newer than any other and
+    /// each with an id of its own, as when someone handles vulnerabilities between two exports.
+    pub fn add_host_records(&self, count: u64) {
+        self.shared.added_host.fetch_add(count, Ordering::Relaxed);
+    }
+
+    /// Every (vulnerability id, image type, severity) with handling records in the enterprise
+    /// project `enterprise_project_id` (`None`: the default one; `all_granted_eps`: all): what
+    /// enumerating `ListGeneralImageVuls` over both types and handling states must find.
+    pub fn image_vulnerabilities(
+        &self,
+        enterprise_project_id: Option<&str>,
+    ) -> Vec<(String, &'static str, &'static str)> {
+        match self
+            .shared
+            .data
+            .hss
+            .enterprise_project(enterprise_project_id)
+        {
+            None => Vec::new(),
+            Some(project) => self
+                .shared
+                .data
+                .catalogue
+                .pairs(project)
+                .into_iter()
+                .map(|(id, local, severity)| {
+                    (id, if local { "local" } else { "registry" }, severity)
+                })
+                .collect(),
+        }
     }
 
     /// Moves the server's clock to `offset` from the real one, from now on (a server whose clock

@@ -42,6 +42,8 @@ pub(crate) struct Shared {
     pub served: PerService<AtomicU64>,
     /// HSS records handled since the data set was made (see `Simulator::add_hss_records`).
     pub added_hss: AtomicU64,
+    /// Host records handled since the data set was made (see `Simulator::add_host_records`).
+    pub added_host: AtomicU64,
     /// The ECS metadata service, when on.
     pub metadata: Option<MetadataState>,
     /// IAM (projects, federated identity), when on.

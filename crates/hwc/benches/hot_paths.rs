@@ -17,7 +17,15 @@ use serde_json::Value;
 
 /// A 200-record HSS page and a 1000-record CodeArts page, as the simulator sends them.
 fn pages() -> (Vec<u8>, Vec<u8>) {
-    let data = hwc_sim::data::Dataset::generate(100_000, 2_000, 1);
+    let data = hwc_sim::data::Dataset::generate(
+        hwc_sim::data::Sizes {
+            hss_records: 100_000,
+            vulnerabilities: None,
+            host_records: 100,
+            demo_scans: 2_000,
+        },
+        1,
+    );
     let filters = hwc_sim::data::hss::Filters(
         [(
             "enterprise_project_id".to_owned(),

@@ -186,16 +186,22 @@ pub struct Page {
 impl HssData {
     /// Generates `count` records from `rng`: about 12% are [`DEMO_VUL_ID`] (both image types),
     /// and a share of them carries what the real API sends beyond its tables.
-    pub fn generate(count: usize, rng: &mut ChaCha8Rng) -> Self {
+    ///
+    /// `vulnerabilities` ids are drawn (by default one per 2,000 records, 41 to 2,001); those
+    /// no record picks are not in the data set, as a vulnerability nobody handled has no history.
+    pub fn generate(count: usize, vulnerabilities: Option<usize>, rng: &mut ChaCha8Rng) -> Self {
         let mut vul_ids = vec![DEMO_VUL_ID.to_owned()];
-        let other_vuls = (count / 2_000).clamp(40, 2_000);
+        let other_vuls = vulnerabilities
+            .map(|wanted| wanted.saturating_sub(1).clamp(1, 100_000))
+            .unwrap_or((count / 2_000).clamp(40, 2_000));
+        let mut drawn: std::collections::HashSet<String> = vul_ids.iter().cloned().collect();
         while vul_ids.len() <= other_vuls {
             let id = format!(
                 "CVE-{}-{}",
                 rng.random_range(2015..=2025),
                 rng.random_range(1_000..50_000)
             );
-            if !vul_ids.contains(&id) {
+            if drawn.insert(id.clone()) {
                 vul_ids.push(id);
             }
         }
@@ -330,6 +336,21 @@ impl HssData {
         }
     }
 
+    /// The enterprise project an `enterprise_project_id` selects: `Some(None)` for all of them
+    /// (`all_granted_eps`), the default one when none is given, `None` for one that does not
+    /// exist.
+    pub(crate) fn enterprise_project(&self, wanted: Option<&str>) -> Option<Option<u8>> {
+        match wanted {
+            None => Some(Some(0)),
+            Some(ALL_ENTERPRISE_PROJECTS) => Some(None),
+            Some(wanted) => self
+                .enterprise_projects
+                .iter()
+                .position(|p| p == wanted)
+                .map(|position| Some(position as u8)),
+        }
+    }
+
     /// The enterprise projects records belong to (`0` is the default one).
     pub fn enterprise_projects(&self) -> &[String] {
         &self.enterprise_projects
@@ -356,18 +377,13 @@ impl HssData {
                 items: Vec::new(),
             };
         };
-        let project = match filters.0.get(ENTERPRISE_PROJECT).map(String::as_str) {
-            None => Some(0),
-            Some(ALL_ENTERPRISE_PROJECTS) => None,
-            Some(wanted) => match self.enterprise_projects.iter().position(|p| p == wanted) {
-                Some(position) => Some(position as u8),
-                None => {
-                    return Page {
-                        total: 0,
-                        items: Vec::new(),
-                    };
-                }
-            },
+        let Some(project) =
+            self.enterprise_project(filters.0.get(ENTERPRISE_PROJECT).map(String::as_str))
+        else {
+            return Page {
+                total: 0,
+                items: Vec::new(),
+            };
         };
         let empty = Vec::new();
         let base = self.index.get(&(vul, local, project)).unwrap_or(&empty);
@@ -502,10 +518,35 @@ impl HssData {
             )
     }
 
-    /// The vulnerability ids in the data set, the demo one first.
+    /// The vulnerability ids drawn, the demo one first (some may have no record).
     pub fn vul_ids(&self) -> &[String] {
         &self.vul_ids
     }
+
+    /// What the vulnerability catalogue is made of: for each record its vulnerability (an index
+    /// of [`vul_ids`](Self::vul_ids)), image, whether the image is local, enterprise project
+    /// (an index of [`enterprise_projects`](Self::enterprise_projects)), whether it leaves the
+    /// vulnerability unhandled (status `vul_status_unfix`) and its handling time.
+    pub(crate) fn facts(&self) -> impl Iterator<Item = RecordFacts> + '_ {
+        self.records.iter().map(|record| RecordFacts {
+            vul: record.vul,
+            image: record.image,
+            local: self.images[record.image as usize].local,
+            enterprise_project: record.enterprise_project,
+            unhandled: self.status(record) == STATUSES[0],
+            handle_time_ms: record.handle_time_ms,
+        })
+    }
+}
+
+/// One record as the vulnerability catalogue sees it ([`HssData::facts`]).
+pub(crate) struct RecordFacts {
+    pub(crate) vul: u32,
+    pub(crate) image: u32,
+    pub(crate) local: bool,
+    pub(crate) enterprise_project: u8,
+    pub(crate) unhandled: bool,
+    pub(crate) handle_time_ms: i64,
 }
 
 impl Filters {
@@ -548,7 +589,7 @@ mod tests {
             .as_ref()
             .map(|paging| paging.item_fields)
             .unwrap_or_default();
-        let data = HssData::generate(2_000, &mut ChaCha8Rng::seed_from_u64(7));
+        let data = HssData::generate(2_000, None, &mut ChaCha8Rng::seed_from_u64(7));
         let mut seen = std::collections::BTreeSet::new();
         for id in 0..data.records.len() as u32 {
             for name in data.item(id).names() {

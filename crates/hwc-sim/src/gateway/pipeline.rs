@@ -96,6 +96,19 @@ pub(crate) async fn serve(
             &query,
             shared.added_hss.load(Ordering::Relaxed) as usize,
         ),
+        Answer::ImageVulnerabilities => services::image_vulns::page(
+            &shared.data,
+            shared.order,
+            shared.local_image_value,
+            &path,
+            &query,
+        ),
+        Answer::HostHistory => services::host_history::page(
+            &shared.data,
+            &path,
+            &query,
+            shared.added_host.load(Ordering::Relaxed) as usize,
+        ),
         Answer::CheckRecords => services::codearts_check::page(
             &shared.data.codearts,
             shared.codearts_paging,

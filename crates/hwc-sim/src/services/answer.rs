@@ -7,6 +7,10 @@ use hwc_api::descriptor::Operation;
 pub(crate) enum Answer {
     /// HSS's handling history, from the generated data set.
     HssHistory,
+    /// HSS's image vulnerabilities, from the catalogue the handling records make.
+    ImageVulnerabilities,
+    /// HSS's host vulnerability handling history, from the generated host records.
+    HostHistory,
     /// CodeArts Check's scans, from the generated data set.
     CheckRecords,
     /// An operation nobody wrote data for: the spec's example.
@@ -18,6 +22,10 @@ impl Answer {
     pub(crate) fn of(operation: &'static Operation) -> Answer {
         if operation.id == super::hss::OPERATION.id {
             Answer::HssHistory
+        } else if operation.id == super::image_vulns::OPERATION.id {
+            Answer::ImageVulnerabilities
+        } else if operation.id == super::host_history::OPERATION.id {
+            Answer::HostHistory
         } else if operation.id == super::codearts_check::OPERATION.id {
             Answer::CheckRecords
         } else {
