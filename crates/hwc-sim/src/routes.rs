@@ -30,7 +30,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
                     move |State(shared): State<Arc<Shared>>,
                           Path(path): Path<HashMap<String, String>>,
                           request: Request| {
-                        pipeline::serve(shared, api, answer, path, request)
+                        pipeline::serve(shared, api, operation, answer, path, request)
                     },
                 ),
             );
@@ -50,15 +50,29 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
 /// of the cloud: no latency, flow control, faults or authentication.
 pub const STATS_PATH: &str = "/hwc-sim/stats";
 
-/// Requests and throttles per service so far (by command-line name), as JSON.
+/// Requests and throttles per service so far (by command-line name), and per operation of it
+/// (by its command's name), as JSON.
 async fn stats_handler(State(shared): State<Arc<Shared>>) -> Response {
     let mut stats = serde_json::Map::new();
     for api in Service::ALL {
+        let operations: serde_json::Map<String, serde_json::Value> = api
+            .descriptor()
+            .operations
+            .iter()
+            .map(|operation| {
+                let (requests, throttled) = shared.per_operation.get(operation);
+                (
+                    operation.cli.to_owned(),
+                    serde_json::json!({"requests": requests, "throttled": throttled}),
+                )
+            })
+            .collect();
         stats.insert(
             api.descriptor().cli.to_owned(),
             serde_json::json!({
                 "requests": shared.served.get(api),
                 "throttled": shared.throttled.get(api),
+                "operations": operations,
             }),
         );
     }

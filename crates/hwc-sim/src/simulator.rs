@@ -22,7 +22,8 @@ use crate::routes;
 use crate::server;
 use crate::services::{CodeArtsPaging, LocalImageValue, Order};
 use crate::state::{
-    IamService, IamState, MetadataService, MetadataState, PerService, ReceivedRequest, Shared,
+    IamService, IamState, MetadataService, MetadataState, PerOperation, PerService,
+    ReceivedRequest, Shared,
 };
 
 /// The demo access key the simulator accepts unless told otherwise.
@@ -218,7 +219,8 @@ impl SimulatorBuilder {
         self
     }
 
-    /// Flow control like the gateway's: a token bucket per API and credential at this rate;
+    /// Flow control like the gateway's: a token bucket per API (each operation is one) and
+    /// credential at this rate;
     /// beyond it, 429 `APIGW.0308` without `Retry-After` (default none).
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
@@ -296,6 +298,7 @@ impl SimulatorBuilder {
             latency: self.latency,
             flow_control: self.rate_limit.map(FlowControl::new),
             throttled: PerService::counters(),
+            per_operation: PerOperation::counters(),
             last_request: PerService::new(|_| std::sync::Mutex::new(None)),
             codearts_paging: self.codearts_paging,
             order: self.order,
@@ -473,6 +476,12 @@ impl Simulator {
             .iam
             .as_ref()
             .map_or(0, |iam| iam.federated_issued.load(Ordering::SeqCst))
+    }
+
+    /// How many requests reached `operation` so far (whatever their outcome), and how many of
+    /// them flow control refused: the gateway's flow control is per operation.
+    pub fn operation_requests(&self, operation: &hwc_api::descriptor::Operation) -> (u64, u64) {
+        self.shared.per_operation.get(operation)
     }
 
     /// How many requests reached `api` so far (whatever their outcome).

@@ -7,6 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use hwc_api::Service;
+use hwc_api::descriptor::Operation;
 use jiff::{SignedDuration, Timestamp};
 
 use crate::data::Dataset;
@@ -26,8 +27,10 @@ pub(crate) struct Shared {
     pub latency: Latency,
     /// The gateway's flow control, when on.
     pub flow_control: Option<FlowControl>,
-    /// Requests refused by flow control, per API.
+    /// Requests refused by flow control, per service.
     pub throttled: PerService<AtomicU64>,
+    /// Requests that reached each operation, and those flow control refused.
+    pub per_operation: PerOperation,
     /// The last request routed to each API, as received.
     pub last_request: PerService<std::sync::Mutex<Option<ReceivedRequest>>>,
     /// What CodeArts Check's `offset` counts.
@@ -97,6 +100,45 @@ impl PerService<AtomicU64> {
     pub(crate) fn get(&self, service: Service) -> u64 {
         self.of(service)
             .map_or(0, |counter| counter.load(Ordering::Relaxed))
+    }
+}
+
+/// Requests and throttles of each operation of `spec/`, by operation id.
+#[derive(Debug)]
+pub(crate) struct PerOperation(BTreeMap<&'static str, (AtomicU64, AtomicU64)>);
+
+impl PerOperation {
+    /// Zero for every operation of every service.
+    pub(crate) fn counters() -> Self {
+        Self(
+            Service::ALL
+                .into_iter()
+                .flat_map(|service| service.descriptor().operations)
+                .map(|operation| (operation.id, (AtomicU64::new(0), AtomicU64::new(0))))
+                .collect(),
+        )
+    }
+
+    /// Counts a request to `operation`, refused by flow control when `throttled`.
+    pub(crate) fn count(&self, operation: &Operation, throttled: bool) {
+        if let Some((requests, throttles)) = self.0.get(operation.id) {
+            requests.fetch_add(1, Ordering::Relaxed);
+            if throttled {
+                throttles.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Requests to `operation` so far, and how many of them flow control refused.
+    pub(crate) fn get(&self, operation: &Operation) -> (u64, u64) {
+        self.0
+            .get(operation.id)
+            .map_or((0, 0), |(requests, throttles)| {
+                (
+                    requests.load(Ordering::Relaxed),
+                    throttles.load(Ordering::Relaxed),
+                )
+            })
     }
 }
 

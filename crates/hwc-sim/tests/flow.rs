@@ -87,3 +87,37 @@ async fn beyond_the_rate_a_credential_is_throttled_without_retry_after() {
     let other = get(&base, DEMO_CHECK_PATH, Auth::Token("second")).await;
     assert_eq!(other.status, 200);
 }
+
+/// The gateway's flow control is per API: two operations of one service each have their own
+/// bucket, and the counters say which operation was throttled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_operation_of_a_service_has_a_bucket_of_its_own() {
+    let sim = Simulator::builder()
+        .records(100)
+        .rate_limit(Some("50/s".parse().unwrap()))
+        .start()
+        .await
+        .unwrap();
+    let base = sim.base_url();
+    const VULS_PATH: &str = "/v5/0123456789abcdef0123456789abcdef/images/vulnerabilities?type=app_vul&handle_status=handled&image_type=local";
+    // Drain the history's bucket (5 tokens at 50/s), then the other operation still passes.
+    let mut history_throttled = 0;
+    for _ in 0..20 {
+        if get(&base, support::HSS_PATH, support::token()).await.status == 429 {
+            history_throttled += 1;
+        }
+    }
+    assert!(history_throttled > 0);
+    let other = get(&base, VULS_PATH, support::token()).await;
+    assert_eq!(other.status, 200, "{}", other.text);
+    let history = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+    let vuls = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VULS;
+    assert_eq!(sim.operation_requests(history), (20, history_throttled));
+    assert_eq!(sim.operation_requests(vuls), (1, 0));
+    assert_eq!(sim.throttled(Api::Hss), history_throttled);
+    let stats = get(&base, hwc_sim::STATS_PATH, Auth::None).await.json();
+    let operations = &stats["hss"]["operations"];
+    assert_eq!(operations["vul-history"]["throttled"], history_throttled);
+    assert_eq!(operations["image-vuls"]["requests"], 1);
+    assert_eq!(stats["hss"]["requests"], 21);
+}

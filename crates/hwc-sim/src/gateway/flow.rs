@@ -1,6 +1,6 @@
 //! What users meet between them and the real gateway, off by default: the round trip to the
 //! region (a latency added to every answer, with jitter), and the gateway's flow control (a token
-//! bucket per API and credential; beyond it, 429 `APIGW.0308` without `Retry-After`).
+//! bucket per API, that is per operation, and credential; beyond it, 429 `APIGW.0308` without `Retry-After`).
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use rand::Rng;
 
-use hwc_api::Service as Api;
+use hwc_api::descriptor::Operation;
 
 /// A latency added to every answer: `base` plus or minus up to `jitter`, uniformly.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,7 +95,7 @@ struct Bucket {
 #[derive(Debug)]
 pub(crate) struct FlowControl {
     limit: RateLimit,
-    buckets: Mutex<HashMap<(Api, String), Bucket>>,
+    buckets: Mutex<HashMap<(&'static str, String), Bucket>>,
 }
 
 impl FlowControl {
@@ -112,14 +112,14 @@ impl FlowControl {
     }
 
     /// Whether a request of `credential` to `api` may pass now (it takes a token if so).
-    pub(crate) fn admit(&self, api: Api, credential: &str) -> bool {
+    pub(crate) fn admit(&self, operation: &'static Operation, credential: &str) -> bool {
         let Ok(mut buckets) = self.buckets.lock() else {
             return true;
         };
         let now = Instant::now();
         let capacity = self.capacity();
         let bucket = buckets
-            .entry((api, credential.to_owned()))
+            .entry((operation.id, credential.to_owned()))
             .or_insert(Bucket {
                 tokens: capacity,
                 updated: now,
@@ -175,13 +175,15 @@ mod tests {
         assert!("0/s".parse::<RateLimit>().is_err());
     }
 
+    const HISTORY: &Operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+
     #[test]
     fn a_bucket_lets_its_rate_through() {
         let flow = FlowControl::new(RateLimit { per_second: 100 });
         let started = Instant::now();
         let mut admitted = 0;
         while started.elapsed() < Duration::from_millis(500) {
-            if flow.admit(Api::Hss, "ak:A") {
+            if flow.admit(HISTORY, "ak:A") {
                 admitted += 1;
             }
             std::thread::sleep(Duration::from_micros(200));
@@ -189,9 +191,12 @@ mod tests {
         // 50 in half a second, plus the initial burst of 10.
         assert!((50..=62).contains(&admitted), "{admitted}");
         assert!(
-            flow.admit(Api::Hss, "ak:B"),
+            flow.admit(HISTORY, "ak:B"),
             "each credential has its own bucket"
         );
-        assert!(flow.admit(Api::CodeArtsCheck, "ak:A"), "and each API");
+        assert!(
+            flow.admit(&hwc_api::hss::spec::LIST_GENERAL_IMAGE_VULS, "ak:A"),
+            "and each API, even of the same service"
+        );
     }
 }

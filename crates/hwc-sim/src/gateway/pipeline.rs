@@ -9,6 +9,7 @@ use axum::extract::Request;
 use axum::http::StatusCode;
 use axum::response::Response;
 use hwc_api::Service as Api;
+use hwc_api::descriptor::Operation;
 
 use super::GatewayError;
 use super::fault_answers::{answer_before_service, ok_response};
@@ -23,6 +24,7 @@ const MAX_BODY: usize = 64 * 1024;
 pub(crate) async fn serve(
     shared: Arc<Shared>,
     api: Api,
+    operation: &'static Operation,
     answer: Answer,
     path: HashMap<String, String>,
     request: Request,
@@ -51,9 +53,12 @@ pub(crate) async fn serve(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    if let Some(flow) = &shared.flow_control
-        && !flow.admit(api, &super::flow::credential(request.headers()))
-    {
+    let admitted = shared
+        .flow_control
+        .as_ref()
+        .is_none_or(|flow| flow.admit(operation, &super::flow::credential(request.headers())));
+    shared.per_operation.count(operation, !admitted);
+    if !admitted {
         shared.throttled.count(api);
         return GatewayError::new(
             StatusCode::TOO_MANY_REQUESTS,
