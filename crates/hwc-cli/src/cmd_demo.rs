@@ -29,6 +29,7 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         timeout: None,
         retries: None,
         concurrency: None,
+        api_rate_limit: None,
         verbose: 0,
         sim: true,
     };

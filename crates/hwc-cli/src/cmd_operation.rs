@@ -7,7 +7,7 @@ use hwc::codearts_check::CheckRecords;
 use hwc::hss::ImageVulHandleHistory;
 
 use crate::cmd_records::records;
-use crate::cmd_vul_history::{VulHistoryExtras, vul_history};
+use crate::cmd_vul_history::{VulHistoryExtras, all_vuls_history, vul_history};
 use crate::exit::Failure;
 use crate::export::Query;
 use crate::operations::Invocation;
@@ -27,12 +27,17 @@ pub async fn run_operation(
         let extras =
             <VulHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
                 .map_err(|error| Failure::Usage(error.to_string()))?;
-        let request = ImageVulHandleHistory::from_parameters(client, &given)?;
-        let query = if extras.state.is_some() || extras.append.is_some() {
+        let mut query = if extras.state.is_some() || extras.append.is_some() {
             export_query(session, operation, &given).await?
         } else {
             Query::default()
         };
+        if extras.all_vuls {
+            // A state of every vulnerability is not one of a single one.
+            query.parameters.insert("all_vuls".into(), "true".into());
+            return all_vuls_history(client, &given, &extras, format, query).await;
+        }
+        let request = ImageVulHandleHistory::from_parameters(client, &given)?;
         return vul_history(request, invocation.all, &extras, format, query).await;
     }
     if operation.id == hwc::codearts_check::OPERATION.id {

@@ -1,18 +1,28 @@
-//! `hwc hss vul-history`: the handling history of one vulnerability, with `--since`/`--until`
-//! and the incremental export (`--state`, `--append`).
+//! `hwc hss vul-history`: the handling history of one vulnerability, or of every one
+//! (`--all-vuls`, in [`all_vuls`]), with `--since`/`--until` and the incremental export
+//! (`--state`, `--append`).
+
+mod all_vuls;
 
 use clap::Args;
+use futures::stream::BoxStream;
 use hwc::hss::{HandleRecord, ImageVulHandleHistory};
-use hwc::{PagedRequest, Paginator};
+use hwc::{Client, Page, PagedRequest, Paginator};
 
 use crate::exit::Failure;
-use crate::export::{Export, Query, Seen};
+use crate::export::{Export, ExportState, Query, Seen};
 use crate::render::{Output, Resume, Tabular, print_page, print_pages};
 use crate::time_args::{Moment, parse_moment, parse_wait};
 
 /// What `hwc hss vul-history` adds to the operation's flags.
 #[derive(Args, Debug, Default)]
 pub struct VulHistoryExtras {
+    /// Every vulnerability of the project instead of one: those `ListGeneralImageVuls` lists
+    /// (both types, handled or not, local and registry images), each record tagged with its
+    /// `vul_id`, `image_type` and `severity_level`. With --state, each vulnerability keeps its
+    /// own watermark, and one seen for the first time is exported whole.
+    #[arg(long, conflicts_with_all = ["parameter:vul_id", "parameter:image_type"])]
+    pub all_vuls: bool,
     /// Only records handled at or after this time: RFC 3339, YYYY-MM-DD (midnight UTC), or a
     /// duration back from now such as 7d, 12h or 1d6h. Pages every record (like --all) but
     /// stops at the first page that reaches older ones: results come newest first.
@@ -130,13 +140,26 @@ pub async fn vul_history(
         )
         .await;
     };
+    let output = print_to_export(&export, pages, format, select).await?;
+    // Only a complete run moves the state on.
+    export.commit(next, output, format == Output::Csv)
+}
+
+/// Prints `pages` where the export says (its `--append` file's stand-in, else standard
+/// output), and hands back the file to commit.
+async fn print_to_export<T: Tabular>(
+    export: &Export,
+    pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
+    format: Output,
+    select: impl FnMut(&T) -> bool,
+) -> Result<Option<tempfile::NamedTempFile>, Failure> {
     let output = export.output()?;
     match &output {
         Some(file) => {
             let written = print_pages(
                 pages,
                 format,
-                HandleRecord::layout(),
+                T::layout(),
                 None,
                 std::io::BufWriter::new(file.as_file()),
                 select,
@@ -153,9 +176,98 @@ pub async fn vul_history(
         }
         None => {
             let stdout = std::io::stdout().lock();
-            print_pages(pages, format, HandleRecord::layout(), None, stdout, select).await?;
+            print_pages(pages, format, T::layout(), None, stdout, select).await?;
         }
     }
-    // Only a complete run moves the state on.
+    Ok(output)
+}
+
+/// `hwc hss vul-history --all-vuls`: every vulnerability's handling history, `given` being the
+/// command's parameters (no `vul_id` or `image_type`).
+pub async fn all_vuls_history(
+    client: &Client,
+    given: &[(&str, &str)],
+    args: &VulHistoryExtras,
+    format: Output,
+    query: Query,
+) -> Result<(), Failure> {
+    let now = jiff::Timestamp::now();
+    let until = args.until.map(|until| until.at(now));
+    let given_since = args.since.map(|since| since.at(now));
+    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv) {
+        return Err(Failure::Usage(
+            "--append takes --output jsonl or csv (whole lines a reader can tail)".into(),
+        ));
+    }
+    // The lock is taken before anything is listed: one run at a time decides what is new.
+    let export = if args.state.is_some() || args.append.is_some() {
+        Some(
+            Export::begin(
+                args.state.as_deref(),
+                args.append.as_deref(),
+                &query,
+                args.wait_lock,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
+    let known = export
+        .as_ref()
+        .map(|export| export.known().clone())
+        .unwrap_or_default();
+    let found = all_vuls::enumerate(client, given).await?;
+    tracing::info!(
+        pairs = found.len(),
+        "vulnerabilities to page (vul_id and image type)"
+    );
+    let watermarks = known.vulnerabilities.clone();
+    let pages = all_vuls::pages(client, given, found, move |vul| {
+        // Records older than the newest already exported of this vulnerability are not new.
+        let exported = watermarks.get(&vul.key()).and_then(|state| state.newest);
+        match (given_since, exported) {
+            (Some(given), Some(exported)) => Some(given.max(exported)),
+            (given, exported) => given.or(exported),
+        }
+    })?;
+    let mut next = known.clone();
+    let fresh = ExportState::default();
+    let select = |tagged: &all_vuls::TaggedRecord| {
+        let record = &tagged.record;
+        let in_window = until.is_none_or(|until| record.handle_time.is_none_or(|t| t <= until));
+        if !in_window {
+            return false;
+        }
+        let key = format!("{}/{}", tagged.image_type, tagged.vul_id);
+        let before = known.vulnerabilities.get(&key).unwrap_or(&fresh);
+        match before.seen(record, now) {
+            Seen::Before => return false,
+            Seen::New => {}
+            Seen::NewFromTheFuture => tracing::warn!(
+                vul_id = tagged.vul_id,
+                handle_time = ?record.handle_time,
+                "a record is dated more than a day in the future: exported once, and not taken as the time to go on from"
+            ),
+        }
+        next.vulnerabilities
+            .entry(key)
+            .or_default()
+            .emitted(record, now);
+        true
+    };
+    let Some(export) = export else {
+        let stdout = std::io::stdout().lock();
+        return print_pages(
+            pages,
+            format,
+            all_vuls::TaggedRecord::layout(),
+            None,
+            stdout,
+            select,
+        )
+        .await;
+    };
+    let output = print_to_export(&export, pages, format, select).await?;
     export.commit(next, output, format == Output::Csv)
 }

@@ -29,6 +29,11 @@ pub struct Global {
     /// needs, 4 to 32, paced under the gateway's flow control].
     #[arg(long, global = true, value_name = "N")]
     pub concurrency: Option<usize>,
+    /// Requests a second the gateway allows each API, when your quota is not the documented
+    /// 200: every page and call keeps just under it from the start [default: learned from the
+    /// gateway's first throttle].
+    #[arg(long, global = true, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
+    pub api_rate_limit: Option<u32>,
     /// More logs on stderr (-v: info, -vv: debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -45,6 +45,14 @@ pub fn command() -> Command {
         // `augment_args` would also set the struct's doc as the command's about.
         let about = command.get_about().cloned();
         let command = VulHistoryExtras::augment_args(command);
+        // `--all-vuls` stands for the vulnerability and its image type.
+        let command = ["vul_id", "image_type"]
+            .into_iter()
+            .fold(command, |command, name| {
+                command.mut_arg(format!("{ID_PREFIX}{name}"), |arg| {
+                    arg.required(false).required_unless_present("all_vuls")
+                })
+            });
         match about {
             Some(about) => command.about(about),
             None => command,

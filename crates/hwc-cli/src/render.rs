@@ -12,4 +12,4 @@ mod rows;
 pub use format::Output;
 pub use pages::{print_page, print_pages};
 pub use resume::Resume;
-pub use rows::{Layout, Tabular, rfc3339};
+pub use rows::{Layout, Row, Tabular, rfc3339};

@@ -70,6 +70,9 @@ impl Session {
         if let Some(pages) = global.concurrency {
             builder = builder.page_concurrency(pages);
         }
+        if let Some(rate) = global.api_rate_limit {
+            builder = builder.api_rate_limit(f64::from(rate));
+        }
         Ok(Self {
             client: builder
                 .user_agent(concat!("hwc-cli/", env!("CARGO_PKG_VERSION")))

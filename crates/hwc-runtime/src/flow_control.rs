@@ -1,8 +1,12 @@
-//! Client-side flow control per API, shared by a client and its clones, adaptive like aws-sdk's
+//! Client-side flow control per API (the gateway's flow control is per operation), shared by a
+//! client and its clones and by every pager and call of the operation, adaptive like aws-sdk's
 //! adaptive retry mode: off until the gateway first throttles (429), then a token bucket whose
 //! rate adapts: set just under the rate the gateway let through, cut on later throttles, raised a
-//! little with each success (AIMD). It also keeps the latency of recent answers, from which the
-//! paginator sizes its prefetch (Little's law: pages in flight = rate x latency).
+//! little with each success (AIMD). A rate the user knows (`CallSettings::api_rate_limit`)
+//! engages the bucket from the first request, just under it, and caps it. It also keeps the
+//! latency of recent answers, from which the paginator sizes its prefetch (Little's law: pages in
+//! flight = rate x latency), and one schedule of page starts for every pager of the API, so that
+//! sixteen pagers together keep the pace one would.
 //!
 //! A hand-written bucket rather than `governor`: its quota is fixed when it is built, and here
 //! the rate moves with every answer.
@@ -51,22 +55,35 @@ struct State {
     raised: Instant,
     /// Exponentially weighted mean latency of successful attempts, in seconds.
     latency: Option<f64>,
+    /// When the next page of any pager of this API may start, while pages are spaced.
+    next_start: Option<Instant>,
 }
 
 /// Flow control of one API; see the module documentation.
 #[derive(Debug)]
 pub(crate) struct FlowControl {
     enabled: bool,
+    /// The rate the user says the gateway allows, if they know it: never exceeded.
+    ceiling: Option<f64>,
     state: Mutex<State>,
 }
 
 impl FlowControl {
     /// Flow control that engages at the first throttle, or never when `enabled` is false.
+    #[cfg(test)]
     pub(crate) fn new(enabled: bool) -> Self {
+        Self::with_known_rate(enabled, None)
+    }
+
+    /// Flow control of an API whose gateway allows `known_rate` requests a second, when the
+    /// user knows it: engaged from the start just under it, and never above it.
+    pub(crate) fn with_known_rate(enabled: bool, known_rate: Option<f64>) -> Self {
+        let ceiling = known_rate.filter(|rate| rate.is_finite() && *rate > 0.0);
         Self {
             enabled,
+            ceiling,
             state: Mutex::new(State {
-                rate: None,
+                rate: ceiling.map(|rate| (rate * PACE).max(MIN_RATE)),
                 tokens: 0.0,
                 updated: Instant::now(),
                 last_cut: None,
@@ -75,6 +92,7 @@ impl FlowControl {
                 best: None,
                 raised: Instant::now(),
                 latency: None,
+                next_start: None,
             }),
         }
     }
@@ -125,8 +143,9 @@ impl FlowControl {
         // What the gateway let through in the last second is the best estimate of its limit: a
         // throttle now and then that is not flow control (a busy backend) hardly lowers it.
         let let_through = Self::success_rate(&mut state, now);
+        let expected = self.ceiling.unwrap_or(EXPECTED_RATE);
         let next = match (state.rate, let_through) {
-            (None, None) => EXPECTED_RATE * ENGAGE,
+            (None, None) => expected * ENGAGE,
             (None, Some(through)) => through * ENGAGE,
             (Some(rate), None) => rate * CUT,
             (Some(rate), Some(through)) => (rate * CUT).max(through * 0.9),
@@ -178,6 +197,9 @@ impl FlowControl {
             // Never above twice what has been seen to get through: a client that sends less than
             // it may is never throttled, and its rate would otherwise grow without end.
             *rate = (*rate + reference * share * elapsed.as_secs_f64()).min(2.0 * reference);
+            if let Some(ceiling) = self.ceiling {
+                *rate = rate.min(ceiling * PACE);
+            }
         }
     }
 
@@ -225,6 +247,18 @@ impl FlowControl {
         self.pace(floor).1
     }
 
+    /// When the next page may start, in the one schedule every pager of this API shares: `None`
+    /// when pages need no spacing ([`FlowControl::page_spacing`]), else a start at least one
+    /// spacing after the one reserved before it, by whichever pager.
+    pub(crate) fn reserve_page_start(&self, floor: usize) -> Option<Instant> {
+        let gap = self.page_spacing(floor)?;
+        let mut state = self.state.lock().ok()?;
+        let now = Instant::now();
+        let at = state.next_start.map_or(now, |next| next.max(now));
+        state.next_start = Some(at + gap);
+        Some(at)
+    }
+
     fn pace(&self, floor: usize) -> (usize, Option<Duration>) {
         let floor = floor.max(1);
         // Switched off: a fixed number of pages, as before flow control existed.
@@ -238,9 +272,17 @@ impl FlowControl {
         // pages behind it: twice what Little's law says keeps the rate through that, while the
         // spacing or the limiter, not the count, keeps it under the limit.
         let (wanted, spacing) = match (state.latency, state.rate.filter(|_| self.enabled)) {
-            (None, _) => (0.0, None),
+            // Nothing answered yet: pages start spaced for the expected rate until the round
+            // trip is known, so that many pagers starting together do not burst.
+            (None, None) => (
+                0.0,
+                Some(Duration::from_secs_f64(
+                    1.0 / (self.ceiling.unwrap_or(EXPECTED_RATE) * PACE),
+                )),
+            ),
+            (None, Some(_)) => (0.0, None),
             (Some(latency), None) => {
-                let rate = EXPECTED_RATE * PACE;
+                let rate = self.ceiling.unwrap_or(EXPECTED_RATE) * PACE;
                 let needed = (rate * latency).ceil();
                 // A float to usize conversion saturates, so this cannot overflow.
                 let paced = needed as usize > floor;
@@ -256,9 +298,68 @@ impl FlowControl {
     }
 }
 
+/// The flow control of every API (operation) of `spec/`, for one client.
+#[derive(Debug)]
+pub(crate) struct FlowControls {
+    /// By operation id with underscores removed and in lower case, so that the spec's id
+    /// (`CheckRecord`) and the generated client's (`check_record`) find the same one.
+    by_operation: std::collections::BTreeMap<String, FlowControl>,
+    /// For an operation id no spec has (none is sent through this client; kept for safety).
+    other: FlowControl,
+}
+
+impl FlowControls {
+    /// One flow control per operation of every service.
+    pub(crate) fn new(enabled: bool, known_rate: Option<f64>) -> Self {
+        let by_operation = hwc_api::Service::ALL
+            .into_iter()
+            .flat_map(|service| service.descriptor().operations)
+            .map(|operation| {
+                (
+                    plain(operation.id),
+                    FlowControl::with_known_rate(enabled, known_rate),
+                )
+            })
+            .collect();
+        Self {
+            by_operation,
+            other: FlowControl::with_known_rate(enabled, known_rate),
+        }
+    }
+
+    /// The flow control of the operation `operation_id` (as the spec or the generated client
+    /// spells it).
+    pub(crate) fn of(&self, operation_id: &str) -> &FlowControl {
+        self.by_operation
+            .get(&plain(operation_id))
+            .unwrap_or(&self.other)
+    }
+}
+
+/// An operation id without underscores, in lower case.
+fn plain(id: &str) -> String {
+    id.chars()
+        .filter(|c| *c != '_')
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_operation_has_its_own_flow_control_whichever_way_its_id_is_spelled() {
+        let flows = FlowControls::new(true, None);
+        let spec = flows.of("ListGeneralImageVulOperations") as *const FlowControl;
+        let generated = flows.of("list_general_image_vul_operations") as *const FlowControl;
+        assert_eq!(spec, generated);
+        let other = flows.of("ListGeneralImageVuls") as *const FlowControl;
+        assert_ne!(spec, other);
+        let known = FlowControls::new(true, Some(100.0));
+        let rate = known.of("CheckRecord").rate().unwrap();
+        assert!((rate - 100.0 * PACE).abs() < 1e-9, "{rate}");
+    }
 
     #[tokio::test]
     async fn an_engaged_limiter_holds_its_rate() {
@@ -356,7 +457,16 @@ mod tests {
     fn pages_in_flight_follow_rate_times_latency() {
         let flow = FlowControl::new(true);
         assert_eq!(flow.pages_in_flight(4), 4, "nothing known: the floor");
-        assert_eq!(flow.page_spacing(4), None);
+        assert_eq!(
+            flow.page_spacing(4),
+            Some(Duration::from_secs_f64(1.0 / (EXPECTED_RATE * PACE))),
+            "nothing known: spaced for the expected rate"
+        );
+        // One schedule: each start reserved is one spacing after the one before.
+        let first = flow.reserve_page_start(4).unwrap();
+        let second = flow.reserve_page_start(4).unwrap();
+        let gap = second.duration_since(first).as_secs_f64();
+        assert!((gap - 1.0 / (EXPECTED_RATE * PACE)).abs() < 1e-6, "{gap}");
         flow.succeeded(Duration::from_millis(45));
         assert_eq!(
             flow.pages_in_flight(4),

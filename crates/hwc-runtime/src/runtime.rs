@@ -2,16 +2,14 @@
 //! the spellings learned, and the call settings. The facade's `Client` holds one; its generated
 //! builders hand it to [`crate::plumbing::support`].
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::Instant;
 
-use hwc_api::Service;
 use hwc_api::descriptor::Operation;
 
 use crate::clock::Clock;
 use crate::endpoints::EndpointSet;
-use crate::flow_control::FlowControl;
+use crate::flow_control::{FlowControl, FlowControls};
 use crate::project::ProjectSlot;
 use crate::provider::CredentialsCache;
 use crate::settings::{CallSettings, DEFAULT_PAGE_CONCURRENCY};
@@ -25,25 +23,22 @@ pub struct Runtime {
     credentials: Arc<CredentialsCache>,
     project: Arc<ProjectSlot>,
     clock: Arc<Clock>,
-    flow: BTreeMap<Service, Arc<FlowControl>>,
+    flow: Arc<FlowControls>,
     spellings: Arc<Spellings>,
 }
 
 impl Runtime {
-    /// The state of a new client: one flow control per API of [`Service::ALL`].
+    /// The state of a new client: one flow control per API (operation) of [`Service::ALL`].
     pub fn new(
         settings: CallSettings,
         credentials: Arc<CredentialsCache>,
         project: ProjectSlot,
         clock: Arc<Clock>,
     ) -> Self {
-        let flow = Service::ALL
-            .into_iter()
-            .map(|service| {
-                let flow = FlowControl::new(settings.adaptive_flow_control);
-                (service, Arc::new(flow))
-            })
-            .collect();
+        let flow = Arc::new(FlowControls::new(
+            settings.adaptive_flow_control,
+            settings.api_rate_limit,
+        ));
         Self {
             settings,
             credentials,
@@ -55,16 +50,8 @@ impl Runtime {
     }
 
     /// The transport `service`'s generated client sends through, aimed at `endpoints`.
-    pub fn transport(
-        &self,
-        service: Service,
-        endpoints: Arc<EndpointSet>,
-    ) -> hwc_api::SharedTransport {
-        let flow = self
-            .flow
-            .get(&service)
-            .cloned()
-            .unwrap_or_else(|| Arc::new(FlowControl::new(self.settings.adaptive_flow_control)));
+    pub fn transport(&self, endpoints: Arc<EndpointSet>) -> hwc_api::SharedTransport {
+        let flow = Arc::clone(&self.flow);
         Arc::new(HwcTransport {
             endpoints,
             credentials: Arc::clone(&self.credentials),
@@ -107,31 +94,28 @@ impl Runtime {
             return fixed;
         }
         self.flow_of(operation)
-            .map_or(DEFAULT_PAGE_CONCURRENCY, |flow| {
-                flow.pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
-            })
+            .pages_in_flight(DEFAULT_PAGE_CONCURRENCY)
     }
 
-    /// The least time between starting two pages of `operation`, when its API's rate must be
-    /// kept by spacing pages (none with a fixed page concurrency).
-    pub fn page_spacing(&self, operation: &Operation) -> Option<Duration> {
+    /// When the next page of `operation` may start, when its API's rate must be kept by
+    /// spacing pages (none with a fixed page concurrency): one schedule shared by every pager of
+    /// the API, so that many pagers at once keep the pace of one.
+    pub fn page_start(&self, operation: &Operation) -> Option<Instant> {
         if self.settings.page_concurrency.is_some() {
             return None;
         }
-        self.flow_of(operation)?
-            .page_spacing(DEFAULT_PAGE_CONCURRENCY)
+        self.flow_of(operation)
+            .reserve_page_start(DEFAULT_PAGE_CONCURRENCY)
     }
 
-    /// The requests client-side flow control allows `service` now, once the gateway has
-    /// throttled it (`None` before, or when it is off).
-    pub fn flow_rate(&self, service: Service) -> Option<f64> {
-        self.flow.get(&service).and_then(|flow| flow.rate())
+    /// The requests client-side flow control allows `operation` (its API) now, once the
+    /// gateway has throttled it or its rate was given (`None` before, or when it is off).
+    pub fn flow_rate(&self, operation: &Operation) -> Option<f64> {
+        self.flow_of(operation).rate()
     }
 
-    /// The flow control of the API `operation` belongs to.
-    fn flow_of(&self, operation: &Operation) -> Option<&FlowControl> {
-        Service::of_operation(operation.id)
-            .and_then(|service| self.flow.get(&service))
-            .map(|flow| flow.as_ref())
+    /// The flow control of the API `operation` is.
+    fn flow_of(&self, operation: &Operation) -> &FlowControl {
+        self.flow.of(operation.id)
     }
 }

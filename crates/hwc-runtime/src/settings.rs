@@ -34,6 +34,9 @@ pub struct CallSettings {
     pub page_concurrency: Option<usize>,
     /// Client-side flow control per API (the facade's `ClientBuilder::adaptive_flow_control`).
     pub adaptive_flow_control: bool,
+    /// Requests a second the gateway allows each API, when the user knows it (a quota other
+    /// than the documented 200): flow control paces under it from the first request.
+    pub api_rate_limit: Option<f64>,
 }
 
 impl Default for CallSettings {
@@ -46,6 +49,7 @@ impl Default for CallSettings {
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             page_concurrency: None,
             adaptive_flow_control: true,
+            api_rate_limit: None,
         }
     }
 }

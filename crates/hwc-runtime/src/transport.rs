@@ -78,8 +78,8 @@ pub(crate) struct HwcTransport {
     pub max_response_bytes: usize,
     /// The HTTP client's connect timeout, to name it when it is hit.
     pub connect_timeout: Duration,
-    /// Client-side flow control of this API, shared by the client's clones.
-    pub flow: Arc<crate::flow_control::FlowControl>,
+    /// Client-side flow control of each API (operation), shared by the client's clones.
+    pub flow: Arc<crate::flow_control::FlowControls>,
     /// The spellings of values the service took, shared by the client's transports.
     pub spellings: Arc<crate::spelling::Spellings>,
 }
@@ -264,6 +264,7 @@ impl HwcTransport {
         operation_id: &'static str,
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
+        let flow = self.flow.of(operation_id);
         let idempotent = retry::is_idempotent(request.method());
         // Signing again after an expiry rejection: once normally; a second time covers a call
         // whose first retry raced with the server's clock moving.
@@ -308,7 +309,7 @@ impl HwcTransport {
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            self.flow.acquire().await;
+            flow.acquire().await;
             let sent = Instant::now();
             let outcome = async {
                 match client.execute(this_try).await {
@@ -372,9 +373,9 @@ impl HwcTransport {
                 Ok(answer) => {
                     unreachable_in_a_row = 0;
                     if answer.status == StatusCode::TOO_MANY_REQUESTS {
-                        self.flow.throttled(sent);
+                        flow.throttled(sent);
                     } else if answer.status.is_success() {
-                        self.flow.succeeded(attempt_elapsed);
+                        flow.succeeded(attempt_elapsed);
                     }
                     span.record("status", answer.status.as_u16());
                     if let Some(id) = header_text(&answer.headers, "x-request-id") {
@@ -662,7 +663,7 @@ mod tests {
             operation_timeout: Duration::from_secs(30),
             max_response_bytes: 1 << 20,
             connect_timeout: Duration::from_secs(5),
-            flow: Arc::new(crate::flow_control::FlowControl::new(true)),
+            flow: Arc::new(crate::flow_control::FlowControls::new(true, None)),
             spellings: Arc::default(),
         }
     }

@@ -1,5 +1,6 @@
 //! Client-side flow control against a simulator with the gateway's: a throttled simulator is
-//! paged completely, and pagers sharing one client stay under the limit together.
+//! paged completely, pagers sharing one client stay under the limit together, and sixteen
+//! pagers starting at once share one pace (the gateway's flow control is per API).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
@@ -7,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use hwc::codearts_check::CheckRecord;
-use hwc::{Client, Credentials, Service};
+use hwc::{Client, Credentials};
 use hwc_sim::{Api, DEMO_PROJECT, DEMO_TASK, Simulator};
 
 async fn throttled_simulator() -> Simulator {
@@ -58,7 +59,7 @@ async fn a_throttled_simulator_is_paged_completely() {
         sim.throttled(Api::CodeArtsCheck),
     );
     assert!(throttled > 0, "the gateway's limit was met");
-    let rate = client.flow_rate(Service::CodeArtsCheck).unwrap();
+    let rate = client.flow_rate(hwc::codearts_check::OPERATION).unwrap();
     assert!(
         (50.0..=130.0).contains(&rate),
         "engaged near the limit: {rate}"
@@ -94,4 +95,102 @@ async fn pagers_sharing_a_client_stay_under_the_limit_together() {
         "{throttled} of {requests} throttled"
     );
     assert!(elapsed < Duration::from_secs(30));
+}
+
+/// Sixteen pagers of one API started together, against a simulator at `limit`, each paging
+/// the demo vulnerability's history on one image type: what was throttled in the first second
+/// and in all, with every record of every pager checked.
+async fn sixteen_pagers(limit: &str, known_rate: Option<f64>) -> ((u64, u64), (u64, u64)) {
+    let sim = Simulator::builder()
+        .records(8_000)
+        .latency("40ms±5ms".parse().unwrap())
+        .rate_limit(Some(limit.parse().unwrap()))
+        .start()
+        .await
+        .unwrap();
+    let mut builder = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .project_id("0123456789abcdef0123456789abcdef")
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap());
+    if let Some(rate) = known_rate {
+        builder = builder.api_rate_limit(rate);
+    }
+    let client = builder.build().unwrap();
+    let operation = hwc::hss::OPERATION;
+    let pagers = (0..16).map(|index| {
+        let image_type = if index % 2 == 0 {
+            hwc::hss::ImageType::Local
+        } else {
+            hwc::hss::ImageType::Registry
+        };
+        let request = client
+            .hss()
+            .image_vul_handle_history(hwc_sim::DEMO_VUL_ID, image_type)
+            .limit(20);
+        async move {
+            let records: Vec<_> = request
+                .into_paginator()
+                .items()
+                .try_collect()
+                .await
+                .unwrap();
+            records.len()
+        }
+    });
+    let first_second = async {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        sim.operation_requests(operation)
+    };
+    let (counts, first_second) =
+        futures::future::join(futures::future::join_all(pagers), first_second).await;
+    let total = sim
+        .data()
+        .hss
+        .query(hwc_sim::DEMO_VUL_ID, true, &Default::default(), 0, 0, 0)
+        .total;
+    assert_eq!(counts[0], total, "every record of a pager");
+    (first_second, sim.operation_requests(operation))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_pagers_keep_one_pace_before_the_gateway_throttles() {
+    let ((first_requests, first_throttled), (requests, throttled)) =
+        sixteen_pagers("200/s", None).await;
+    println!(
+        "first second: {first_throttled} of {first_requests} throttled; in all {throttled} of {requests}"
+    );
+    assert!(
+        first_requests > 100,
+        "{first_requests} requests in the first second"
+    );
+    assert!(
+        first_throttled as f64 <= 0.01 * first_requests as f64,
+        "{first_throttled} of {first_requests} throttled in the first second"
+    );
+    assert!(
+        throttled as f64 <= 0.01 * requests as f64,
+        "{throttled} of {requests} throttled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_pagers_under_a_known_rate_are_hardly_throttled() {
+    let ((first_requests, first_throttled), (requests, throttled)) =
+        sixteen_pagers("100/s", Some(100.0)).await;
+    println!(
+        "first second: {first_throttled} of {first_requests} throttled; in all {throttled} of {requests}"
+    );
+    assert!(
+        first_requests > 60,
+        "{first_requests} requests in the first second"
+    );
+    assert!(
+        first_throttled as f64 <= 0.01 * first_requests as f64,
+        "{first_throttled} of {first_requests} throttled in the first second"
+    );
+    assert!(
+        throttled as f64 <= 0.01 * requests as f64,
+        "{throttled} of {requests} throttled"
+    );
 }

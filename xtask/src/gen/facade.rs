@@ -639,8 +639,8 @@ fn operation_tokens(
                 self.client.runtime().pages_in_flight(#constant)
             }
 
-            fn page_spacing(&self) -> Option<std::time::Duration> {
-                self.client.runtime().page_spacing(#constant)
+            fn page_start(&self) -> Option<std::time::Instant> {
+                self.client.runtime().page_start(#constant)
             }
 
             fn fetch_page(

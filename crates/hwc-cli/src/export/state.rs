@@ -43,6 +43,10 @@ pub struct ExportState {
     /// The length of the `--append` target after the run that saved this state.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target_length: Option<u64>,
+    /// `vul-history --all-vuls`: what was emitted of each vulnerability's history, by
+    /// `image_type/vul_id` (each its own watermark; the fields above stay empty).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub vulnerabilities: BTreeMap<String, ExportState>,
 }
 
 /// The query a state belongs to: the operation, every filter given, the project and the

@@ -24,8 +24,21 @@ pub(super) fn is_last<T>(page: &Page<T>, first_item: u64, limit: u64) -> bool {
     }
 }
 
+/// The page at `offset`, started when the API's shared schedule of page starts allows.
+async fn paced_fetch<R: PagedRequest>(
+    request: &R,
+    offset: u64,
+    limit: u64,
+) -> Result<Page<R::Item>, Error> {
+    if let Some(at) = request.page_start() {
+        tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+    }
+    request.fetch_page(offset, limit).await
+}
+
 /// Fetches what it takes to know how to page: the first page for record offsets; for page
-/// numbers, the pages at offsets 0 and 1, whose relation tells the server's behaviour.
+/// numbers, the pages at offsets 0 and 1 together (one round trip, not two), whose relation
+/// tells the server's behaviour; the second is not needed when the first holds everything.
 pub(super) async fn discover<R: PagedRequest>(
     request: &R,
     plan: &Plan,
@@ -33,7 +46,7 @@ pub(super) async fn discover<R: PagedRequest>(
     let limit = plan.limit;
     let operation = request.operation().id;
     if plan.unit == OffsetUnit::Record {
-        let first = request.fetch_page(plan.start_item, limit).await?;
+        let first = paced_fetch(request, plan.start_item, limit).await?;
         return Ok(Discovery {
             layout: OffsetLayout::Records,
             complete: is_last(&first, plan.start_item, limit),
@@ -42,7 +55,12 @@ pub(super) async fn discover<R: PagedRequest>(
         });
     }
     // Offset 0 is the first page whichever way the server counts.
-    let first = request.fetch_page(0, limit).await?;
+    let (first, second) = futures::future::join(
+        paced_fetch(request, 0, limit),
+        paced_fetch(request, 1, limit),
+    )
+    .await;
+    let first = first?;
     let total = first.total;
     if is_last(&first, 0, limit) || (first.items.len() as u64) < limit {
         // One page holds everything (or the first page is already short, which the checks
@@ -59,7 +77,7 @@ pub(super) async fn discover<R: PagedRequest>(
             known,
         });
     }
-    let second = request.fetch_page(1, limit).await?;
+    let second = second?;
     if second.total != total {
         return Err(Error::Paging {
             operation,

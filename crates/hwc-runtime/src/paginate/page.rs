@@ -35,9 +35,10 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
     /// Pages fetched at once, from the client's configuration.
     fn default_concurrency(&self) -> usize;
 
-    /// The least time between starting two pages, when a rate must be kept by spacing them
-    /// rather than by the number in flight (see the facade's `ClientBuilder::page_concurrency`).
-    fn page_spacing(&self) -> Option<std::time::Duration> {
+    /// When the next page may start, when a rate must be kept by spacing pages rather than by
+    /// the number in flight (see the facade's `ClientBuilder::page_concurrency`): reserved in
+    /// the schedule every pager of the API shares.
+    fn page_start(&self) -> Option<std::time::Instant> {
         None
     }
 

@@ -67,7 +67,7 @@ impl<R: PagedRequest> Paginator<R> {
         let spacing = {
             let paced = self.concurrency.is_none();
             let request = self.request.clone();
-            move || paced.then(|| request.page_spacing()).flatten()
+            move || paced.then(|| request.page_start()).flatten()
         };
         let (start_item, limit, max_offset) = (plan.start_item, plan.limit, plan.max_offset);
         let request = self.request;

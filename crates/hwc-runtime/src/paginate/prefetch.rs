@@ -19,7 +19,8 @@ impl<T> Drop for PageTask<T> {
 }
 
 /// How fast [`prefetch`] goes, asked again at every top-up: at most `ahead()` pages fetched or
-/// waiting, and, when `spacing()` says so, starts at least that far apart.
+/// waiting, and each page started no earlier than `spacing()` says (a start reserved in the
+/// schedule the API's pagers share), when it says.
 pub(super) struct Pace<A, S> {
     pub(super) ahead: A,
     pub(super) spacing: S,
@@ -31,8 +32,6 @@ pub(super) struct Prefetch<I, F, T, A, S> {
     pub(super) queue: std::collections::VecDeque<PageTask<T>>,
     pub(super) fetch: F,
     pub(super) pace: Pace<A, S>,
-    /// When the next page may start, if pages are being spaced.
-    pub(super) next_start: Option<tokio::time::Instant>,
     pub(super) ended: bool,
 }
 
@@ -49,7 +48,7 @@ pub(super) fn prefetch<I, A, S, F, Fut, T>(
 where
     I: Iterator<Item = u64> + Send + 'static,
     A: Fn() -> usize + Send + 'static,
-    S: Fn() -> Option<std::time::Duration> + Send + 'static,
+    S: Fn() -> Option<std::time::Instant> + Send + 'static,
     F: Fn(u64) -> Fut + Send + 'static,
     Fut: Future<Output = Result<Page<T>, Error>> + Send + 'static,
     T: Send + 'static,
@@ -61,7 +60,6 @@ where
         queue: std::collections::VecDeque::new(),
         fetch,
         pace,
-        next_start: None,
         ended: false,
     };
     stream::unfold(state, move |mut state| async move {
@@ -72,12 +70,7 @@ where
             let Some(first_item) = state.first_items.next() else {
                 break;
             };
-            let start_at = (state.pace.spacing)().map(|gap| {
-                let now = tokio::time::Instant::now();
-                let at = state.next_start.map_or(now, |next| next.max(now));
-                state.next_start = Some(at + gap);
-                at
-            });
+            let start_at = (state.pace.spacing)().map(tokio::time::Instant::from_std);
             let page = (state.fetch)(first_item);
             let paced = async move {
                 if let Some(at) = start_at {

@@ -205,8 +205,8 @@ impl hwc_runtime::PagedRequest for CheckRecords {
     fn default_concurrency(&self) -> usize {
         self.client.runtime().pages_in_flight(CHECK_RECORD)
     }
-    fn page_spacing(&self) -> Option<std::time::Duration> {
-        self.client.runtime().page_spacing(CHECK_RECORD)
+    fn page_start(&self) -> Option<std::time::Instant> {
+        self.client.runtime().page_start(CHECK_RECORD)
     }
     fn fetch_page(
         &self,

@@ -404,8 +404,8 @@ impl hwc_runtime::PagedRequest for ImageVulHandleHistory {
     fn default_concurrency(&self) -> usize {
         self.client.runtime().pages_in_flight(LIST_GENERAL_IMAGE_VUL_OPERATIONS)
     }
-    fn page_spacing(&self) -> Option<std::time::Duration> {
-        self.client.runtime().page_spacing(LIST_GENERAL_IMAGE_VUL_OPERATIONS)
+    fn page_start(&self) -> Option<std::time::Instant> {
+        self.client.runtime().page_start(LIST_GENERAL_IMAGE_VUL_OPERATIONS)
     }
     fn fetch_page(
         &self,
@@ -693,8 +693,8 @@ impl hwc_runtime::PagedRequest for ImageVulnerabilities {
     fn default_concurrency(&self) -> usize {
         self.client.runtime().pages_in_flight(LIST_GENERAL_IMAGE_VULS)
     }
-    fn page_spacing(&self) -> Option<std::time::Duration> {
-        self.client.runtime().page_spacing(LIST_GENERAL_IMAGE_VULS)
+    fn page_start(&self) -> Option<std::time::Instant> {
+        self.client.runtime().page_start(LIST_GENERAL_IMAGE_VULS)
     }
     fn fetch_page(
         &self,
@@ -1033,8 +1033,8 @@ impl hwc_runtime::PagedRequest for HostVulHandleHistory {
     fn default_concurrency(&self) -> usize {
         self.client.runtime().pages_in_flight(LIST_VUL_HANDLE_HISTORY)
     }
-    fn page_spacing(&self) -> Option<std::time::Duration> {
-        self.client.runtime().page_spacing(LIST_VUL_HANDLE_HISTORY)
+    fn page_start(&self) -> Option<std::time::Instant> {
+        self.client.runtime().page_start(LIST_VUL_HANDLE_HISTORY)
     }
     fn fetch_page(
         &self,
