@@ -28,7 +28,8 @@ pub struct Runtime {
 }
 
 impl Runtime {
-    /// The state of a new client: one flow control per API (operation) of [`Service::ALL`].
+    /// The state of a new client: one flow control per API (operation) of
+    /// [`hwc_api::Service::ALL`].
     pub fn new(
         settings: CallSettings,
         credentials: Arc<CredentialsCache>,
