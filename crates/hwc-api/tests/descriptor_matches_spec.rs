@@ -69,75 +69,79 @@ fn descriptors_repeat_the_spec_exactly() {
             .collect();
         assert_eq!(endpoints, spec.server_regions(), "{file}: endpoints");
 
-        assert_eq!(service.operations.len(), 1, "{file}");
-        let operation = service.operations[0];
-        assert_eq!(operation.id, spec.operation["operationId"], "{file}");
-        assert_eq!(operation.path, spec.path, "{file}");
-        assert_eq!(operation.method, "GET");
+        assert_eq!(service.operations.len(), Spec::paths(file).len(), "{file}");
+        for operation in service.operations {
+            let spec = Spec::load_operation(file, operation.id);
+            let file = format!("{file} {}", operation.id);
+            assert_eq!(operation.id, spec.operation["operationId"], "{file}");
+            assert_eq!(operation.path, spec.path, "{file}");
+            assert_eq!(operation.method, "GET");
 
-        let declared: Vec<_> = spec.parameters().collect();
-        assert_eq!(
-            operation.parameters.len(),
-            declared.len(),
-            "{file}: parameter count"
-        );
-        for (generated, yaml) in operation.parameters.iter().zip(&declared) {
-            let context = format!("{file}: {}", generated.name);
-            assert_eq!(generated.name, yaml["name"], "{context}");
-            let location = match generated.location {
-                Location::Path => "path",
-                Location::Query => "query",
-            };
-            assert_eq!(location, yaml["in"], "{context}");
+            let declared: Vec<_> = spec.parameters().collect();
             assert_eq!(
-                generated.required,
-                yaml["required"].as_bool().unwrap_or(false),
-                "{context}"
+                operation.parameters.len(),
+                declared.len(),
+                "{file}: parameter count"
             );
-            let schema = spec.resolve(&yaml["schema"]);
-            assert_eq!(
-                constraints_of_descriptor(&generated.schema),
-                constraints_of(&schema),
-                "{context}"
-            );
-            let kind = match generated.schema {
-                ParameterSchema::Text { .. } => "string",
-                ParameterSchema::Integer { .. } => "integer",
-                ParameterSchema::Choice { .. } => "enum",
-            };
-            let declared_kind = if schema["enum"].is_array() {
-                "enum"
-            } else {
-                schema["type"].as_str().unwrap_or_default()
-            };
-            assert_eq!(kind, declared_kind, "{context}: kind");
-            if !matches!(generated.schema, ParameterSchema::Text { .. }) {
-                assert!(schema["x-hwc-time-format"].is_null(), "{context}");
-            }
-            if let ParameterSchema::Text { time_format, .. } = generated.schema {
+            for (generated, yaml) in operation.parameters.iter().zip(&declared) {
+                let context = format!("{file}: {}", generated.name);
+                assert_eq!(generated.name, yaml["name"], "{context}");
+                let location = match generated.location {
+                    Location::Path => "path",
+                    Location::Query => "query",
+                };
+                assert_eq!(location, yaml["in"], "{context}");
                 assert_eq!(
-                    time_format,
-                    schema["x-hwc-time-format"].as_str(),
-                    "{context}: x-hwc-time-format"
+                    generated.required,
+                    yaml["required"].as_bool().unwrap_or(false),
+                    "{context}"
                 );
+                let schema = spec.resolve(&yaml["schema"]);
+                assert_eq!(
+                    constraints_of_descriptor(&generated.schema),
+                    constraints_of(&schema),
+                    "{context}"
+                );
+                let kind = match generated.schema {
+                    ParameterSchema::Text { .. } => "string",
+                    ParameterSchema::Integer { .. } => "integer",
+                    ParameterSchema::Choice { .. } => "enum",
+                };
+                let declared_kind = if schema["enum"].is_array() {
+                    "enum"
+                } else {
+                    schema["type"].as_str().unwrap_or_default()
+                };
+                assert_eq!(kind, declared_kind, "{context}: kind");
+                if !matches!(generated.schema, ParameterSchema::Text { .. }) {
+                    assert!(schema["x-hwc-time-format"].is_null(), "{context}");
+                }
+                if let ParameterSchema::Text { time_format, .. } = generated.schema {
+                    assert_eq!(
+                        time_format,
+                        schema["x-hwc-time-format"].as_str(),
+                        "{context}: x-hwc-time-format"
+                    );
+                }
+                if let ParameterSchema::Integer { bits, .. } = generated.schema {
+                    let expected = if schema["format"] == "int32" { 32 } else { 64 };
+                    assert_eq!(bits, expected, "{context}: format");
+                }
             }
-            if let ParameterSchema::Integer { bits, .. } = generated.schema {
-                let expected = if schema["format"] == "int32" { 32 } else { 64 };
-                assert_eq!(bits, expected, "{context}: format");
-            }
-        }
 
-        let paging = operation.paging.expect("both operations page");
-        let extension = &spec.operation["x-hwc-paging"];
-        assert_eq!(paging.offset_parameter, extension["offset"], "{file}");
-        let unit = match paging.offset_unit {
-            OffsetUnit::Record => "record",
-            OffsetUnit::Page => "page",
-        };
-        assert_eq!(unit, extension["offset-unit"], "{file}");
-        assert_eq!(paging.limit_parameter, extension["limit"], "{file}");
-        assert_eq!(paging.total_field, extension["total"], "{file}");
-        assert_eq!(paging.items_field, extension["items"], "{file}");
+            let paging = operation.paging.expect("every operation pages");
+            let extension = &spec.operation["x-hwc-paging"];
+            assert_eq!(paging.offset_parameter, extension["offset"], "{file}");
+            let unit = match paging.offset_unit {
+                OffsetUnit::Record => "record",
+                OffsetUnit::Page => "page",
+            };
+            assert_eq!(unit, extension["offset-unit"], "{file}");
+            assert_eq!(paging.limit_parameter, extension["limit"], "{file}");
+            assert_eq!(paging.page_size, extension["page-size"].as_u64(), "{file}");
+            assert_eq!(paging.total_field, extension["total"], "{file}");
+            assert_eq!(paging.items_field, extension["items"], "{file}");
+        }
     }
 }
 

@@ -65,6 +65,7 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         &VulHistoryExtras::default(),
         Output::Table,
         crate::export::Query::default(),
+        None,
     )
     .await?;
 

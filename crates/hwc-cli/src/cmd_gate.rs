@@ -197,7 +197,8 @@ pub async fn gate(
 
 fn print(verdict: &Verdict, format: Output, out: &mut impl Write) -> std::io::Result<()> {
     match format {
-        Output::Json | Output::Jsonl => {
+        // `-o ocsf` is refused before a gate runs; a verdict is JSON whatever.
+        Output::Json | Output::Jsonl | Output::Ocsf => {
             serde_json::to_writer_pretty(&mut *out, verdict)?;
             writeln!(out)?;
         }

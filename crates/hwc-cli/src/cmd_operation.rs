@@ -2,6 +2,8 @@
 //! hand-chosen columns and extras go to their own command, any other prints its items with every
 //! field a column.
 
+use std::sync::Arc;
+
 use hwc::FromParameters;
 use hwc::codearts_check::CheckRecords;
 use hwc::hss::ImageVulHandleHistory;
@@ -11,6 +13,7 @@ use crate::cmd_vul_history::{VulHistoryExtras, all_vuls_history, vul_history};
 use crate::exit::Failure;
 use crate::export::Query;
 use crate::operations::Invocation;
+use crate::render::ocsf::{self, OcsfContext, OcsfEvents, VulnerabilityTag};
 use crate::render::{Layout, Output, Resume, print_pages};
 use crate::session::Session;
 
@@ -35,10 +38,35 @@ pub async fn run_operation(
         if extras.all_vuls {
             // A state of every vulnerability is not one of a single one.
             query.parameters.insert("all_vuls".into(), "true".into());
-            return all_vuls_history(client, &given, &extras, format, query).await;
+            let ocsf = ocsf_context(session, format).await?;
+            return all_vuls_history(client, &given, &extras, format, query, ocsf).await;
         }
         let request = ImageVulHandleHistory::from_parameters(client, &given)?;
-        return vul_history(request, invocation.all, &extras, format, query).await;
+        let ocsf = ocsf_context(session, format).await?.map(|context| {
+            let value = |name: &str| {
+                given
+                    .iter()
+                    .find(|(given, _)| *given == name)
+                    .map_or_else(String::new, |(_, value)| (*value).to_owned())
+            };
+            let tag = VulnerabilityTag {
+                vul_id: value("vul_id"),
+                // The spelling sent: `local_image`, typed by some, is `local`.
+                image_type: match value("image_type").as_str() {
+                    "local_image" => "local".to_owned(),
+                    other => other.to_owned(),
+                },
+                severity: None,
+            };
+            (context, tag)
+        });
+        return vul_history(request, invocation.all, &extras, format, query, ocsf).await;
+    }
+    if format == Output::Ocsf && operation.id != hwc::hss::LIST_VUL_HANDLE_HISTORY.id {
+        return Err(Failure::Usage(format!(
+            "-o ocsf is for HSS handling records (vul-history, host-vul-history), not {}",
+            operation.cli
+        )));
     }
     if operation.id == hwc::codearts_check::OPERATION.id {
         let request = CheckRecords::from_parameters(client, &given)?;
@@ -54,7 +82,36 @@ pub async fn run_operation(
         .all
         .then(|| Resume::new(operation, page_size(&given, operation)));
     let stdout = std::io::stdout().lock();
+    if let Some(context) = ocsf_context(session, format).await? {
+        // Host handling records, as their events.
+        let events = OcsfEvents {
+            event: Arc::new(|record: &serde_json::Value, context: &OcsfContext| {
+                ocsf::host_event(record, context)
+            }) as ocsf::MakeEvent<serde_json::Value>,
+            context,
+        };
+        let pages = ocsf::events(pages, events);
+        return print_pages(pages, format, layout, resume, stdout, |_| true).await;
+    }
     print_pages(pages, format, layout, resume, stdout, |_| true).await
+}
+
+/// What OCSF events say of where they come from, with `-o ocsf`: the region (`unknown` when
+/// only an endpoint was given) and the IAM project.
+async fn ocsf_context(
+    session: &Session,
+    format: Output,
+) -> Result<Option<Arc<OcsfContext>>, Failure> {
+    if format != Output::Ocsf {
+        return Ok(None);
+    }
+    Ok(Some(Arc::new(OcsfContext {
+        region: session
+            .region
+            .clone()
+            .unwrap_or_else(|| "unknown".to_owned()),
+        project: session.client.resolve_project_id().await?.to_owned(),
+    })))
 }
 
 /// The query an export's state belongs to: the operation, the parameters given but paging,

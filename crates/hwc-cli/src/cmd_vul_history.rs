@@ -4,13 +4,16 @@
 
 mod all_vuls;
 
+use std::sync::Arc;
+
 use clap::Args;
-use futures::stream::BoxStream;
+use futures::stream::{self, BoxStream, StreamExt};
 use hwc::hss::{HandleRecord, ImageVulHandleHistory};
 use hwc::{Client, Page, PagedRequest, Paginator};
 
 use crate::exit::Failure;
 use crate::export::{Export, ExportState, Query, Seen};
+use crate::render::ocsf::{self, Ocsf, OcsfContext, OcsfEvents, VulnerabilityTag};
 use crate::render::{Output, Resume, Tabular, print_page, print_pages};
 use crate::time_args::{Moment, parse_moment, parse_wait};
 
@@ -55,13 +58,21 @@ pub async fn vul_history(
     args: &VulHistoryExtras,
     format: Output,
     query: Query,
+    ocsf: Option<(Arc<OcsfContext>, VulnerabilityTag)>,
 ) -> Result<(), Failure> {
+    let ocsf = ocsf.map(|(context, tag)| OcsfEvents {
+        event: Arc::new(move |record: &HandleRecord, context: &OcsfContext| {
+            let record = serde_json::to_value(record).map_err(|error| error.to_string())?;
+            ocsf::image_event(&record, &tag, context)
+        }) as ocsf::MakeEvent<HandleRecord>,
+        context,
+    });
     let (_, limit) = request.paging();
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
-    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv) {
+    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv | Output::Ocsf) {
         return Err(Failure::Usage(
-            "--append takes --output jsonl or csv (whole lines a reader can tail)".into(),
+            "--append takes --output jsonl, ocsf or csv (whole lines a reader can tail)".into(),
         ));
     }
     let export = if args.state.is_some() || args.append.is_some() {
@@ -93,7 +104,12 @@ pub async fn vul_history(
             page.items
                 .retain(|record| record.handle_time.is_none_or(|time| time <= until));
         }
-        return print_page(page.items, page.total, format);
+        if ocsf.is_none() {
+            return print_page(page.items, page.total, format);
+        }
+        let page = stream::once(async move { Ok(page) }).boxed();
+        emit(page, format, ocsf, None, None, |_: &HandleRecord| true).await?;
+        return Ok(());
     }
     let paginator = Paginator::new(request);
     // A run cut at a boundary has nothing to resume, nor has an export (going on from an
@@ -128,21 +144,49 @@ pub async fn vul_history(
         next.emitted(record, now);
         true
     };
-    let Some(export) = export else {
-        let stdout = std::io::stdout().lock();
-        return print_pages(
-            pages,
-            format,
-            HandleRecord::layout(),
-            resume,
-            stdout,
-            select,
-        )
-        .await;
-    };
-    let output = print_to_export(&export, pages, format, select).await?;
+    let output = emit(pages, format, ocsf, export.as_ref(), resume, select).await?;
     // Only a complete run moves the state on.
-    export.commit(next, output, format == Output::Csv)
+    match export {
+        Some(export) => export.commit(next, output, format == Output::Csv),
+        None => Ok(()),
+    }
+}
+
+/// Prints `pages` (as their OCSF events with `-o ocsf`) to the export's `--append` stand-in,
+/// or standard output without one, and hands back the file to commit.
+async fn emit<T: Tabular + Send + 'static>(
+    pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
+    format: Output,
+    ocsf: Option<OcsfEvents<T>>,
+    export: Option<&Export>,
+    resume: Option<Resume>,
+    mut select: impl FnMut(&T) -> bool,
+) -> Result<Option<tempfile::NamedTempFile>, Failure> {
+    match ocsf {
+        Some(events) => {
+            let pages = ocsf::events(pages, events);
+            let select = move |event: &Ocsf<T>| select(&event.record);
+            emit_rows(pages, format, export, resume, select).await
+        }
+        None => emit_rows(pages, format, export, resume, select).await,
+    }
+}
+
+async fn emit_rows<T: Tabular>(
+    pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
+    format: Output,
+    export: Option<&Export>,
+    resume: Option<Resume>,
+    select: impl FnMut(&T) -> bool,
+) -> Result<Option<tempfile::NamedTempFile>, Failure> {
+    match export {
+        Some(export) => print_to_export(export, pages, format, select).await,
+        None => {
+            let stdout = std::io::stdout().lock();
+            print_pages(pages, format, T::layout(), resume, stdout, select).await?;
+            Ok(None)
+        }
+    }
 }
 
 /// Prints `pages` where the export says (its `--append` file's stand-in, else standard
@@ -190,13 +234,26 @@ pub async fn all_vuls_history(
     args: &VulHistoryExtras,
     format: Output,
     query: Query,
+    ocsf: Option<Arc<OcsfContext>>,
 ) -> Result<(), Failure> {
+    let ocsf = ocsf.map(|context| OcsfEvents {
+        event: Arc::new(|tagged: &all_vuls::TaggedRecord, context: &OcsfContext| {
+            let record = serde_json::to_value(&tagged.record).map_err(|error| error.to_string())?;
+            let tag = VulnerabilityTag {
+                vul_id: tagged.vul_id.clone(),
+                image_type: tagged.image_type.to_owned(),
+                severity: Some(tagged.severity_level.clone()).filter(|level| !level.is_empty()),
+            };
+            ocsf::image_event(&record, &tag, context)
+        }) as ocsf::MakeEvent<all_vuls::TaggedRecord>,
+        context,
+    });
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
     let given_since = args.since.map(|since| since.at(now));
-    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv) {
+    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv | Output::Ocsf) {
         return Err(Failure::Usage(
-            "--append takes --output jsonl or csv (whole lines a reader can tail)".into(),
+            "--append takes --output jsonl, ocsf or csv (whole lines a reader can tail)".into(),
         ));
     }
     // The lock is taken before anything is listed: one run at a time decides what is new.
@@ -256,18 +313,9 @@ pub async fn all_vuls_history(
             .emitted(record, now);
         true
     };
-    let Some(export) = export else {
-        let stdout = std::io::stdout().lock();
-        return print_pages(
-            pages,
-            format,
-            all_vuls::TaggedRecord::layout(),
-            None,
-            stdout,
-            select,
-        )
-        .await;
-    };
-    let output = print_to_export(&export, pages, format, select).await?;
-    export.commit(next, output, format == Output::Csv)
+    let output = emit(pages, format, ocsf, export.as_ref(), None, select).await?;
+    match export {
+        Some(export) => export.commit(next, output, format == Output::Csv),
+        None => Ok(()),
+    }
 }

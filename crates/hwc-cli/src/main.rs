@@ -29,6 +29,7 @@ use tracing_subscriber::EnvFilter;
 use crate::cli::{Cli, CodeArtsCommand, Command};
 use crate::exit::Failure;
 use crate::global::Global;
+use crate::render::Output;
 use crate::session::Session;
 
 #[tokio::main]
@@ -58,6 +59,11 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
     if let Some(invocation) = operations::invocation(matches) {
         let session = Session::open(global).await?;
         return cmd_operation::run_operation(&session, &invocation, format).await;
+    }
+    if format == Output::Ocsf {
+        return Err(Failure::Usage(
+            "-o ocsf is for HSS handling records: hss vul-history and hss host-vul-history".into(),
+        ));
     }
     let cli = Cli::from_arg_matches(matches).map_err(|error| Failure::Usage(error.to_string()))?;
     match &cli.command {

@@ -1,9 +1,10 @@
 //! Everything printed: the formats ([`format`](mod@format)), records as rows ([`rows`]) written by a
 //! [`printer`], pages as they arrive ([`pages`]) with a hint to resume ([`resume`]), and the
-//! trend chart ([`chart`]).
+//! trend chart ([`chart`]); HSS handling records as OCSF events ([`ocsf`]).
 
 pub mod chart;
 mod format;
+pub mod ocsf;
 mod pages;
 mod printer;
 mod resume;

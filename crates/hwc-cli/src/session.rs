@@ -22,6 +22,8 @@ pub const SIM_PROJECT: &str = "0123456789abcdef0123456789abcdef";
 /// A client, and the simulator it talks to when there is one (kept alive with it).
 pub struct Session {
     pub client: Client,
+    /// The region the endpoints are of, when `--region` gave one.
+    pub region: Option<String>,
     #[cfg(feature = "sim")]
     pub simulator: Option<Simulator>,
 }
@@ -73,7 +75,12 @@ impl Session {
         if let Some(rate) = global.api_rate_limit {
             builder = builder.api_rate_limit(f64::from(rate));
         }
+        let region = match &simulator {
+            Some(_) => None,
+            None => global.region.clone(),
+        };
         Ok(Self {
+            region,
             client: builder
                 .user_agent(concat!("hwc-cli/", env!("CARGO_PKG_VERSION")))
                 .build()?,

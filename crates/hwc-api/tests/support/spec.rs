@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::api_page::Constraints;
 
-/// One spec of `spec/`, holding its only operation.
+/// One spec of `spec/`, holding one of its operations: the one its API page documents (the
+/// first in the file), or any other by id.
 pub struct Spec {
     pub document: Value,
     pub path: String,
@@ -19,16 +20,44 @@ pub fn spec_dir() -> PathBuf {
 }
 
 impl Spec {
+    /// The spec's first operation in file order: the one its API page documents.
     pub fn load(file: &str) -> Spec {
+        let paths = Self::paths(file);
+        let first = paths.first().expect("a path");
+        Self::load_path(file, first)
+    }
+
+    /// The spec's operation `operation_id`.
+    pub fn load_operation(file: &str, operation_id: &str) -> Spec {
+        Self::paths(file)
+            .iter()
+            .map(|path| Self::load_path(file, path))
+            .find(|spec| spec.operation["operationId"] == operation_id)
+            .unwrap_or_else(|| panic!("{file} has no operation {operation_id}"))
+    }
+
+    /// The spec's paths, in file order.
+    pub fn paths(file: &str) -> Vec<String> {
+        let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&Self::text(file)).expect("YAML");
+        yaml["paths"]
+            .as_mapping()
+            .expect("paths")
+            .keys()
+            .filter_map(|key| key.as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn text(file: &str) -> String {
         let path = spec_dir().join(file);
-        let text = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-        let document: Value = serde_yaml_ng::from_str(&text).expect("spec is YAML");
-        let paths = document["paths"].as_object().expect("paths");
-        assert_eq!(paths.len(), 1, "{file} describes one operation");
-        let (path, item) = paths.iter().next().expect("one path");
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()))
+    }
+
+    fn load_path(file: &str, path: &str) -> Spec {
+        let document: Value = serde_yaml_ng::from_str(&Self::text(file)).expect("spec is YAML");
+        let item = document["paths"][path].clone();
+        assert!(item["get"].is_object(), "{file} {path}: a GET operation");
         Spec {
-            path: path.clone(),
+            path: path.to_owned(),
             operation: item["get"].clone(),
             document,
         }

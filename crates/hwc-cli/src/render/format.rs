@@ -14,4 +14,7 @@ pub enum Output {
     Jsonl,
     /// Comma-separated values with a header row.
     Csv,
+    /// HSS handling records (vul-history, host-vul-history) as OCSF 1.8.0 Vulnerability
+    /// Finding events (class 2002), one per line.
+    Ocsf,
 }

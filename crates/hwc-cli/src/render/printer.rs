@@ -64,7 +64,8 @@ impl<W: Write, R: Row> Printer<W, R> {
                 self.out.write_all(&buffer)?;
                 self.out.flush()
             }
-            Output::Jsonl => {
+            // The records of `-o ocsf` are events already (`render::ocsf::Ocsf`).
+            Output::Jsonl | Output::Ocsf => {
                 let mut buffer = Vec::with_capacity(records.len() * 256);
                 for record in &records {
                     serde_json::to_writer(&mut buffer, record)?;
@@ -162,7 +163,7 @@ impl<W: Write, R: Row> Printer<W, R> {
                 let total = total.map(|t| format!(" of {t}")).unwrap_or_default();
                 writeln!(self.out, "{} records{total}", self.held.len())?;
             }
-            Output::Jsonl | Output::Csv => {}
+            Output::Jsonl | Output::Csv | Output::Ocsf => {}
         }
         self.out.flush()
     }
