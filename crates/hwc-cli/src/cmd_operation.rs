@@ -8,6 +8,7 @@ use hwc::FromParameters;
 use hwc::codearts_check::CheckRecords;
 use hwc::hss::ImageVulHandleHistory;
 
+use crate::cmd_host_vul_history::{HostHistoryExtras, host_vul_history};
 use crate::cmd_records::records;
 use crate::cmd_vul_history::{VulHistoryExtras, all_vuls_history, vul_history};
 use crate::exit::Failure;
@@ -61,6 +62,21 @@ pub async fn run_operation(
             (context, tag)
         });
         return vul_history(request, invocation.all, &extras, format, query, ocsf).await;
+    }
+    if operation.id == hwc::hss::LIST_VUL_HANDLE_HISTORY.id {
+        let extras =
+            <HostHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
+                .map_err(|error| Failure::Usage(error.to_string()))?;
+        let incremental = extras.state.is_some() || extras.append.is_some();
+        if incremental || extras.since.is_some() || extras.until.is_some() {
+            let query = if incremental {
+                export_query(session, operation, &given).await?
+            } else {
+                Query::default()
+            };
+            let ocsf = ocsf_context(session, format).await?;
+            return host_vul_history(client, &given, &extras, format, query, ocsf).await;
+        }
     }
     if format == Output::Ocsf && operation.id != hwc::hss::LIST_VUL_HANDLE_HISTORY.id {
         return Err(Failure::Usage(format!(

@@ -70,24 +70,14 @@ pub async fn vul_history(
     let (_, limit) = request.paging();
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
-    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv | Output::Ocsf) {
-        return Err(Failure::Usage(
-            "--append takes --output jsonl, ocsf or csv (whole lines a reader can tail)".into(),
-        ));
-    }
-    let export = if args.state.is_some() || args.append.is_some() {
-        Some(
-            Export::begin(
-                args.state.as_deref(),
-                args.append.as_deref(),
-                &query,
-                args.wait_lock,
-            )
-            .await?,
-        )
-    } else {
-        None
-    };
+    let export = open_export(
+        args.state.as_deref(),
+        args.append.as_deref(),
+        &query,
+        args.wait_lock,
+        format,
+    )
+    .await?;
     let known = export
         .as_ref()
         .map(|export| export.known().clone())
@@ -152,9 +142,29 @@ pub async fn vul_history(
     }
 }
 
+/// The export `--state`/`--append` ask for (none without either), its lock taken; `--append`
+/// takes whole lines only.
+pub(crate) async fn open_export(
+    state: Option<&std::path::Path>,
+    append: Option<&std::path::Path>,
+    query: &Query,
+    wait_lock: Option<std::time::Duration>,
+    format: Output,
+) -> Result<Option<Export>, Failure> {
+    if append.is_some() && !matches!(format, Output::Jsonl | Output::Csv | Output::Ocsf) {
+        return Err(Failure::Usage(
+            "--append takes --output jsonl, ocsf or csv (whole lines a reader can tail)".into(),
+        ));
+    }
+    if state.is_none() && append.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Export::begin(state, append, query, wait_lock).await?))
+}
+
 /// Prints `pages` (as their OCSF events with `-o ocsf`) to the export's `--append` stand-in,
 /// or standard output without one, and hands back the file to commit.
-async fn emit<T: Tabular + Send + 'static>(
+pub(crate) async fn emit<T: Tabular + Send + 'static>(
     pages: BoxStream<'static, Result<Page<T>, hwc::Error>>,
     format: Output,
     ocsf: Option<OcsfEvents<T>>,
@@ -251,25 +261,15 @@ pub async fn all_vuls_history(
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
     let given_since = args.since.map(|since| since.at(now));
-    if args.append.is_some() && !matches!(format, Output::Jsonl | Output::Csv | Output::Ocsf) {
-        return Err(Failure::Usage(
-            "--append takes --output jsonl, ocsf or csv (whole lines a reader can tail)".into(),
-        ));
-    }
     // The lock is taken before anything is listed: one run at a time decides what is new.
-    let export = if args.state.is_some() || args.append.is_some() {
-        Some(
-            Export::begin(
-                args.state.as_deref(),
-                args.append.as_deref(),
-                &query,
-                args.wait_lock,
-            )
-            .await?,
-        )
-    } else {
-        None
-    };
+    let export = open_export(
+        args.state.as_deref(),
+        args.append.as_deref(),
+        &query,
+        args.wait_lock,
+        format,
+    )
+    .await?;
     let known = export
         .as_ref()
         .map(|export| export.known().clone())

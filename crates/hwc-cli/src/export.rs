@@ -13,4 +13,4 @@ mod lock;
 mod state;
 
 pub use job::Export;
-pub use state::{ExportState, Query, Seen};
+pub use state::{ExportState, Exported, Query, Seen};

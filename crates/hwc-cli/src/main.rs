@@ -8,6 +8,7 @@ mod cmd_config;
 #[cfg(feature = "sim")]
 mod cmd_demo;
 mod cmd_gate;
+mod cmd_host_vul_history;
 mod cmd_operation;
 mod cmd_records;
 mod cmd_trend;

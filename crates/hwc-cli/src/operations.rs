@@ -8,6 +8,7 @@ use clap::{Arg, ArgAction, ArgMatches, Args, Command, CommandFactory};
 use hwc::descriptor::{Operation, ParameterSchema};
 
 use crate::cli::Cli;
+use crate::cmd_host_vul_history::HostHistoryExtras;
 use crate::cmd_vul_history::VulHistoryExtras;
 
 /// Arg ids of parameters carry this prefix, so that none collides with a global flag's id
@@ -53,6 +54,14 @@ pub fn command() -> Command {
                     arg.required(false).required_unless_present("all_vuls")
                 })
             });
+        match about {
+            Some(about) => command.about(about),
+            None => command,
+        }
+    });
+    cli = mut_operation(cli, hwc::hss::LIST_VUL_HANDLE_HISTORY, |command| {
+        let about = command.get_about().cloned();
+        let command = HostHistoryExtras::augment_args(command);
         match about {
             Some(about) => command.about(about),
             None => command,

@@ -73,6 +73,64 @@ impl std::fmt::Display for Query {
     }
 }
 
+/// A record an incremental export keeps track of: what it is known by, and when it was handled.
+pub trait Exported {
+    /// The key it is known by in a state file.
+    fn key(&self) -> String;
+    /// When it was handled, if it says.
+    fn time(&self) -> Option<Timestamp>;
+    /// The handling time of the record `key` was made from, when the key tells (records
+    /// kept as from the future are forgotten once the watermark passes them).
+    fn time_of_key(key: &str) -> Option<Timestamp>;
+}
+
+/// An image handling record is known by its JSON: it has no id of its own.
+impl Exported for HandleRecord {
+    fn key(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    fn time(&self) -> Option<Timestamp> {
+        self.handle_time
+    }
+
+    fn time_of_key(key: &str) -> Option<Timestamp> {
+        serde_json::from_str::<HandleRecord>(key)
+            .ok()
+            .and_then(|record| record.handle_time)
+    }
+}
+
+/// A host handling record is known by its `id`, "unique id of the history record"; one
+/// without an id by its JSON.
+impl Exported for hwc::hss::VulhandleHistoryResponseInfoDataList {
+    fn key(&self) -> String {
+        match self.id.as_deref().filter(|id| !id.is_empty()) {
+            Some(id) => format!("id:{id}"),
+            None => serde_json::to_string(self).unwrap_or_default(),
+        }
+    }
+
+    fn time(&self) -> Option<Timestamp> {
+        host_handle_time(self.handle_time.as_deref()?)
+    }
+
+    fn time_of_key(key: &str) -> Option<Timestamp> {
+        serde_json::from_str::<hwc::hss::VulhandleHistoryResponseInfoDataList>(key)
+            .ok()
+            .and_then(|record| record.time())
+    }
+}
+
+/// A host record's `handle_time`, text in the SDK: milliseconds as digits (as sibling APIs send
+/// them), or an RFC 3339 time.
+fn host_handle_time(text: &str) -> Option<Timestamp> {
+    match text.trim().parse::<i64>() {
+        Ok(ms) => Timestamp::from_millisecond(ms).ok(),
+        Err(_) => text.trim().parse().ok(),
+    }
+}
+
 /// Whether a record is new to a state, and how it counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Seen {
@@ -107,26 +165,21 @@ impl ExportState {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
-    /// The key a record is known by: its JSON (HSS records have no id of their own).
-    pub fn key(record: &HandleRecord) -> String {
-        serde_json::to_string(record).unwrap_or_default()
-    }
-
     /// Whether `record` was emitted by an earlier run, the clock reading `now`.
-    pub fn seen(&self, record: &HandleRecord, now: Timestamp) -> Seen {
+    pub fn seen<R: Exported>(&self, record: &R, now: Timestamp) -> Seen {
         let new = |known: &BTreeSet<String>| {
-            if known.contains(&Self::key(record)) {
+            if known.contains(&record.key()) {
                 Seen::Before
             } else {
                 Seen::New
             }
         };
-        let Some(time) = record.handle_time else {
+        let Some(time) = record.time() else {
             return new(&self.untimed);
         };
         // What earlier runs exported is known whatever the clock says now (it may have gone
         // back, or the state may come from a host whose clock runs ahead).
-        if self.future.contains(&Self::key(record)) {
+        if self.future.contains(&record.key()) {
             return Seen::Before;
         }
         match self.newest {
@@ -138,30 +191,26 @@ impl ExportState {
     }
 
     /// Notes that `record` was emitted now (the clock reading `now`).
-    pub fn emitted(&mut self, record: &HandleRecord, now: Timestamp) {
-        let Some(time) = record.handle_time else {
-            self.untimed.insert(Self::key(record));
+    pub fn emitted<R: Exported>(&mut self, record: &R, now: Timestamp) {
+        let Some(time) = record.time() else {
+            self.untimed.insert(record.key());
             return;
         };
         if time > now {
-            self.future.insert(Self::key(record));
+            self.future.insert(record.key());
             return;
         }
         match self.newest {
             Some(newest) if time < newest => {}
             Some(newest) if time == newest => {
-                self.at_newest.insert(Self::key(record));
+                self.at_newest.insert(record.key());
             }
             _ => {
                 self.newest = Some(time);
-                self.at_newest = BTreeSet::from([Self::key(record)]);
+                self.at_newest = BTreeSet::from([record.key()]);
                 // Records from the future the watermark has now passed are known by it.
-                self.future.retain(|key| {
-                    serde_json::from_str::<HandleRecord>(key)
-                        .ok()
-                        .and_then(|record| record.handle_time)
-                        .is_none_or(|at| at >= time)
-                });
+                self.future
+                    .retain(|key| R::time_of_key(key).is_none_or(|at| at >= time));
             }
         }
     }

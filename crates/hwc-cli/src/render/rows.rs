@@ -161,3 +161,21 @@ impl Row for CheckRecord {
         ])
     }
 }
+
+/// A host handling record: every field of the spec's item a column, as the generic table of
+/// an operation has them.
+impl Tabular for hwc::hss::VulhandleHistoryResponseInfoDataList {
+    fn layout() -> Layout {
+        Layout::fields(
+            hwc::hss::LIST_VUL_HANDLE_HISTORY
+                .paging
+                .map_or(&[], |paging| paging.item_fields),
+        )
+    }
+}
+
+impl Row for hwc::hss::VulhandleHistoryResponseInfoDataList {
+    fn cells(&self, layout: &Layout) -> std::io::Result<Vec<String>> {
+        serde_json::to_value(self)?.cells(layout)
+    }
+}

@@ -82,24 +82,30 @@ impl HandleRecord {
     }
 }
 
-/// The model of the generated record: each field read through serde the way its type reads
-/// (texts leniently, as their text), the time as a timestamp beside the milliseconds sent.
-impl TryFrom<generated::GeneralImageVulOperationsResponseInfo> for HandleRecord {
-    type Error = serde_json::Error;
-
-    fn try_from(
-        record: generated::GeneralImageVulOperationsResponseInfo,
-    ) -> Result<Self, Self::Error> {
-        let mut fields = serde_json::to_value(&record)?;
-        if let Some(fields) = fields.as_object_mut() {
+/// The model of the generated record, field by field in one pass (no JSON in between): texts
+/// as the generated lenient text read them, the time as a timestamp beside the milliseconds sent.
+impl From<generated::GeneralImageVulOperationsResponseInfo> for HandleRecord {
+    fn from(record: generated::GeneralImageVulOperationsResponseInfo) -> Self {
+        let text = |value: Option<generated::LenientString>| value.map(String::from);
+        Self {
+            image_id: text(record.image_id),
+            image_name: text(record.image_name),
+            image_digest: text(record.image_digest),
+            image_version: text(record.image_version),
+            agent_id: text(record.agent_id),
+            user_name: text(record.user_name),
             // Milliseconds outside `Timestamp`'s range have no timestamp, and are kept as sent.
-            let instant = record
+            handle_time: record
                 .handle_time
-                .and_then(|ms| Timestamp::from_millisecond(ms).ok());
-            fields.insert("handle_time".into(), serde_json::to_value(instant)?);
-            fields.insert("handle_time_ms".into(), record.handle_time.into());
+                .and_then(|ms| Timestamp::from_millisecond(ms).ok()),
+            handle_time_ms: record.handle_time,
+            handle_type: record.handle_type,
+            status: record.status,
+            app_name: text(record.app_name),
+            app_version: text(record.app_version),
+            app_path: text(record.app_path),
+            remark: text(record.remark),
         }
-        serde_json::from_value(fields)
     }
 }
 
@@ -114,7 +120,7 @@ mod tests {
                 "remark": {"v": 2}}"#,
         )
         .unwrap();
-        let model = HandleRecord::try_from(wire).unwrap();
+        let model = HandleRecord::from(wire);
         assert_eq!(model.image_id.as_deref(), Some("123456"));
         assert_eq!(model.remark.as_deref(), Some(r#"{"v":2}"#));
         assert_eq!(model.handle_time_ms, Some(1_700_000_000_123));
@@ -129,7 +135,7 @@ mod tests {
 
         let far: generated::GeneralImageVulOperationsResponseInfo =
             serde_json::from_str(r#"{"handle_time": 9223372036854775807}"#).unwrap();
-        let far = HandleRecord::try_from(far).unwrap();
+        let far = HandleRecord::from(far);
         assert_eq!(
             (far.handle_time, far.handle_time_ms),
             (None, Some(i64::MAX)),
