@@ -99,7 +99,7 @@ fn decoding(c: &mut Criterion) {
                 serde_json::from_slice(black_box(&hss_page)).unwrap();
             page.data_list
                 .into_iter()
-                .map(|record| HandleRecord::try_from(record).unwrap())
+                .map(HandleRecord::from)
                 .collect::<Vec<_>>()
         })
     });

@@ -45,7 +45,7 @@ fn hss_models_from_the_page_example_and_deviations() {
     let records: Vec<HandleRecord> = page
         .data_list
         .into_iter()
-        .map(|r| HandleRecord::try_from(r).unwrap())
+        .map(HandleRecord::from)
         .collect();
     insta::assert_json_snapshot!("hss_page_example", records);
 
@@ -59,7 +59,7 @@ fn hss_models_from_the_page_example_and_deviations() {
     let records: Vec<HandleRecord> = deviations
         .data_list
         .into_iter()
-        .map(|r| HandleRecord::try_from(r).unwrap())
+        .map(HandleRecord::from)
         .collect();
     assert_eq!(records[0].handle_time, None, "beyond Timestamp's range");
     assert_eq!(records[0].handle_time_ms, Some(253_402_300_800_000));

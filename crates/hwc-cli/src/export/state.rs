@@ -246,7 +246,7 @@ mod tests {
         let json = serde_json::json!({"handle_time": time.parse::<Timestamp>().unwrap().as_millisecond(), "user_name": user});
         let generated: hwc_api::hss::types::GeneralImageVulOperationsResponseInfo =
             serde_json::from_value(json).unwrap();
-        generated.try_into().unwrap()
+        generated.into()
     }
 
     #[test]
@@ -277,8 +277,7 @@ mod tests {
             hwc_api::hss::types::GeneralImageVulOperationsResponseInfo,
         >(serde_json::json!({"user_name": "e"}))
         .unwrap()
-        .try_into()
-        .unwrap();
+        .into();
         assert_eq!(second.seen(&untimed, now), Seen::New);
         second.emitted(&untimed, now);
         assert_eq!(second.seen(&untimed, now), Seen::Before);
