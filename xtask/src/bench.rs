@@ -4,7 +4,8 @@
 //! falls on all of them alike; then the CLI pages 1,000,000 records to show its memory is flat.
 //!
 //! - [`scenarios`]: runs the scenarios asked for and writes their tables.
-//! - [`loopback`], [`realistic`]: the scenarios (`realistic` also holds the fan-out).
+//! - [`loopback`], [`realistic`], [`all_vuls`]: the scenarios (`realistic` also holds the
+//!   fan-out; `all_vuls` is the whole-project export).
 //! - [`clients`]: one client over one API in its own measured process.
 //! - [`figures`]: medians, rates, the tables.
 //! - [`setup`]: options, the clients and APIs, the paths a run needs.
@@ -12,6 +13,7 @@
 //!   simulator as a child process, the official SDK's virtual environment.
 //! - [`load`]: `cargo xtask load`, many pagers against one simulator.
 
+mod all_vuls;
 mod clients;
 mod figures;
 pub mod load;

@@ -55,13 +55,17 @@ enum Command {
         #[arg(long, default_value_t = 1_000_000)]
         million: u64,
         /// Scenarios to run: loopback (no latency or flow control), realistic (40 ms round trips,
-        /// 200 requests/s per API), fan-out (16 pagers sharing a client under the same).
+        /// 200 requests/s per API), fan-out (16 pagers sharing a client under the same),
+        /// all-vuls (the CLI's whole-project export under the same).
         #[arg(
             long,
             value_delimiter = ',',
-            default_value = "loopback,realistic,fan-out"
+            default_value = "loopback,realistic,fan-out,all-vuls"
         )]
         scenarios: Vec<Scenario>,
+        /// Vulnerabilities of the all-vuls scenario (100 records each).
+        #[arg(long, default_value_t = 2_000)]
+        all_vuls_vulnerabilities: u64,
         /// Seconds of the fan-out scenario.
         #[arg(long, default_value_t = 30)]
         fan_out_seconds: u64,
@@ -107,6 +111,7 @@ enum Scenario {
     Loopback,
     Realistic,
     FanOut,
+    AllVuls,
 }
 
 fn main() -> ExitCode {
@@ -123,6 +128,7 @@ fn main() -> ExitCode {
             million,
             scenarios,
             fan_out_seconds,
+            all_vuls_vulnerabilities,
         } => bench::run(
             &workspace_root(),
             &bench::Options {
@@ -137,6 +143,11 @@ fn main() -> ExitCode {
                 codearts_records,
                 repeat,
                 million,
+                all_vuls: if scenarios.contains(&Scenario::AllVuls) {
+                    all_vuls_vulnerabilities
+                } else {
+                    0
+                },
             },
         ),
         Command::Load { pagers, seconds } => bench::load::run(&workspace_root(), pagers, seconds),

@@ -37,7 +37,11 @@ fn ids(records: &[serde_json::Value]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn since_stops_at_the_first_older_page() {
-    let sim = Simulator::builder().host_records(1_000).start().await.unwrap();
+    let sim = Simulator::builder()
+        .host_records(1_000)
+        .start()
+        .await
+        .unwrap();
     let all = host_history(&sim, &["--all", "--limit", "50"]).await;
     assert_eq!(all.len(), 1_000);
     // The 120th newest record's time: --since gets those at or after it, in few requests.
@@ -45,8 +49,13 @@ async fn since_stops_at_the_first_older_page() {
         .iter()
         .map(|record| record["handle_time"].as_str().unwrap().parse().unwrap())
         .collect();
-    assert!(times.windows(2).all(|pair| pair[0] >= pair[1]), "newest first");
-    let since = jiff::Timestamp::from_millisecond(times[119]).unwrap().to_string();
+    assert!(
+        times.windows(2).all(|pair| pair[0] >= pair[1]),
+        "newest first"
+    );
+    let since = jiff::Timestamp::from_millisecond(times[119])
+        .unwrap()
+        .to_string();
     let operation = hwc::hss::LIST_VUL_HANDLE_HISTORY;
     let (before, _) = sim.operation_requests(operation);
     let new = host_history(&sim, &["--since", &since, "--limit", "50"]).await;
@@ -58,14 +67,26 @@ async fn since_stops_at_the_first_older_page() {
         .map(|(record, _)| record["id"].as_str().unwrap().to_owned())
         .collect();
     assert_eq!(ids(&new), expected);
-    assert!(after - before < 20, "{} requests for 3 pages", after - before);
+    assert!(
+        after - before < 20,
+        "{} requests for 3 pages",
+        after - before
+    );
     let asked = sim.last_request(hwc_sim::Api::Hss).unwrap();
-    assert!(asked.query.contains(&("sort_key".into(), "handle_time".into())));
+    assert!(
+        asked
+            .query
+            .contains(&("sort_key".into(), "handle_time".into()))
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn state_exports_each_record_once_by_its_id() {
-    let sim = Simulator::builder().host_records(500).start().await.unwrap();
+    let sim = Simulator::builder()
+        .host_records(500)
+        .start()
+        .await
+        .unwrap();
     let directory = tempfile::tempdir().unwrap();
     let state = directory.path().join("host.state");
     let target = directory.path().join("host.jsonl");

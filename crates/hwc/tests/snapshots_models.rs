@@ -42,11 +42,7 @@ fn hss_models_from_the_page_example_and_deviations() {
         "Example Responses",
     );
     let page: hss::ListGeneralImageVulOperationsResponse = serde_json::from_str(&text).unwrap();
-    let records: Vec<HandleRecord> = page
-        .data_list
-        .into_iter()
-        .map(HandleRecord::from)
-        .collect();
+    let records: Vec<HandleRecord> = page.data_list.into_iter().map(HandleRecord::from).collect();
     insta::assert_json_snapshot!("hss_page_example", records);
 
     let deviations: hss::ListGeneralImageVulOperationsResponse = serde_json::from_value(json!({

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::setup::{Options, Setup};
-use super::{loopback, measure, python_env, realistic};
+use super::{all_vuls, loopback, measure, python_env, realistic};
 
 /// Runs the benchmark and prints the tables (also written to `target/bench/e2e.md`).
 pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
@@ -26,6 +26,9 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<()> {
     }
     if options.fan_out_seconds > 0 {
         report.push_str(&realistic::fan_out(&cx, options)?);
+    }
+    if options.all_vuls > 0 {
+        report.push_str(&all_vuls::all_vuls(&cx, options)?);
     }
     println!("{report}");
     std::fs::write(scratch.join("e2e.md"), &report)?;

@@ -32,6 +32,8 @@ pub struct Options {
     pub repeat: usize,
     /// Records of the CLI memory run (0: skip it).
     pub million: u64,
+    /// Vulnerabilities of the whole-project export (0: skip it).
+    pub all_vuls: u64,
 }
 
 /// A benchmarked client; `None` concurrency is the client's default (sized by flow control).

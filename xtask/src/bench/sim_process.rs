@@ -77,6 +77,33 @@ impl SimProcess {
     /// Requests and throttles per API so far, from the simulator's stats route: one plain
     /// HTTP/1.0 GET on loopback (xtask has no HTTP client and needs no more than this).
     pub fn stats(&self) -> anyhow::Result<Stats> {
+        let json = self.stats_json()?;
+        let count = |api: &str, key: &str| json[api][key].as_u64().unwrap_or(0);
+        Ok(Stats {
+            hss: ApiStats {
+                requests: count("hss", "requests"),
+                throttled: count("hss", "throttled"),
+            },
+            codearts: ApiStats {
+                requests: count("codearts-check", "requests"),
+                throttled: count("codearts-check", "throttled"),
+            },
+        })
+    }
+
+    /// What the simulator counted for the operation whose command is `cli` of service `service`
+    /// (the gateway's flow control is per operation).
+    pub fn operation_stats(&self, service: &str, cli: &str) -> anyhow::Result<ApiStats> {
+        let json = self.stats_json()?;
+        let count = |key: &str| json[service]["operations"][cli][key].as_u64().unwrap_or(0);
+        Ok(ApiStats {
+            requests: count("requests"),
+            throttled: count("throttled"),
+        })
+    }
+
+    /// `/hwc-sim/stats` as JSON.
+    fn stats_json(&self) -> anyhow::Result<serde_json::Value> {
         let address = self
             .url
             .strip_prefix("http://")
@@ -95,18 +122,7 @@ impl SimProcess {
         if !head.starts_with("HTTP/1.0 200") && !head.starts_with("HTTP/1.1 200") {
             bail!("the stats route answered {head}");
         }
-        let json: serde_json::Value = serde_json::from_str(body)?;
-        let count = |api: &str, key: &str| json[api][key].as_u64().unwrap_or(0);
-        Ok(Stats {
-            hss: ApiStats {
-                requests: count("hss", "requests"),
-                throttled: count("hss", "throttled"),
-            },
-            codearts: ApiStats {
-                requests: count("codearts-check", "requests"),
-                throttled: count("codearts-check", "throttled"),
-            },
-        })
+        Ok(serde_json::from_str(body)?)
     }
 
     /// Its peak resident set so far, KiB (`VmHWM`).
