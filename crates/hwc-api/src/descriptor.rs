@@ -131,6 +131,17 @@ pub enum ParameterSchema {
         /// 400 naming the parameter, where the documentation disagrees on the spelling.
         spellings: &'static [(&'static str, &'static str)],
     },
+    /// A list of values, sent as the parameter repeated (`name=a&name=b`: `style: form`,
+    /// `explode: true`). Builders and tools hold a list as one text, a JSON array of the
+    /// values' texts ([`crate::validate::list_text`]).
+    List {
+        /// What each value accepts.
+        items: &'static ParameterSchema,
+        /// Fewest values.
+        min_items: Option<u64>,
+        /// Most values.
+        max_items: Option<u64>,
+    },
     /// A whole number.
     Integer {
         /// Width of the spec's `format`: 32 for `int32`, 64 for `int64` or no format.

@@ -46,6 +46,45 @@ enum Side {
 }
 
 fn check_all(operation: &Operation, values: &[(&str, &str)], side: Side) -> Result<(), Error> {
+    match side {
+        Side::Sending => check_pairs(operation, values, side),
+        // A list arrives as its parameter repeated: a receiver checks the values as one list.
+        Side::Receiving => {
+            let merged = merge_lists(operation, values);
+            let pairs: Vec<(&str, &str)> = merged
+                .iter()
+                .map(|(name, value)| (*name, value.as_str()))
+                .collect();
+            check_pairs(operation, &pairs, side)
+        }
+    }
+}
+
+/// `values` with the repeated values of each list parameter as one list text, where the first
+/// of them was.
+fn merge_lists<'a>(operation: &Operation, values: &[(&'a str, &'a str)]) -> Vec<(&'a str, String)> {
+    let mut out: Vec<(&'a str, String)> = Vec::new();
+    for (name, value) in values {
+        let is_list = operation
+            .parameter(name)
+            .is_some_and(|p| matches!(p.schema, ParameterSchema::List { .. }));
+        if !is_list {
+            out.push((name, (*value).to_owned()));
+            continue;
+        }
+        let listed: Vec<String> = values
+            .iter()
+            .filter(|(other, _)| other == name)
+            .map(|(_, value)| (*value).to_owned())
+            .collect();
+        if !out.iter().any(|(done, _)| done == name) {
+            out.push((name, list_text(listed)));
+        }
+    }
+    out
+}
+
+fn check_pairs(operation: &Operation, values: &[(&str, &str)], side: Side) -> Result<(), Error> {
     for (index, (name, value)) in values.iter().enumerate() {
         let Some(parameter) = operation.parameter(name) else {
             let known: Vec<&str> = operation.parameters.iter().map(|p| p.name).collect();
@@ -124,9 +163,29 @@ pub fn check_value(parameter: &Parameter, value: &str) -> Result<(), Error> {
     check_schema(parameter, value)
 }
 
+/// A list's values as one text: a JSON array of them (how builders hold a list parameter).
+pub fn list_text(values: impl IntoIterator<Item = String>) -> String {
+    let values: Vec<String> = values.into_iter().collect();
+    serde_json::to_string(&values).unwrap_or_default()
+}
+
+/// The values of a list text ([`list_text`]), if it is one.
+pub fn list_values(text: &str) -> Option<Vec<String>> {
+    serde_json::from_str(text).ok()
+}
+
 /// Checks one value against the constraints its parameter's spec states.
 fn check_schema(parameter: &Parameter, value: &str) -> Result<(), Error> {
-    let fits = match parameter.schema {
+    if fits(&parameter.schema, value) {
+        Ok(())
+    } else {
+        Err(invalid(parameter.name, value, describe(&parameter.schema)))
+    }
+}
+
+/// Whether `value` keeps the constraints of `schema`.
+fn fits(schema: &ParameterSchema, value: &str) -> bool {
+    match *schema {
         ParameterSchema::Text {
             min_length,
             max_length,
@@ -142,16 +201,21 @@ fn check_schema(parameter: &Parameter, value: &str) -> Result<(), Error> {
             values.contains(&value) || spellings.iter().any(|(_, other)| *other == value)
         }
         ParameterSchema::Integer { .. } => {
-            let (min, max) = integer_bounds(&parameter.schema);
+            let (min, max) = integer_bounds(schema);
             value
                 .parse::<i64>()
                 .is_ok_and(|number| (min..=max).contains(&number))
         }
-    };
-    if fits {
-        Ok(())
-    } else {
-        Err(invalid(parameter.name, value, describe(&parameter.schema)))
+        ParameterSchema::List {
+            items,
+            min_items,
+            max_items,
+        } => list_values(value).is_some_and(|values| {
+            let count = values.len() as u64;
+            min_items.is_none_or(|min| count >= min)
+                && max_items.is_none_or(|max| count <= max)
+                && values.iter().all(|item| fits(items, item))
+        }),
     }
 }
 
@@ -186,6 +250,19 @@ pub fn describe(schema: &ParameterSchema) -> String {
         ParameterSchema::Integer { .. } => {
             let (min, max) = integer_bounds(schema);
             format!("an integer from {min} to {max}")
+        }
+        ParameterSchema::List {
+            items,
+            min_items,
+            max_items,
+        } => {
+            let count = match (min_items.filter(|&min| min > 0), max_items) {
+                (Some(min), Some(max)) => format!("{min} to {max} values"),
+                (Some(min), None) => format!("at least {min} value{}", plural(min)),
+                (None, Some(max)) => format!("at most {max} value{}", plural(max)),
+                (None, None) => "values".to_owned(),
+            };
+            format!("a list (JSON array) of {count}, each {}", describe(items))
         }
     }
 }
@@ -334,6 +411,57 @@ mod tests {
                 format!(r#"invalid start_time "{bad}": a UTC time such as 1970-01-01T00:00:00Z"#)
             );
         }
+    }
+
+    #[test]
+    fn lists_are_one_text_to_send_and_the_parameter_repeated_on_receipt() {
+        use crate::hss::spec::{LIST_GENERAL_IMAGE_VULS as VULS, LIST_VUL_HANDLE_HISTORY as HOST};
+        let base = [
+            ("project_id", "p"),
+            ("enterprise_project_id", "0"),
+            ("limit", "200"),
+            ("offset", "0"),
+        ];
+        let two = list_text([
+            "vul_status_failed".to_owned(),
+            "vul_status_fixed".to_owned(),
+        ]);
+        assert_eq!(two, r#"["vul_status_failed","vul_status_fixed"]"#);
+        assert_eq!(list_values(&two).unwrap().len(), 2);
+        let mut call = base.to_vec();
+        call.push(("status", &two));
+        assert!(check(&HOST, &call).is_ok());
+        let bad = list_text(["vul_status_failed".to_owned(), "gone".to_owned()]);
+        call[4] = ("status", &bad);
+        assert!(message(check(&HOST, &call)).contains("each one of: vul_status_unfix"));
+        call[4] = ("status", "vul_status_failed");
+        assert!(message(check(&HOST, &call)).contains("a list (JSON array)"));
+        // What a server receives: the parameter repeated.
+        let mut received = base.to_vec();
+        received.extend([
+            ("status", "vul_status_failed"),
+            ("status", "vul_status_fixed"),
+        ]);
+        assert!(check_received(&HOST, &received).is_ok());
+        received.push(("status", "gone"));
+        assert!(check_received(&HOST, &received).is_err());
+        // At most ten labels.
+        let labels = |count: usize| list_text((0..count).map(|n| format!("l{n}")));
+        let vuls = |labels: &str| {
+            let call = [
+                ("project_id", "p"),
+                ("type", "app_vul"),
+                ("handle_status", "handled"),
+                ("image_type", "local"),
+                ("label_list", labels),
+            ];
+            check(&VULS, &call)
+        };
+        assert!(vuls(&labels(10)).is_ok());
+        assert_eq!(
+            message(vuls(&labels(11))).split(": ").last(),
+            Some("a list (JSON array) of at most 10 values, each any text")
+        );
     }
 
     #[test]

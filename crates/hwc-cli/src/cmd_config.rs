@@ -229,6 +229,8 @@ fn probe_values(operation: &Operation) -> Vec<(&'static str, String)> {
                 ParameterSchema::Integer {
                     minimum, default, ..
                 } => minimum.or(default).unwrap_or(0).to_string(),
+                // No required list exists today; an empty one is the least that can be sent.
+                ParameterSchema::List { .. } => hwc::validate::list_text([]),
                 ParameterSchema::Text {
                     min_length,
                     max_length,

@@ -133,6 +133,12 @@ pub fn parameters(operation: &Operation, matches: &ArgMatches) -> Vec<(&'static 
                 .ok()
                 .flatten()
                 .map(i64::to_string),
+            // The values given, as the one list text the facade takes.
+            ParameterSchema::List { .. } => matches
+                .try_get_many::<String>(&id)
+                .ok()
+                .flatten()
+                .map(|values| hwc::validate::list_text(values.cloned())),
             _ => matches.try_get_one::<String>(&id).ok().flatten().cloned(),
         };
         if let Some(value) = value {
@@ -209,7 +215,21 @@ pub fn with_parameters(
             .value_name(parameter.cli_flag.replace('-', "_").to_uppercase())
             // A paging parameter the spec requires is filled from the spec when not given.
             .required(parameter.required && !is_paging);
-        arg = match parameter.schema {
+        // A list: the flag repeated, once per value.
+        let (schema, list) = match parameter.schema {
+            ParameterSchema::List { items, .. } => {
+                help.push_str(&format!(
+                    " Repeat the flag for more values [{}].",
+                    hwc::validate::describe(&parameter.schema)
+                ));
+                (*items, true)
+            }
+            other => (other, false),
+        };
+        if list {
+            arg = arg.action(ArgAction::Append);
+        }
+        arg = match schema {
             ParameterSchema::Choice { values, spellings } => {
                 // Another spelling of a value is taken as the value itself.
                 let possible = values.iter().map(|value| {
@@ -242,7 +262,7 @@ pub fn with_parameters(
                         .map(|instant| hwc::validate::format_time(format, instant))
                 })
             }
-            ParameterSchema::Text { .. } => arg,
+            ParameterSchema::Text { .. } | ParameterSchema::List { .. } => arg,
         };
         command = command.arg(arg.help(help));
     }

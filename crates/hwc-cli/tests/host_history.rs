@@ -115,3 +115,38 @@ async fn state_exports_each_record_once_by_its_id() {
     host_history(&sim, &export).await;
     assert_eq!(read().len(), 507, "nothing new, nothing appended");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_list_flag_is_repeated_once_per_value() {
+    let sim = Simulator::builder()
+        .host_records(300)
+        .start()
+        .await
+        .unwrap();
+    let records = host_history(
+        &sim,
+        &[
+            "--status",
+            "vul_status_ignored",
+            "--status",
+            "vul_status_unfix",
+            "--all",
+        ],
+    )
+    .await;
+    assert!(!records.is_empty() && records.len() < 300);
+    assert!(records.iter().all(|record| {
+        let status = record["status"].as_str().unwrap();
+        status == "vul_status_ignored" || status == "vul_status_unfix"
+    }));
+    // A value outside the spec's list is refused by the command line.
+    let mut command = hwc_with_demo_keys();
+    command
+        .env("HUAWEICLOUD_SDK_PROJECT_ID", "p")
+        .args(["--endpoint", &sim.base_url()])
+        .args(["hss", "host-vul-history", "--enterprise-project-id", "0"])
+        .args(["--status", "vul_status_gone"]);
+    let output = run(command).await;
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("vul_status_gone"));
+}

@@ -157,6 +157,19 @@ pub fn parse<T: FromStr>(
     })
 }
 
+/// A checked list text ([`hwc_api::validate::list_text`]) as progenitor's values of the list.
+pub fn parse_list<T: FromStr>(
+    operation: &'static Operation,
+    index: usize,
+    text: &str,
+) -> Result<Vec<T>, Error> {
+    let values = hwc_api::validate::list_values(text).unwrap_or_default();
+    values
+        .iter()
+        .map(|value| parse::<T>(operation, index, value))
+        .collect()
+}
+
 /// The offset and limit a builder holds, as numbers.
 pub fn paging(operation: &Operation, values: &[Option<String>]) -> (Option<u64>, Option<u64>) {
     let Some(paging) = operation.paging else {

@@ -4,7 +4,7 @@
 
 pub use hwc_api::validate::{
     InvalidParameter, check, check_received, check_value, check_wire, describe, format_time,
-    integer_bounds, is_path_segment, parse_time,
+    integer_bounds, is_path_segment, list_text, list_values, parse_time,
 };
 
 impl From<InvalidParameter> for crate::Error {

@@ -128,6 +128,21 @@ fn operation_tokens(
     for (index, parameter) in operation.parameters.iter().enumerate() {
         let parameter = resolve_parameter(document, parameter)
             .with_context(|| format!("parameters[{index}]"))?;
+        // A list goes as the parameter repeated (`style: form`, `explode: true`, the
+        // defaults), as both official SDKs send lists and as progenitor writes them.
+        if let Parameter::Query {
+            parameter_data,
+            style,
+            ..
+        } = parameter
+            && (!matches!(style, openapiv3::QueryStyle::Form)
+                || parameter_data.explode == Some(false))
+        {
+            bail!(
+                "parameter {}: only `style: form` with `explode: true` (the parameter repeated) is supported",
+                parameter_data.name
+            );
+        }
         let (location, data) = match parameter {
             Parameter::Path { parameter_data, .. } => (quote!(Location::Path), parameter_data),
             Parameter::Query { parameter_data, .. } => (quote!(Location::Query), parameter_data),
@@ -165,7 +180,8 @@ fn operation_tokens(
         };
         let schema =
             resolve_schema(document, schema).with_context(|| format!("parameter {name}"))?;
-        let schema = parameter_schema(schema).with_context(|| format!("parameter {name}"))?;
+        let schema =
+            parameter_schema(document, schema).with_context(|| format!("parameter {name}"))?;
         parameters.push(quote! {
             Parameter {
                 name: #name, location: #location, required: #required, schema: #schema,
@@ -306,9 +322,33 @@ fn spellings<'a>(schema: &'a Schema, values: &[&str]) -> Result<Vec<(&'a str, &'
     Ok(pairs)
 }
 
-fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
+fn parameter_schema(document: &OpenAPI, schema: &Schema) -> Result<TokenStream> {
     let default = schema.schema_data.default.as_ref();
     match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => {
+            let items = array
+                .items
+                .as_ref()
+                .context("a list parameter needs `items`")?;
+            let items = match items {
+                ReferenceOr::Item(item) => item.as_ref(),
+                ReferenceOr::Reference { reference } => schema_by_reference(document, reference)?,
+            };
+            if matches!(items.schema_kind, SchemaKind::Type(Type::Array(_))) {
+                bail!("a list of lists is not supported");
+            }
+            if default.is_some() {
+                bail!("`default` is not supported on list parameters");
+            }
+            let items = parameter_schema(document, items).context("its items")?;
+            let min_items = option(array.min_items.map(|n| n as u64));
+            let max_items = option(array.max_items.map(|n| n as u64));
+            Ok(quote!(ParameterSchema::List {
+                items: &#items,
+                min_items: #min_items,
+                max_items: #max_items,
+            }))
+        }
         SchemaKind::Type(Type::String(StringType {
             enumeration,
             min_length,
@@ -389,7 +429,7 @@ fn parameter_schema(schema: &Schema) -> Result<TokenStream> {
                 bits: #bits, minimum: #minimum, maximum: #maximum, default: #default
             }))
         }
-        _ => bail!("only string, string-enum and integer parameters are supported"),
+        _ => bail!("only string, string-enum, integer and list parameters are supported"),
     }
 }
 

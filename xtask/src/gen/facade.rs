@@ -82,8 +82,19 @@ fn value_type(ty: &syn::Type) -> Option<syn::Type> {
     Some(first_argument(&inner, "Option").unwrap_or(inner))
 }
 
-/// `types::X` as `hwc_api::<module>::types::X`.
-fn absolute(ty: syn::Type, module: &str) -> syn::Type {
+/// `types::X` as `hwc_api::<module>::types::X`, also as the argument of a generic type
+/// (`Vec<types::X>`, a list parameter).
+fn absolute(mut ty: syn::Type, module: &str) -> syn::Type {
+    if let syn::Type::Path(path) = &mut ty
+        && let Some(last) = path.path.segments.last_mut()
+        && let syn::PathArguments::AngleBracketed(arguments) = &mut last.arguments
+    {
+        for argument in arguments.args.iter_mut() {
+            if let syn::GenericArgument::Type(inner) = argument {
+                *inner = absolute(inner.clone(), module);
+            }
+        }
+    }
     if let syn::Type::Path(path) = &ty
         && path.qself.is_none()
         && path.path.leading_colon.is_none()
@@ -110,6 +121,9 @@ enum Kind {
     Choice,
     /// A whole number: `u64` when the spec allows no negative value, else `i64`.
     Integer { unsigned: bool },
+    /// A list of texts or of one of a list (`Vec<String>`, `Vec<` the generated enum `>`),
+    /// held as a JSON array of texts and sent as the parameter repeated.
+    List { choice: bool },
 }
 
 struct Param {
@@ -171,8 +185,14 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
         let (method_tokens, builder_tokens, entry) =
             operation_tokens(document, spec, operation, &names, &params).with_context(at)?;
         let prefix = format!("hwc_api :: {} :: types :: ", spec.module);
-        for param in params.iter().filter(|p| matches!(p.kind, Kind::Choice)) {
-            let generated = &param.generated;
+        for param in params
+            .iter()
+            .filter(|p| matches!(p.kind, Kind::Choice | Kind::List { choice: true }))
+        {
+            let generated = match param.kind {
+                Kind::List { .. } => list_item(&param.generated)?,
+                _ => param.generated.clone(),
+            };
             let path = quote!(#generated).to_string();
             if let Some(name) = path.strip_prefix(&prefix) {
                 reexports.push(name.to_owned());
@@ -282,7 +302,7 @@ fn parameters(
             bail!("parameter {name}: `content` parameters are not supported");
         };
         let resolved = resolve_schema(document, schema)?;
-        let kind = kind(resolved).with_context(|| format!("parameter {name}"))?;
+        let kind = kind(document, resolved).with_context(|| format!("parameter {name}"))?;
         let snake = name.to_snake_case();
         let field = rust_name(&snake);
         let generated = fields
@@ -331,8 +351,23 @@ fn rust_name(name: &str) -> String {
     }
 }
 
-fn kind(schema: &Schema) -> Result<Kind> {
+fn kind(document: &OpenAPI, schema: &Schema) -> Result<Kind> {
     Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => {
+            let items = array
+                .items
+                .as_ref()
+                .context("a list parameter needs `items`")?;
+            let items = match items {
+                ReferenceOr::Item(item) => item.as_ref(),
+                ReferenceOr::Reference { reference } => schema_by_reference(document, reference)?,
+            };
+            match kind(document, items)? {
+                Kind::Text => Kind::List { choice: false },
+                Kind::Choice => Kind::List { choice: true },
+                _ => bail!("only lists of text or of enum values are supported"),
+            }
+        }
         SchemaKind::Type(Type::String(string)) if !string.enumeration.is_empty() => Kind::Choice,
         SchemaKind::Type(Type::String(_)) => {
             match schema.schema_data.extensions.get("x-hwc-time-format") {
@@ -343,8 +378,21 @@ fn kind(schema: &Schema) -> Result<Kind> {
         SchemaKind::Type(Type::Integer(integer)) => Kind::Integer {
             unsigned: integer.minimum.is_some_and(|m| m >= 0),
         },
-        _ => bail!("only string, string-enum and integer parameters are supported"),
+        _ => bail!("only string, string-enum, integer and list parameters are supported"),
     })
+}
+
+/// `T` of progenitor's `Vec<T>` for a list parameter.
+fn list_item(ty: &syn::Type) -> Result<syn::Type> {
+    if let syn::Type::Path(path) = ty
+        && let Some(last) = path.path.segments.last()
+        && last.ident == "Vec"
+        && let syn::PathArguments::AngleBracketed(arguments) = &last.arguments
+        && let Some(syn::GenericArgument::Type(inner)) = arguments.args.first()
+    {
+        return Ok(inner.clone());
+    }
+    bail!("progenitor's type of a list parameter is not `Vec<T>`")
 }
 
 /// The documented constraints, for a setter's documentation.
@@ -376,6 +424,15 @@ fn constraint(schema: &Schema, kind: &Kind) -> String {
                 (min, Some(max)) => format!("{min} to {max} characters."),
             }
         }
+        (SchemaKind::Type(Type::Array(array)), _) => {
+            let sent = "Sent as the parameter repeated, once per value.";
+            match (array.min_items.filter(|&min| min > 0), array.max_items) {
+                (Some(min), Some(max)) => format!("{min} to {max} values. {sent}"),
+                (Some(min), None) => format!("At least {min} values. {sent}"),
+                (None, Some(max)) => format!("At most {max} values. {sent}"),
+                (None, None) => sent.to_owned(),
+            }
+        }
         (SchemaKind::Type(Type::Integer(integer)), _) => match (integer.minimum, integer.maximum) {
             (Some(min), Some(max)) => format!("{min} to {max}."),
             (Some(min), None) => format!("At least {min}."),
@@ -401,6 +458,15 @@ fn facade_type(param: &Param) -> (TokenStream, TokenStream) {
         }
         Kind::Integer { unsigned: true } => (quote!(u64), quote!(value.to_string())),
         Kind::Integer { unsigned: false } => (quote!(i64), quote!(value.to_string())),
+        Kind::List { .. } => {
+            let ty = &param.generated;
+            (
+                quote!(#ty),
+                quote!(hwc_api::validate::list_text(
+                    value.iter().map(|item| item.to_string())
+                )),
+            )
+        }
     }
 }
 
@@ -548,16 +614,29 @@ fn operation_tokens(
         });
 
     // Forwarding the checked texts to progenitor's builder.
-    let forwards = params.iter().map(|p| {
-        let ident = &p.ident;
-        let index = proc_macro2::Literal::usize_unsuffixed(p.index);
-        let ty = &p.generated;
-        quote! {
-            if let Some(text) = &wire[#index] {
-                request = request.#ident(support::parse::<#ty>(#constant, #index, text)?);
-            }
-        }
-    });
+    let forwards = params
+        .iter()
+        .map(|p| {
+            let ident = &p.ident;
+            let index = proc_macro2::Literal::usize_unsuffixed(p.index);
+            let ty = &p.generated;
+            Ok(match p.kind {
+                Kind::List { .. } => {
+                    let item = list_item(ty)?;
+                    quote! {
+                        if let Some(text) = &wire[#index] {
+                            request = request.#ident(support::parse_list::<#item>(#constant, #index, text)?);
+                        }
+                    }
+                }
+                _ => quote! {
+                    if let Some(text) = &wire[#index] {
+                        request = request.#ident(support::parse::<#ty>(#constant, #index, text)?);
+                    }
+                },
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
 
     let builder_doc = format!(
         "A `{id}` call being built (`GET {}`). Every parameter is checked against the spec before anything is sent.",

@@ -4362,6 +4362,9 @@ Range: local: local image; registry: repository image; cicd: CI/CD image; cluste
 cluster image.
 Default Value: N/A.
 
+- `label_list`: Definition: Vulnerability label list.
+Range: Minimum 0, maximum 10 (labels; no length of a label is documented).
+
 - `limit`: Definition: Number of records displayed on each page.
 Constraints: N/A.
 Range: Value range: 10-200.
@@ -4405,6 +4408,7 @@ let response = client.list_general_image_vuls()
     .enterprise_project_id(enterprise_project_id)
     .handle_status(handle_status)
     .image_type(image_type)
+    .label_list(label_list)
     .limit(limit)
     .offset(offset)
     .severity_level(severity_level)
@@ -4456,6 +4460,12 @@ follows: asc: ascending order; desc: descending order.
 
 - `sort_key`: Sorting field. The options are as follows: handle_time: handling time.
 
+- `status`: Vulnerability status. The options are as follows:
+vul_status_unfix: not fixed; vul_status_ignored: ignored; vul_status_verified:
+verification in progress; vul_status_fixing: fixing; vul_status_fixed: fixed;
+vul_status_reboot: fixed and pending restart; vul_status_failed: fix failed;
+vul_status_fix_after_reboot: restart the server and try again.
+
 - `vul_id`: Vulnerability ID.
 - `vul_type`: Vulnerability type. The options are as follows:
 linux_vul: Linux vulnerabilities; windows_vul: Windows vulnerabilities; web_cms:
@@ -4477,6 +4487,7 @@ let response = client.list_vul_handle_history()
     .public_ip(public_ip)
     .sort_dir(sort_dir)
     .sort_key(sort_key)
+    .status(status)
     .vul_id(vul_id)
     .vul_type(vul_type)
     .send()
@@ -4864,6 +4875,7 @@ pub mod builder {
         >,
         handle_status: Result<types::HandleStatus, String>,
         image_type: Result<types::GeneralImageType, String>,
+        label_list: Result<Option<::std::vec::Vec<::std::string::String>>, String>,
         limit: Result<Option<i32>, String>,
         offset: Result<Option<i32>, String>,
         severity_level: Result<Option<types::SeverityLevel>, String>,
@@ -4882,6 +4894,7 @@ pub mod builder {
                 enterprise_project_id: Ok(None),
                 handle_status: Err("handle_status was not initialized".to_string()),
                 image_type: Err("image_type was not initialized".to_string()),
+                label_list: Ok(None),
                 limit: Ok(None),
                 offset: Ok(None),
                 severity_level: Ok(None),
@@ -4961,6 +4974,19 @@ pub mod builder {
                 .try_into()
                 .map_err(|_| {
                     "conversion to `GeneralImageType` for image_type failed".to_string()
+                });
+            self
+        }
+        pub fn label_list<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.label_list = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for label_list failed"
+                        .to_string()
                 });
             self
         }
@@ -5058,6 +5084,7 @@ pub mod builder {
                 enterprise_project_id,
                 handle_status,
                 image_type,
+                label_list,
                 limit,
                 offset,
                 severity_level,
@@ -5073,6 +5100,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let handle_status = handle_status.map_err(Error::InvalidRequest)?;
             let image_type = image_type.map_err(Error::InvalidRequest)?;
+            let label_list = label_list.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let offset = offset.map_err(Error::InvalidRequest)?;
             let severity_level = severity_level.map_err(Error::InvalidRequest)?;
@@ -5112,6 +5140,7 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("handle_status", &handle_status),
                 )
                 .query(&progenitor_client::QueryParam::new("image_type", &image_type))
+                .query(&progenitor_client::QueryParam::new("label_list", &label_list))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .query(
@@ -5200,6 +5229,7 @@ pub mod builder {
         public_ip: Result<Option<::std::string::String>, String>,
         sort_dir: Result<Option<types::SortDir>, String>,
         sort_key: Result<Option<types::VulHandleHistorySortKey>, String>,
+        status: Result<Option<::std::vec::Vec<types::HostVulStatus>>, String>,
         vul_id: Result<Option<::std::string::String>, String>,
         vul_type: Result<Option<types::HostVulType>, String>,
     }
@@ -5222,6 +5252,7 @@ pub mod builder {
                 public_ip: Ok(None),
                 sort_dir: Ok(None),
                 sort_key: Ok(None),
+                status: Ok(None),
                 vul_id: Ok(None),
                 vul_type: Ok(None),
             }
@@ -5381,6 +5412,19 @@ pub mod builder {
                 });
             self
         }
+        pub fn status<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<types::HostVulStatus>>,
+        {
+            self.status = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < HostVulStatus >` for status failed"
+                        .to_string()
+                });
+            self
+        }
         pub fn vul_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -5428,6 +5472,7 @@ pub mod builder {
                 public_ip,
                 sort_dir,
                 sort_key,
+                status,
                 vul_id,
                 vul_type,
             } = self;
@@ -5445,6 +5490,7 @@ pub mod builder {
             let public_ip = public_ip.map_err(Error::InvalidRequest)?;
             let sort_dir = sort_dir.map_err(Error::InvalidRequest)?;
             let sort_key = sort_key.map_err(Error::InvalidRequest)?;
+            let status = status.map_err(Error::InvalidRequest)?;
             let vul_id = vul_id.map_err(Error::InvalidRequest)?;
             let vul_type = vul_type.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -5484,6 +5530,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("public_ip", &public_ip))
                 .query(&progenitor_client::QueryParam::new("sort_dir", &sort_dir))
                 .query(&progenitor_client::QueryParam::new("sort_key", &sort_key))
+                .query(&progenitor_client::QueryParam::new("status", &status))
                 .query(&progenitor_client::QueryParam::new("vul_id", &vul_id))
                 .query(&progenitor_client::QueryParam::new("vul_type", &vul_type))
                 .headers(header_map)
@@ -6080,6 +6127,24 @@ pub mod spec {
                 from_client: None,
             },
             Parameter {
+                name: "label_list",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::List {
+                    items: &ParameterSchema::Text {
+                        min_length: None,
+                        max_length: None,
+                        default: None,
+                        time_format: None,
+                    },
+                    min_items: Some(0u64),
+                    max_items: Some(10u64),
+                },
+                help: "Only vulnerabilities with these labels (at most 10).",
+                cli_flag: "label-list",
+                from_client: None,
+            },
+            Parameter {
                 name: "status",
                 location: Location::Query,
                 required: false,
@@ -6168,6 +6233,31 @@ pub mod spec {
                 },
                 help: "Enterprise project id (required here); sibling APIs take `0` for the default project and `all_granted_eps` for all.",
                 cli_flag: "enterprise-project-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "status",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::List {
+                    items: &ParameterSchema::Choice {
+                        values: &[
+                            "vul_status_unfix",
+                            "vul_status_ignored",
+                            "vul_status_verified",
+                            "vul_status_fixing",
+                            "vul_status_fixed",
+                            "vul_status_reboot",
+                            "vul_status_failed",
+                            "vul_status_fix_after_reboot",
+                        ],
+                        spellings: &[],
+                    },
+                    min_items: None,
+                    max_items: None,
+                },
+                help: "Only records of vulnerabilities in these statuses.",
+                cli_flag: "status",
                 from_client: None,
             },
             Parameter {

@@ -51,6 +51,8 @@ pub struct VulQuery<'a> {
     /// Optional filters by parameter name (`severity_level`, `vul_id`, `vul_name`, `cve_id`,
     /// `status`, `cluster_id`).
     pub filters: &'a HashMap<String, String>,
+    /// `label_list`: only vulnerabilities with one of these labels (none: any).
+    pub labels: &'a [&'a str],
 }
 
 impl Catalogue {
@@ -168,7 +170,12 @@ impl Catalogue {
             "unhandled" => entry.unhandled,
             _ => false,
         };
+        let labelled = query.labels.is_empty()
+            || labels(vulnerability.cvss_tenths)
+                .iter()
+                .any(|label| query.labels.contains(label));
         status
+            && labelled
             && vul_type == query.vul_type
             && query
                 .filters
@@ -193,11 +200,6 @@ impl Catalogue {
         let vulnerability = &self.vulnerabilities[entry.vul as usize];
         let cvss = f64::from(vulnerability.cvss_tenths) / 10.0;
         let severity = severity(vulnerability.cvss_tenths);
-        let labels: Vec<&str> = if severity == "Critical" {
-            vec!["remote_code_execution"]
-        } else {
-            Vec::new()
-        };
         // The fields in the order of the SDK's model.
         WireRecord::default()
             .with("vul_name", vul_name(vulnerability))
@@ -211,7 +213,7 @@ impl Catalogue {
                 },
             )
             .with("image_type", if local { "local" } else { "registry" })
-            .with("label_list", labels)
+            .with("label_list", labels(vulnerability.cvss_tenths).to_vec())
             .with("severity_level", severity)
             .with("image_num", entry.images)
             .with(
@@ -237,6 +239,15 @@ impl Catalogue {
             )
             .with("solution_detail", "Upgrade the affected package.")
             .with("cluster_num", 0)
+    }
+}
+
+/// The labels of a vulnerability: critical ones allow remote code execution.
+fn labels(cvss_tenths: u8) -> &'static [&'static str] {
+    if severity(cvss_tenths) == "Critical" {
+        &["remote_code_execution"]
+    } else {
+        &[]
     }
 }
 
@@ -294,6 +305,7 @@ mod tests {
                         local,
                         enterprise_project: None,
                         filters: &filters,
+                        labels: &[],
                     };
                     let (total, items) = catalogue.query(&query, 0, usize::MAX);
                     assert_eq!(total, items.len());

@@ -113,21 +113,29 @@ impl HostData {
         }
     }
 
-    /// The records passing `filters` (the request's optional parameters by name), oldest first
+    /// The records passing `filters` (the request's optional parameters by name) whose status
+    /// is one of `statuses` (any when none is given), oldest first
     /// when `ascending`: their number and those at `offset..offset + limit`. `added` records
     /// handled after the data set was made come first (newest first) or last (ascending).
     pub fn query(
         &self,
         filters: &HashMap<String, String>,
+        statuses: &[&str],
         ascending: bool,
         offset: usize,
         limit: usize,
         added: usize,
     ) -> (usize, Vec<WireRecord>) {
         // Without filters every record matches: no list of them is made.
-        let matching: Option<Vec<usize>> = (!filters.is_empty()).then(|| {
+        let filtered = !filters.is_empty() || !statuses.is_empty();
+        let matching: Option<Vec<usize>> = filtered.then(|| {
             (0..self.records.len())
-                .filter(|&index| self.passes(&self.records[index], filters))
+                .filter(|&index| {
+                    let record = &self.records[index];
+                    self.passes(record, filters)
+                        && (statuses.is_empty()
+                            || statuses.contains(&STATUSES[record.status as usize]))
+                })
                 .collect()
         });
         let matched = matching.as_ref().map_or(self.records.len(), Vec::len);
@@ -135,11 +143,7 @@ impl HostData {
             let index = matching.as_ref().map_or(index, |matching| matching[index]);
             &self.records[index]
         };
-        let added = if matched == 0 || !filters.is_empty() {
-            0
-        } else {
-            added
-        };
+        let added = if matched == 0 || filtered { 0 } else { added };
         let total = matched + added;
         // Position `n` of the newest-first result: the added records, then the data set's.
         let newest_first = |position: usize| match position.checked_sub(added) {
@@ -258,7 +262,7 @@ mod tests {
             .map(|paging| paging.item_fields)
             .unwrap_or_default();
         let data = HostData::generate(500, &[], &ChaCha8Rng::seed_from_u64(3));
-        let (total, items) = data.query(&HashMap::new(), false, 0, 1_000, 2);
+        let (total, items) = data.query(&HashMap::new(), &[], false, 0, 1_000, 2);
         assert_eq!(total, 502);
         let ids: std::collections::HashSet<String> = items
             .iter()
@@ -270,7 +274,20 @@ mod tests {
                 assert!(spec.contains(&name), "{name} is not an item field");
             }
         }
-        let (_, ascending) = data.query(&HashMap::new(), true, 0, 1_000, 2);
+        let (_, ascending) = data.query(&HashMap::new(), &[], true, 0, 1_000, 2);
+        let (failed, _) = data.query(&HashMap::new(), &["vul_status_failed"], false, 0, 0, 0);
+        let (either, _) = data.query(
+            &HashMap::new(),
+            &["vul_status_failed", "vul_status_fixed"],
+            false,
+            0,
+            0,
+            0,
+        );
+        assert!(
+            failed > 0 && either > failed && either < 500,
+            "{failed} {either}"
+        );
         let reversed: Vec<_> = items.into_iter().rev().collect();
         assert_eq!(ascending, reversed);
     }

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use hwc_api::descriptor::Operation;
 use serde::Serialize;
 
-use super::image_vulns::optional_filters;
+use super::image_vulns::{optional_filters, repeated};
 use super::request::{integer, to_json, validated};
 use crate::data::Dataset;
 use crate::data::wire_record::WireRecord;
@@ -27,11 +27,15 @@ pub(crate) fn page(
     let values = validated(OPERATION, path, query)?;
     let mut filters = optional_filters(OPERATION, &values);
     filters.remove("sort_key");
+    // A list: every value of the repeated parameter.
+    filters.remove("status");
+    let statuses = repeated(query, "status");
     let ascending = filters.remove("sort_dir").as_deref() == Some("asc");
     // Host records belong to the default enterprise project; `all_granted_eps` sees them too.
     let (total, items) = match values.get("enterprise_project_id").copied() {
         Some("0") | Some(crate::data::hss::ALL_ENTERPRISE_PROJECTS) => data.host.query(
             &filters,
+            &statuses,
             ascending,
             integer(OPERATION, &values, "offset"),
             integer(OPERATION, &values, "limit"),

@@ -26,7 +26,10 @@ pub(crate) fn page(
     query: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> Result<Vec<u8>, GatewayError> {
     let values = validated(OPERATION, path, query)?;
-    let filters = optional_filters(OPERATION, &values);
+    let mut filters = optional_filters(OPERATION, &values);
+    // A list: every value of the repeated parameter.
+    filters.remove("label_list");
+    let labels = repeated(query, "label_list");
     let image_type = values.get("image_type").copied().unwrap_or_default();
     // CI/CD and cluster images exist on the real service; the simulator has none.
     let local = match image_type {
@@ -51,6 +54,7 @@ pub(crate) fn page(
                     local,
                     enterprise_project,
                     filters: &filters,
+                    labels: &labels,
                 },
                 offset,
                 limit,
@@ -67,6 +71,15 @@ pub(crate) fn page(
         total_num: total,
         data_list: items,
     })
+}
+
+/// Every value of the query parameter `name`, as a list parameter repeats it.
+pub(super) fn repeated<'a>(query: &'a [(Cow<'_, str>, Cow<'_, str>)], name: &str) -> Vec<&'a str> {
+    query
+        .iter()
+        .filter(|(given, _)| given == name)
+        .map(|(_, value)| value.as_ref())
+        .collect()
 }
 
 /// The optional query parameters a request gave, paging and the enterprise project aside, by

@@ -3,7 +3,7 @@
 //!HSS: the builders of its operations (`client.hss()`), and the models of their answers.
 pub use hwc_api::hss::types::{
     AssetValue, GeneralImageType, GeneralImageVulsResponseInfo, HandleStatus, HandleType,
-    HostVulType, ImageType, ImageVulType, SeverityLevel, SortDir,
+    HostVulStatus, HostVulType, ImageType, ImageVulType, SeverityLevel, SortDir,
     VulHandleHistorySortKey, VulStatus, VulhandleHistoryResponseInfoDataList,
 };
 pub use crate::models::hss::*;
@@ -49,7 +49,7 @@ of `image_type`.*/
         handle_status: hwc_api::hss::types::HandleStatus,
         image_type: hwc_api::hss::types::GeneralImageType,
     ) -> ImageVulnerabilities {
-        let mut values: support::Values<13> = std::array::from_fn(|_| None);
+        let mut values: support::Values<14> = std::array::from_fn(|_| None);
         values[4] = Some({
             let value = type_;
             value.to_string()
@@ -73,7 +73,7 @@ of `image_type`.*/
         &self,
         enterprise_project_id: impl Into<String>,
     ) -> HostVulHandleHistory {
-        let mut values: support::Values<15> = std::array::from_fn(|_| None);
+        let mut values: support::Values<16> = std::array::from_fn(|_| None);
         values[1] = Some(enterprise_project_id.into());
         HostVulHandleHistory {
             client: self.client.clone(),
@@ -424,7 +424,7 @@ pub const LIST_GENERAL_IMAGE_VULS: &hwc_api::descriptor::Operation = &hwc_api::h
 pub struct ImageVulnerabilities {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
-    values: support::Values<13>,
+    values: support::Values<14>,
 }
 impl ImageVulnerabilities {
     /**Enterprise project; `all_granted_eps` for all (the API's default is `0`).
@@ -507,6 +507,23 @@ One of `Critical`, `High`, `Medium`, `Low`.*/
         self.values[10] = value;
         self
     }
+    /**Only vulnerabilities with these labels (at most 10).
+
+At most 10 values. Sent as the parameter repeated, once per value.*/
+    pub fn label_list(self, value: ::std::vec::Vec<::std::string::String>) -> Self {
+        self.set_label_list(Some(value))
+    }
+    ///Sets or clears [`label_list`](Self::label_list).
+    pub fn set_label_list(
+        mut self,
+        value: Option<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.values[11] = value
+            .map(|value| hwc_api::validate::list_text(
+                value.iter().map(|item| item.to_string()),
+            ));
+        self
+    }
     /**Only vulnerabilities in this status.
 
 One of `vul_status_unfix`, `vul_status_ignored`.*/
@@ -515,7 +532,7 @@ One of `vul_status_unfix`, `vul_status_ignored`.*/
     }
     ///Sets or clears [`status`](Self::status).
     pub fn set_status(mut self, value: Option<hwc_api::hss::types::VulStatus>) -> Self {
-        self.values[11] = value.map(|value| value.to_string());
+        self.values[12] = value.map(|value| value.to_string());
         self
     }
     /**Only this cluster.
@@ -526,7 +543,7 @@ One of `vul_status_unfix`, `vul_status_ignored`.*/
     }
     ///Sets or clears [`cluster_id`](Self::cluster_id).
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
-        self.values[12] = value;
+        self.values[13] = value;
         self
     }
     /// Sends the call: one page and the total.
@@ -633,18 +650,26 @@ One of `vul_status_unfix`, `vul_status_ignored`.*/
         }
         if let Some(text) = &wire[11] {
             request = request
-                .status(
-                    support::parse::<
-                        hwc_api::hss::types::VulStatus,
+                .label_list(
+                    support::parse_list::<
+                        ::std::string::String,
                     >(LIST_GENERAL_IMAGE_VULS, 11, text)?,
                 );
         }
         if let Some(text) = &wire[12] {
             request = request
+                .status(
+                    support::parse::<
+                        hwc_api::hss::types::VulStatus,
+                    >(LIST_GENERAL_IMAGE_VULS, 12, text)?,
+                );
+        }
+        if let Some(text) = &wire[13] {
+            request = request
                 .cluster_id(
                     support::parse::<
                         hwc_api::hss::types::ListGeneralImageVulsClusterId,
-                    >(LIST_GENERAL_IMAGE_VULS, 12, text)?,
+                    >(LIST_GENERAL_IMAGE_VULS, 13, text)?,
                 );
         }
         let answered = support::call(
@@ -713,16 +738,36 @@ pub const LIST_VUL_HANDLE_HISTORY: &hwc_api::descriptor::Operation = &hwc_api::h
 pub struct HostVulHandleHistory {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
-    values: support::Values<15>,
+    values: support::Values<16>,
 }
 impl HostVulHandleHistory {
+    /**Only records of vulnerabilities in these statuses.
+
+Sent as the parameter repeated, once per value.*/
+    pub fn status(
+        self,
+        value: ::std::vec::Vec<hwc_api::hss::types::HostVulStatus>,
+    ) -> Self {
+        self.set_status(Some(value))
+    }
+    ///Sets or clears [`status`](Self::status).
+    pub fn set_status(
+        mut self,
+        value: Option<::std::vec::Vec<hwc_api::hss::types::HostVulStatus>>,
+    ) -> Self {
+        self.values[2] = value
+            .map(|value| hwc_api::validate::list_text(
+                value.iter().map(|item| item.to_string()),
+            ));
+        self
+    }
     ///Only this vulnerability id.
     pub fn vul_id(self, value: impl Into<String>) -> Self {
         self.set_vul_id(Some(value.into()))
     }
     ///Sets or clears [`vul_id`](Self::vul_id).
     pub fn set_vul_id(mut self, value: Option<String>) -> Self {
-        self.values[2] = value;
+        self.values[3] = value;
         self
     }
     /**Only this vulnerability type: `linux_vul`, `windows_vul`, `web_cms`, `app_vul` or `urgent_vul`.
@@ -736,7 +781,7 @@ One of `linux_vul`, `windows_vul`, `web_cms`, `app_vul`, `urgent_vul`.*/
         mut self,
         value: Option<hwc_api::hss::types::HostVulType>,
     ) -> Self {
-        self.values[3] = value.map(|value| value.to_string());
+        self.values[4] = value.map(|value| value.to_string());
         self
     }
     /**Only servers of this importance: `important`, `common` or `test`.
@@ -750,7 +795,7 @@ One of `important`, `common`, `test`.*/
         mut self,
         value: Option<hwc_api::hss::types::AssetValue>,
     ) -> Self {
-        self.values[4] = value.map(|value| value.to_string());
+        self.values[5] = value.map(|value| value.to_string());
         self
     }
     ///Only servers of this server group.
@@ -759,7 +804,7 @@ One of `important`, `common`, `test`.*/
     }
     ///Sets or clears [`group_name`](Self::group_name).
     pub fn set_group_name(mut self, value: Option<String>) -> Self {
-        self.values[5] = value;
+        self.values[6] = value;
         self
     }
     ///Only servers with this name.
@@ -768,7 +813,7 @@ One of `important`, `common`, `test`.*/
     }
     ///Sets or clears [`host_name`](Self::host_name).
     pub fn set_host_name(mut self, value: Option<String>) -> Self {
-        self.values[6] = value;
+        self.values[7] = value;
         self
     }
     ///Only servers with this IP address.
@@ -777,7 +822,7 @@ One of `important`, `common`, `test`.*/
     }
     ///Sets or clears [`host_ip`](Self::host_ip).
     pub fn set_host_ip(mut self, value: Option<String>) -> Self {
-        self.values[7] = value;
+        self.values[8] = value;
         self
     }
     ///Only this cluster.
@@ -786,7 +831,7 @@ One of `important`, `common`, `test`.*/
     }
     ///Sets or clears [`cluster_id`](Self::cluster_id).
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
-        self.values[8] = value;
+        self.values[9] = value;
         self
     }
     /**Sort by this field: `handle_time`.
@@ -800,7 +845,7 @@ One of `handle_time`.*/
         mut self,
         value: Option<hwc_api::hss::types::VulHandleHistorySortKey>,
     ) -> Self {
-        self.values[9] = value.map(|value| value.to_string());
+        self.values[10] = value.map(|value| value.to_string());
         self
     }
     /**Order of `sort_key`: `asc` or `desc` (the API's default is `desc`).
@@ -811,7 +856,7 @@ One of `asc`, `desc`.*/
     }
     ///Sets or clears [`sort_dir`](Self::sort_dir).
     pub fn set_sort_dir(mut self, value: Option<hwc_api::hss::types::SortDir>) -> Self {
-        self.values[10] = value.map(|value| value.to_string());
+        self.values[11] = value.map(|value| value.to_string());
         self
     }
     ///Only servers with this public IP address (EIP).
@@ -820,7 +865,7 @@ One of `asc`, `desc`.*/
     }
     ///Sets or clears [`public_ip`](Self::public_ip).
     pub fn set_public_ip(mut self, value: Option<String>) -> Self {
-        self.values[11] = value;
+        self.values[12] = value;
         self
     }
     ///Only servers with this private IP address.
@@ -829,7 +874,7 @@ One of `asc`, `desc`.*/
     }
     ///Sets or clears [`private_ip`](Self::private_ip).
     pub fn set_private_ip(mut self, value: Option<String>) -> Self {
-        self.values[12] = value;
+        self.values[13] = value;
         self
     }
     ///Records per page.
@@ -838,7 +883,7 @@ One of `asc`, `desc`.*/
     }
     ///Sets or clears [`limit`](Self::limit).
     pub fn set_limit(mut self, value: Option<i64>) -> Self {
-        self.values[13] = value.map(|value| value.to_string());
+        self.values[14] = value.map(|value| value.to_string());
         self
     }
     ///Index of the first record.
@@ -847,7 +892,7 @@ One of `asc`, `desc`.*/
     }
     ///Sets or clears [`offset`](Self::offset).
     pub fn set_offset(mut self, value: Option<i64>) -> Self {
-        self.values[14] = value.map(|value| value.to_string());
+        self.values[15] = value.map(|value| value.to_string());
         self
     }
     /// Sends the call: one page and the total.
@@ -890,39 +935,39 @@ One of `asc`, `desc`.*/
         }
         if let Some(text) = &wire[2] {
             request = request
-                .vul_id(
-                    support::parse::<
-                        ::std::string::String,
+                .status(
+                    support::parse_list::<
+                        hwc_api::hss::types::HostVulStatus,
                     >(LIST_VUL_HANDLE_HISTORY, 2, text)?,
                 );
         }
         if let Some(text) = &wire[3] {
             request = request
-                .vul_type(
+                .vul_id(
                     support::parse::<
-                        hwc_api::hss::types::HostVulType,
+                        ::std::string::String,
                     >(LIST_VUL_HANDLE_HISTORY, 3, text)?,
                 );
         }
         if let Some(text) = &wire[4] {
             request = request
-                .asset_value(
+                .vul_type(
                     support::parse::<
-                        hwc_api::hss::types::AssetValue,
+                        hwc_api::hss::types::HostVulType,
                     >(LIST_VUL_HANDLE_HISTORY, 4, text)?,
                 );
         }
         if let Some(text) = &wire[5] {
             request = request
-                .group_name(
+                .asset_value(
                     support::parse::<
-                        ::std::string::String,
+                        hwc_api::hss::types::AssetValue,
                     >(LIST_VUL_HANDLE_HISTORY, 5, text)?,
                 );
         }
         if let Some(text) = &wire[6] {
             request = request
-                .host_name(
+                .group_name(
                     support::parse::<
                         ::std::string::String,
                     >(LIST_VUL_HANDLE_HISTORY, 6, text)?,
@@ -930,7 +975,7 @@ One of `asc`, `desc`.*/
         }
         if let Some(text) = &wire[7] {
             request = request
-                .host_ip(
+                .host_name(
                     support::parse::<
                         ::std::string::String,
                     >(LIST_VUL_HANDLE_HISTORY, 7, text)?,
@@ -938,7 +983,7 @@ One of `asc`, `desc`.*/
         }
         if let Some(text) = &wire[8] {
             request = request
-                .cluster_id(
+                .host_ip(
                     support::parse::<
                         ::std::string::String,
                     >(LIST_VUL_HANDLE_HISTORY, 8, text)?,
@@ -946,31 +991,31 @@ One of `asc`, `desc`.*/
         }
         if let Some(text) = &wire[9] {
             request = request
-                .sort_key(
+                .cluster_id(
                     support::parse::<
-                        hwc_api::hss::types::VulHandleHistorySortKey,
+                        ::std::string::String,
                     >(LIST_VUL_HANDLE_HISTORY, 9, text)?,
                 );
         }
         if let Some(text) = &wire[10] {
             request = request
-                .sort_dir(
+                .sort_key(
                     support::parse::<
-                        hwc_api::hss::types::SortDir,
+                        hwc_api::hss::types::VulHandleHistorySortKey,
                     >(LIST_VUL_HANDLE_HISTORY, 10, text)?,
                 );
         }
         if let Some(text) = &wire[11] {
             request = request
-                .public_ip(
+                .sort_dir(
                     support::parse::<
-                        ::std::string::String,
+                        hwc_api::hss::types::SortDir,
                     >(LIST_VUL_HANDLE_HISTORY, 11, text)?,
                 );
         }
         if let Some(text) = &wire[12] {
             request = request
-                .private_ip(
+                .public_ip(
                     support::parse::<
                         ::std::string::String,
                     >(LIST_VUL_HANDLE_HISTORY, 12, text)?,
@@ -978,11 +1023,19 @@ One of `asc`, `desc`.*/
         }
         if let Some(text) = &wire[13] {
             request = request
-                .limit(support::parse::<i32>(LIST_VUL_HANDLE_HISTORY, 13, text)?);
+                .private_ip(
+                    support::parse::<
+                        ::std::string::String,
+                    >(LIST_VUL_HANDLE_HISTORY, 13, text)?,
+                );
         }
         if let Some(text) = &wire[14] {
             request = request
-                .offset(support::parse::<i32>(LIST_VUL_HANDLE_HISTORY, 14, text)?);
+                .limit(support::parse::<i32>(LIST_VUL_HANDLE_HISTORY, 14, text)?);
+        }
+        if let Some(text) = &wire[15] {
+            request = request
+                .offset(support::parse::<i32>(LIST_VUL_HANDLE_HISTORY, 15, text)?);
         }
         let answered = support::call(
                 self.client.runtime(),
