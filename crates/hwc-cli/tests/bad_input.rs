@@ -27,6 +27,8 @@ fn violations(schema: &ParameterSchema) -> Vec<String> {
             out
         }
         ParameterSchema::Choice { values, .. } => vec![format!("{}-not-listed", values[0])],
+        // One flag is one value of the list: what breaks a value breaks the list.
+        ParameterSchema::List { items, .. } => violations(items),
         ParameterSchema::Integer { .. } => {
             let (min, max) = hwc::validate::integer_bounds(schema);
             vec![
