@@ -34,6 +34,15 @@ fn constraints_of_descriptor(schema: &ParameterSchema) -> Constraints {
             values: values.iter().map(|v| (*v).to_owned()).collect(),
             ..Constraints::default()
         },
+        ParameterSchema::List {
+            items,
+            min_items,
+            max_items,
+        } => Constraints {
+            min_items,
+            max_items,
+            ..constraints_of_descriptor(items)
+        },
         ParameterSchema::Integer {
             minimum,
             maximum,
@@ -97,15 +106,26 @@ fn descriptors_repeat_the_spec_exactly() {
                     "{context}"
                 );
                 let schema = spec.resolve(&yaml["schema"]);
+                let declared = if schema["type"] == "array" {
+                    // A list: its counts, and what each value takes.
+                    Constraints {
+                        min_items: schema["minItems"].as_u64(),
+                        max_items: schema["maxItems"].as_u64(),
+                        ..constraints_of(&spec.resolve(&schema["items"]))
+                    }
+                } else {
+                    constraints_of(&schema)
+                };
                 assert_eq!(
                     constraints_of_descriptor(&generated.schema),
-                    constraints_of(&schema),
+                    declared,
                     "{context}"
                 );
                 let kind = match generated.schema {
                     ParameterSchema::Text { .. } => "string",
                     ParameterSchema::Integer { .. } => "integer",
                     ParameterSchema::Choice { .. } => "enum",
+                    ParameterSchema::List { .. } => "array",
                 };
                 let declared_kind = if schema["enum"].is_array() {
                     "enum"

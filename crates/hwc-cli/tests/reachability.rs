@@ -12,10 +12,16 @@ use support::{hwc_with_demo_keys, run};
 
 /// A value the spec allows, as typed on the command line.
 fn sample(parameter: &Parameter) -> String {
-    match parameter.schema {
+    sample_of(&parameter.schema)
+}
+
+fn sample_of(schema: &ParameterSchema) -> String {
+    match *schema {
         ParameterSchema::Choice { values, .. } => values[values.len() - 1].to_owned(),
+        // One value of the list, the flag given once.
+        ParameterSchema::List { items, .. } => sample_of(items),
         ParameterSchema::Integer { .. } => {
-            let (min, max) = hwc::validate::integer_bounds(&parameter.schema);
+            let (min, max) = hwc::validate::integer_bounds(schema);
             min.max(1).min(max).to_string()
         }
         ParameterSchema::Text {

@@ -47,6 +47,8 @@ fn violations(schema: &ParameterSchema) -> Vec<(String, &'static str)> {
             out.push((format!("{}-not", values[0]), "not in enum"));
             out.push((values[0].to_uppercase(), "case differs"));
         }
+        // One value of a list, sent once: what breaks a value breaks the list.
+        ParameterSchema::List { items, .. } => out.extend(violations(items)),
         ParameterSchema::Integer { .. } => {
             // Documented bounds, or the bounds of the integer format (int32) where none are.
             let (min, max) = hwc_api::validate::integer_bounds(schema);

@@ -45,6 +45,9 @@ pub struct ApiPage {
 /// The numeric constraints and enum values a row's text states.
 #[derive(Debug, Default, PartialEq)]
 pub struct Constraints {
+    /// Fewest and most values of a list.
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
     pub minimum: Option<i64>,

@@ -155,6 +155,8 @@ impl Spec {
 /// The constraints a (resolved) parameter schema states, in the page reader's terms.
 pub fn constraints_of(schema: &Value) -> Constraints {
     Constraints {
+        min_items: None,
+        max_items: None,
         min_length: schema["minLength"].as_u64(),
         max_length: schema["maxLength"].as_u64(),
         minimum: schema["minimum"].as_i64(),
