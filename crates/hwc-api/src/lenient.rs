@@ -67,43 +67,147 @@ where
     T: TryFrom<i128>,
 {
     use serde::de::Error as _;
-    let integral = |value: f64| {
-        (value.is_finite() && value.fract() == 0.0 && value.abs() < EXACT_IN_A_FLOAT)
-            .then_some(value as i128)
-    };
-    let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
-    let number: i128 = match &value {
-        serde_json::Value::Null => return Ok(None),
-        serde_json::Value::Number(number) => {
-            if let Some(n) = number.as_i64() {
-                i128::from(n)
-            } else if let Some(n) = number.as_u64() {
-                i128::from(n)
-            } else {
-                number
-                    .as_f64()
-                    .and_then(integral)
-                    .ok_or_else(|| D::Error::custom(format!("{number} is not a whole number")))?
-            }
+    let number = deserializer.deserialize_any(WholeNumber)?;
+    match number {
+        None => Ok(None),
+        Some(number) => T::try_from(number)
+            .map(Some)
+            .map_err(|_| D::Error::custom(format!("{number} is out of the field's range"))),
+    }
+}
+
+/// Reads one JSON value as [`integer`] takes it, straight from the parser (no
+/// `serde_json::Value` in between): `None` for `null`.
+struct WholeNumber;
+
+impl<'de> serde::de::Visitor<'de> for WholeNumber {
+    type Value = Option<i128>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("a whole number, or a string holding one")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Some(i128::from(value)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Some(i128::from(value)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Self::Value, E> {
+        if value.is_finite() && value.fract() == 0.0 && value.abs() < EXACT_IN_A_FLOAT {
+            Ok(Some(value as i128))
+        } else {
+            Err(E::custom(format!(
+                "{} is not a whole number",
+                serde_json::Value::from(value)
+            )))
         }
-        serde_json::Value::String(text) => {
-            let text = text.trim();
-            whole_decimal(text)
-                .ok_or_else(|| D::Error::custom(format!("{text:?} is not a whole number")))?
-        }
-        serde_json::Value::Bool(_) => {
-            return Err(D::Error::custom("expected a whole number, got a boolean"));
-        }
-        serde_json::Value::Array(_) => {
-            return Err(D::Error::custom("expected a whole number, got an array"));
-        }
-        serde_json::Value::Object(_) => {
-            return Err(D::Error::custom("expected a whole number, got an object"));
-        }
-    };
-    T::try_from(number)
-        .map(Some)
-        .map_err(|_| D::Error::custom(format!("{number} is out of the field's range")))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Self::Value, E> {
+        let text = text.trim();
+        whole_decimal(text)
+            .map(Some)
+            .ok_or_else(|| E::custom(format!("{text:?} is not a whole number")))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<Self::Value, E> {
+        Err(E::custom("expected a whole number, got a boolean"))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serde::de::Error::custom(
+            "expected a whole number, got an array",
+        ))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+        Err(serde::de::Error::custom(
+            "expected a whole number, got an object",
+        ))
+    }
+}
+
+/// Reads a JSON value meant to be text, straight from the parser: a string as-is, anything
+/// else as its compact JSON (a number keeps its digits, an object its JSON).
+#[doc(hidden)]
+pub fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    deserializer.deserialize_any(Text)
+}
+
+struct Text;
+
+impl<'de> serde::de::Visitor<'de> for Text {
+    type Value = String;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<String, E> {
+        Ok(text.to_owned())
+    }
+
+    fn visit_string<E: serde::de::Error>(self, text: String) -> Result<String, E> {
+        Ok(text)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<String, E> {
+        Ok(serde_json::Value::from(value).to_string())
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<String, E> {
+        Ok(value.to_string())
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<String, E> {
+        Ok("null".to_owned())
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<String, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, seq: A) -> Result<String, A::Error> {
+        let value: serde_json::Value =
+            serde::Deserialize::deserialize(serde::de::value::SeqAccessDeserializer::new(seq))?;
+        Ok(value.to_string())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<String, A::Error> {
+        let value: serde_json::Value =
+            serde::Deserialize::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Ok(value.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +252,28 @@ mod tests {
             assert!(read(refused).is_err(), "{refused}");
         }
         assert_eq!(read(r#"{"list": null}"#).map(|c| c.list), Ok(vec![]));
+    }
+
+    #[test]
+    fn texts_take_any_value_as_its_text() {
+        #[derive(serde::Deserialize)]
+        struct Texts {
+            #[serde(deserialize_with = "text")]
+            t: String,
+        }
+        let t = |json: &str| {
+            serde_json::from_str::<Texts>(json)
+                .map(|texts| texts.t)
+                .unwrap()
+        };
+        assert_eq!(t(r#"{"t": "a\"b"}"#), "a\"b");
+        assert_eq!(t(r#"{"t": 123456}"#), "123456");
+        assert_eq!(t(r#"{"t": -7}"#), "-7");
+        assert_eq!(t(r#"{"t": 1.5}"#), "1.5");
+        assert_eq!(t(r#"{"t": true}"#), "true");
+        assert_eq!(t(r#"{"t": null}"#), "null");
+        assert_eq!(t(r#"{"t": {"v": [1, "x"]}}"#), r#"{"v":[1,"x"]}"#);
+        assert_eq!(t(r#"{"t": [1, {"a": null}]}"#), r#"[1,{"a":null}]"#);
     }
 
     #[test]

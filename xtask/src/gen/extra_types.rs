@@ -60,15 +60,13 @@ pub fn collect(document: &OpenAPI) -> Result<Vec<ExtraType>> {
 /// The helper both kinds of type deserialize through; emitted once per file when needed.
 pub fn lenient_text_helper() -> TokenStream {
     quote! {
-        /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON.
+        /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON
+        /// (straight from the parser, see `crate::lenient::text`).
         fn lenient_text<'de, D>(deserializer: D) -> ::std::result::Result<::std::string::String, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            match <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)? {
-                ::serde_json::Value::String(text) => Ok(text),
-                other => Ok(other.to_string()),
-            }
+            crate::lenient::text(deserializer)
         }
     }
 }

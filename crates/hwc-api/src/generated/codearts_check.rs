@@ -7,17 +7,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON.
+    /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON
+    /// (straight from the parser, see `crate::lenient::text`).
     fn lenient_text<'de, D>(
         deserializer: D,
     ) -> ::std::result::Result<::std::string::String, D::Error>
     where
         D: ::serde::Deserializer<'de>,
     {
-        match <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)? {
-            ::serde_json::Value::String(text) => Ok(text),
-            other => Ok(other.to_string()),
-        }
+        crate::lenient::text(deserializer)
     }
     /**A value documented as String. Users of the official SDKs have reported numbers and objects
 in string fields, so clients accept any of these and keep a string as-is and any other

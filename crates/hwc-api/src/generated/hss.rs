@@ -7,17 +7,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON.
+    /// Reads a JSON value meant to be text: a string as-is, anything else as compact JSON
+    /// (straight from the parser, see `crate::lenient::text`).
     fn lenient_text<'de, D>(
         deserializer: D,
     ) -> ::std::result::Result<::std::string::String, D::Error>
     where
         D: ::serde::Deserializer<'de>,
     {
-        match <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)? {
-            ::serde_json::Value::String(text) => Ok(text),
-            other => Ok(other.to_string()),
-        }
+        crate::lenient::text(deserializer)
     }
     /**Vulnerability status of a handling record. vul_status_unfix: not fixed;
 vul_status_ignored: ignored. Open: the API also sends values outside this list (its own
