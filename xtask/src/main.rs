@@ -63,9 +63,12 @@ enum Command {
             default_value = "loopback,realistic,fan-out,all-vuls"
         )]
         scenarios: Vec<Scenario>,
-        /// Vulnerabilities of the all-vuls scenario (100 records each).
+        /// Vulnerabilities of the all-vuls scenario.
         #[arg(long, default_value_t = 2_000)]
         all_vuls_vulnerabilities: u64,
+        /// Records of the all-vuls scenario (default: 100 per vulnerability).
+        #[arg(long, default_value_t = 0)]
+        all_vuls_records: u64,
         /// Seconds of the fan-out scenario.
         #[arg(long, default_value_t = 30)]
         fan_out_seconds: u64,
@@ -129,6 +132,7 @@ fn main() -> ExitCode {
             scenarios,
             fan_out_seconds,
             all_vuls_vulnerabilities,
+            all_vuls_records,
         } => bench::run(
             &workspace_root(),
             &bench::Options {
@@ -148,6 +152,7 @@ fn main() -> ExitCode {
                 } else {
                     0
                 },
+                all_vuls_records,
             },
         ),
         Command::Load { pagers, seconds } => bench::load::run(&workspace_root(), pagers, seconds),

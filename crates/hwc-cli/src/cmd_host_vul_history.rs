@@ -80,11 +80,16 @@ pub async fn host_vul_history(
         Some(since) => paginator.pages_since(since, |record: &HostRecord| record.time()),
         None => paginator.pages(),
     };
+    let exporting = export.is_some();
     let mut next = known.clone();
     let select = |record: &HostRecord| {
         let in_window = until.is_none_or(|until| record.time().is_none_or(|t| t <= until));
         if !in_window {
             return false;
+        }
+        // Without an export nothing was emitted before, and nothing is remembered.
+        if !exporting {
+            return true;
         }
         match known.seen(record, now) {
             Seen::Before => return false,

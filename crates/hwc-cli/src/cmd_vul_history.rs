@@ -115,11 +115,16 @@ pub async fn vul_history(
     };
     // Which records to print: the --until window, not exported before; and what this run
     // exported, for the next state.
+    let exporting = export.is_some();
     let mut next = known.clone();
     let select = |record: &HandleRecord| {
         let in_window = until.is_none_or(|until| record.handle_time.is_none_or(|t| t <= until));
         if !in_window {
             return false;
+        }
+        // Without an export nothing was emitted before, and nothing is remembered.
+        if !exporting {
+            return true;
         }
         match known.seen(record, now) {
             Seen::Before => return false,
@@ -288,6 +293,7 @@ pub async fn all_vuls_history(
             (given, exported) => given.or(exported),
         }
     })?;
+    let exporting = export.is_some();
     let mut next = known.clone();
     let fresh = ExportState::default();
     let select = |tagged: &all_vuls::TaggedRecord| {
@@ -295,6 +301,10 @@ pub async fn all_vuls_history(
         let in_window = until.is_none_or(|until| record.handle_time.is_none_or(|t| t <= until));
         if !in_window {
             return false;
+        }
+        // Without an export nothing was emitted before, and nothing is remembered.
+        if !exporting {
+            return true;
         }
         let key = format!("{}/{}", tagged.image_type, tagged.vul_id);
         let before = known.vulnerabilities.get(&key).unwrap_or(&fresh);

@@ -104,6 +104,7 @@ async fn each_vulnerability_keeps_its_own_watermark_across_runs() {
     let sim = Simulator::builder()
         .records(2_000)
         .vulnerabilities(100)
+        .unseen_vulnerabilities(5)
         .start()
         .await
         .unwrap();

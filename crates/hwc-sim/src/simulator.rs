@@ -41,6 +41,7 @@ pub struct SimulatorBuilder {
     listen: SocketAddr,
     records: usize,
     vulnerabilities: Option<usize>,
+    unseen_vulnerabilities: usize,
     host_records: Option<usize>,
     check_records: Option<usize>,
     seed: u64,
@@ -68,6 +69,7 @@ impl Default for SimulatorBuilder {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             records: DEFAULT_RECORDS,
             vulnerabilities: None,
+            unseen_vulnerabilities: 0,
             host_records: None,
             check_records: None,
             seed: 1,
@@ -111,6 +113,14 @@ impl SimulatorBuilder {
     /// records, 41 to 2,001). The image vulnerability list holds those with records.
     pub fn vulnerabilities(mut self, vulnerabilities: usize) -> Self {
         self.vulnerabilities = Some(vulnerabilities);
+        self
+    }
+
+    /// Keeps the last `count` vulnerability ids drawn unhandled until
+    /// [`Simulator::reveal_vulnerabilities`]: no list has them and their histories are empty,
+    /// as vulnerabilities found and handled between two exports would be.
+    pub fn unseen_vulnerabilities(mut self, count: usize) -> Self {
+        self.unseen_vulnerabilities = count;
         self
     }
 
@@ -309,6 +319,7 @@ impl SimulatorBuilder {
             served: PerService::counters(),
             added_hss: AtomicU64::new(0),
             added_host: AtomicU64::new(0),
+            unseen_vulnerabilities: AtomicU64::new(self.unseen_vulnerabilities as u64),
             metadata: self.metadata.map(MetadataState::new),
             iam: self.iam.map(IamState::new),
         });
@@ -384,6 +395,14 @@ impl Simulator {
         self.shared.added_hss.fetch_add(count, Ordering::Relaxed);
     }
 
+    /// Makes the vulnerabilities kept unhandled ([`SimulatorBuilder::unseen_vulnerabilities`])
+    /// appear, with their whole histories.
+    pub fn reveal_vulnerabilities(&self) {
+        self.shared
+            .unseen_vulnerabilities
+            .store(0, Ordering::Relaxed);
+    }
+
     /// Makes `count` more host vulnerability handling records appear, newer than any other and
     /// each with an id of its own, as when someone handles vulnerabilities between two exports.
     pub fn add_host_records(&self, count: u64) {
@@ -408,7 +427,7 @@ impl Simulator {
                 .shared
                 .data
                 .catalogue
-                .pairs(project)
+                .pairs(project, self.shared.first_unseen_vulnerability())
                 .into_iter()
                 .map(|(id, local, severity)| {
                     (id, if local { "local" } else { "registry" }, severity)

@@ -45,6 +45,9 @@ pub(crate) struct Shared {
     pub served: PerService<AtomicU64>,
     /// HSS records handled since the data set was made (see `Simulator::add_hss_records`).
     pub added_hss: AtomicU64,
+    /// The vulnerabilities (the last ones drawn) nobody has handled yet: no list has them and
+    /// their histories are empty until `Simulator::reveal_vulnerabilities`.
+    pub unseen_vulnerabilities: AtomicU64,
     /// Host records handled since the data set was made (see `Simulator::add_host_records`).
     pub added_host: AtomicU64,
     /// The ECS metadata service, when on.
@@ -54,6 +57,16 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// The index of the first vulnerability not handled yet (all of them: none).
+    pub(crate) fn first_unseen_vulnerability(&self) -> u32 {
+        let drawn = self.data.hss.vul_ids().len() as u64;
+        let unseen = self
+            .unseen_vulnerabilities
+            .load(Ordering::Relaxed)
+            .min(drawn);
+        (drawn - unseen) as u32
+    }
+
     pub(crate) fn server_now(&self) -> Timestamp {
         let offset = SignedDuration::from_millis(self.clock_offset_ms.load(Ordering::Relaxed));
         Timestamp::now()

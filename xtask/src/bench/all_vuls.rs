@@ -1,6 +1,6 @@
 //! `cargo xtask bench --scenarios all-vuls`: the nightly whole-project export. The release CLI
 //! runs `hss vul-history --all-vuls -o jsonl` against a simulator with `vulnerabilities`
-//! vulnerabilities (about 100 records each) under a region's round trips and the gateway's flow
+//! vulnerabilities (about 100 records each, or the records asked for) under a region's round trips and the gateway's flow
 //! control, in a measured process of its own: the handling-history API's share of its bound,
 //! the throttled share, every record exactly once, peak memory.
 
@@ -20,13 +20,16 @@ use super::sim_process::SimProcess;
 const LATENCY: &str = "40ms±5ms";
 /// The gateway's flow control per API, requests a second.
 const RATE_LIMIT: u64 = 200;
-/// Records per vulnerability in the data set.
+/// Records per vulnerability in the data set, unless a number of records is given.
 const RECORDS_PER_VULNERABILITY: u64 = 100;
 
 /// The scenario's table and targets.
 pub(crate) fn all_vuls(cx: &Setup<'_>, options: &Options) -> anyhow::Result<String> {
     let vulnerabilities = options.all_vuls;
-    let records = vulnerabilities * RECORDS_PER_VULNERABILITY;
+    let records = match options.all_vuls_records {
+        0 => vulnerabilities * RECORDS_PER_VULNERABILITY,
+        records => records,
+    };
     eprintln!(
         "all-vuls: {vulnerabilities} vulnerabilities, {records} records, {LATENCY}, {RATE_LIMIT}/s per API..."
     );

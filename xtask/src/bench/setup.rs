@@ -34,6 +34,8 @@ pub struct Options {
     pub million: u64,
     /// Vulnerabilities of the whole-project export (0: skip it).
     pub all_vuls: u64,
+    /// Records of the whole-project export (0: 100 per vulnerability).
+    pub all_vuls_records: u64,
 }
 
 /// A benchmarked client; `None` concurrency is the client's default (sized by flow control).

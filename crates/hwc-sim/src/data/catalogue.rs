@@ -53,6 +53,8 @@ pub struct VulQuery<'a> {
     pub filters: &'a HashMap<String, String>,
     /// `label_list`: only vulnerabilities with one of these labels (none: any).
     pub labels: &'a [&'a str],
+    /// Vulnerabilities from this index on are not handled yet, and not listed.
+    pub first_unseen: u32,
 }
 
 impl Catalogue {
@@ -138,7 +140,12 @@ impl Catalogue {
 
     /// Every (vulnerability id, local?) pair with records in `enterprise_project` (`None`: all),
     /// with the vulnerability's severity: what an enumeration of the whole catalogue must find.
-    pub fn pairs(&self, enterprise_project: Option<u8>) -> Vec<(String, bool, &'static str)> {
+    /// Vulnerabilities from index `first_unseen` on are not handled yet.
+    pub fn pairs(
+        &self,
+        enterprise_project: Option<u8>,
+        first_unseen: u32,
+    ) -> Vec<(String, bool, &'static str)> {
         let mut pairs = Vec::new();
         for local in [true, false] {
             for entry in self
@@ -146,6 +153,7 @@ impl Catalogue {
                 .get(&(local, enterprise_project))
                 .into_iter()
                 .flatten()
+                .filter(|entry| entry.vul < first_unseen)
             {
                 let vulnerability = &self.vulnerabilities[entry.vul as usize];
                 pairs.push((
@@ -176,6 +184,7 @@ impl Catalogue {
                 .any(|label| query.labels.contains(label));
         status
             && labelled
+            && entry.vul < query.first_unseen
             && vul_type == query.vul_type
             && query
                 .filters
@@ -286,7 +295,7 @@ mod tests {
             .map(|fact| (records.vul_ids()[fact.vul as usize].clone(), fact.local))
             .collect();
         let listed: HashSet<(String, bool)> = catalogue
-            .pairs(None)
+            .pairs(None, u32::MAX)
             .into_iter()
             .map(|(id, local, _)| (id, local))
             .collect();
@@ -306,6 +315,7 @@ mod tests {
                         enterprise_project: None,
                         filters: &filters,
                         labels: &[],
+                        first_unseen: u32::MAX,
                     };
                     let (total, items) = catalogue.query(&query, 0, usize::MAX);
                     assert_eq!(total, items.len());

@@ -518,6 +518,11 @@ impl HssData {
             )
     }
 
+    /// The index of `vul_id` among [`vul_ids`](Self::vul_ids).
+    pub fn vul_position(&self, vul_id: &str) -> Option<u32> {
+        self.vul_index.get(vul_id).copied()
+    }
+
     /// The vulnerability ids drawn, the demo one first (some may have no record).
     pub fn vul_ids(&self) -> &[String] {
         &self.vul_ids

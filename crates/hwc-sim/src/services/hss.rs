@@ -20,6 +20,7 @@ pub(crate) fn page(
     data: &HssData,
     order: Order,
     local_image_value: LocalImageValue,
+    first_unseen: u32,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
     added: usize,
@@ -45,10 +46,17 @@ pub(crate) fn page(
         ))
     })?;
     let vul_id = values.get("vul_id").copied().unwrap_or_default();
+    // A vulnerability nobody has handled yet has no history.
+    let unseen = data
+        .vul_position(vul_id)
+        .is_some_and(|vul| vul >= first_unseen);
     let (total, items) = order.page(
         integer(OPERATION, &values, "offset"),
         integer(OPERATION, &values, "limit"),
         |offset, limit| {
+            if unseen {
+                return (0, Vec::new());
+            }
             let page = data.query(vul_id, local, &filters, offset, limit, added);
             (page.total, page.items)
         },

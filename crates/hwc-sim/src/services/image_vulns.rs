@@ -22,6 +22,7 @@ pub(crate) fn page(
     data: &Dataset,
     order: Order,
     local_image_value: LocalImageValue,
+    first_unseen: u32,
     path: &HashMap<String, String>,
     query: &[(Cow<'_, str>, Cow<'_, str>)],
 ) -> Result<Vec<u8>, GatewayError> {
@@ -55,6 +56,7 @@ pub(crate) fn page(
                     enterprise_project,
                     filters: &filters,
                     labels: &labels,
+                    first_unseen,
                 },
                 offset,
                 limit,
