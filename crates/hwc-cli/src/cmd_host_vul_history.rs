@@ -4,59 +4,28 @@
 
 use std::sync::Arc;
 
-use clap::Args;
 use hwc::hss::{HostVulHandleHistory, VulhandleHistoryResponseInfoDataList as HostRecord};
 use hwc::{Client, FromParameters, Paginator};
 
-use crate::cmd_vul_history::{emit, open_export};
+use crate::cmd_vul_history::emit;
 use crate::exit::Failure;
 use crate::export::{Exported, Query, Seen};
+use crate::history_args::HistoryArgs;
 use crate::render::Output;
 use crate::render::ocsf::{self, OcsfContext, OcsfEvents};
-use crate::time_args::{Moment, parse_moment, parse_wait};
-
-/// What `hwc hss host-vul-history` adds to the operation's flags.
-#[derive(Args, Debug, Default)]
-pub struct HostHistoryExtras {
-    /// Only records handled at or after this time (RFC 3339, YYYY-MM-DD, or a duration back
-    /// from now such as 7d). Pages every record, asking for them newest first
-    /// (`sort_key=handle_time`), and stops at the first page that reaches older ones.
-    #[arg(long, value_parser = parse_moment)]
-    pub since: Option<Moment>,
-    /// Only records handled at or before this time (same forms as --since).
-    #[arg(long, value_parser = parse_moment)]
-    pub until: Option<Moment>,
-    /// Incremental export: emit only records not emitted by the last complete run recorded in
-    /// FILE (by their `id`), then record this run. As for `vul-history --state`.
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<std::path::PathBuf>,
-    /// Append the records to FILE, only once the run has completed (jsonl, ocsf or csv).
-    #[arg(long, value_name = "FILE")]
-    pub append: Option<std::path::PathBuf>,
-    /// With --state or --append: wait up to this long for another run writing the same files.
-    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
-    pub wait_lock: Option<std::time::Duration>,
-}
 
 /// `hwc hss host-vul-history` with `--since`, `--until`, `--state` or `--append`.
 pub async fn host_vul_history(
     client: &Client,
     given: &[(&str, &str)],
-    args: &HostHistoryExtras,
+    args: &HistoryArgs,
     format: Output,
     query: Query,
     ocsf: Option<Arc<OcsfContext>>,
 ) -> Result<(), Failure> {
     let now = jiff::Timestamp::now();
     let until = args.until.map(|until| until.at(now));
-    let export = open_export(
-        args.state.as_deref(),
-        args.append.as_deref(),
-        &query,
-        args.wait_lock,
-        format,
-    )
-    .await?;
+    let export = args.open_export(&query, format).await?;
     let known = export
         .as_ref()
         .map(|export| export.known().clone())

@@ -8,11 +8,12 @@ use hwc::FromParameters;
 use hwc::codearts_check::CheckRecords;
 use hwc::hss::ImageVulHandleHistory;
 
-use crate::cmd_host_vul_history::{HostHistoryExtras, host_vul_history};
+use crate::cmd_host_vul_history::host_vul_history;
 use crate::cmd_records::records;
 use crate::cmd_vul_history::{VulHistoryExtras, all_vuls_history, vul_history};
 use crate::exit::Failure;
 use crate::export::Query;
+use crate::history_args::HistoryArgs;
 use crate::operations::Invocation;
 use crate::render::ocsf::{self, OcsfContext, OcsfEvents, VulnerabilityTag};
 use crate::render::{Layout, Output, Resume, print_pages};
@@ -31,7 +32,7 @@ pub async fn run_operation(
         let extras =
             <VulHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
                 .map_err(|error| Failure::Usage(error.to_string()))?;
-        let mut query = if extras.state.is_some() || extras.append.is_some() {
+        let mut query = if extras.history.exports() {
             export_query(session, operation, &given).await?
         } else {
             Query::default()
@@ -64,10 +65,9 @@ pub async fn run_operation(
         return vul_history(request, invocation.all, &extras, format, query, ocsf).await;
     }
     if operation.id == hwc::hss::LIST_VUL_HANDLE_HISTORY.id {
-        let extras =
-            <HostHistoryExtras as clap::FromArgMatches>::from_arg_matches(invocation.matches)
-                .map_err(|error| Failure::Usage(error.to_string()))?;
-        let incremental = extras.state.is_some() || extras.append.is_some();
+        let extras = <HistoryArgs as clap::FromArgMatches>::from_arg_matches(invocation.matches)
+            .map_err(|error| Failure::Usage(error.to_string()))?;
+        let incremental = extras.exports();
         if incremental || extras.since.is_some() || extras.until.is_some() {
             let query = if incremental {
                 export_query(session, operation, &given).await?

@@ -13,9 +13,9 @@ use hwc::{Client, Page, PagedRequest, Paginator};
 
 use crate::exit::Failure;
 use crate::export::{Export, ExportState, Query, Seen};
+use crate::history_args::HistoryArgs;
 use crate::render::ocsf::{self, Ocsf, OcsfContext, OcsfEvents, VulnerabilityTag};
 use crate::render::{Output, Resume, Tabular, print_page, print_pages};
-use crate::time_args::{Moment, parse_moment, parse_wait};
 
 /// What `hwc hss vul-history` adds to the operation's flags.
 #[derive(Args, Debug, Default)]
@@ -26,29 +26,9 @@ pub struct VulHistoryExtras {
     /// own watermark, and one seen for the first time is exported whole.
     #[arg(long, conflicts_with_all = ["parameter:vul_id", "parameter:image_type"])]
     pub all_vuls: bool,
-    /// Only records handled at or after this time: RFC 3339, YYYY-MM-DD (midnight UTC), or a
-    /// duration back from now such as 7d, 12h or 1d6h. Pages every record (like --all) but
-    /// stops at the first page that reaches older ones: results come newest first.
-    #[arg(long, value_parser = parse_moment)]
-    pub since: Option<Moment>,
-    /// Only records handled at or before this time (same forms as --since).
-    #[arg(long, value_parser = parse_moment)]
-    pub until: Option<Moment>,
-    /// Incremental export: emit only records newer than the last complete run recorded in
-    /// FILE (created when missing), then record this run. FILE belongs to this query only, is
-    /// replaced atomically and only when the run completes, and one run at a time writes it
-    /// (FILE.lock).
-    #[arg(long, value_name = "FILE")]
-    pub state: Option<std::path::PathBuf>,
-    /// Append the records to FILE instead of printing them (jsonl or csv; a new CSV file gets
-    /// the header), only once the run has completed: with --state, every record reaches FILE
-    /// exactly once over the runs, interrupted ones included.
-    #[arg(long, value_name = "FILE")]
-    pub append: Option<std::path::PathBuf>,
-    /// With --state or --append: when another run is writing the same files, wait up to this
-    /// long for it (such as 30s or 10m) instead of failing at once.
-    #[arg(long, value_name = "DURATION", value_parser = parse_wait)]
-    pub wait_lock: Option<std::time::Duration>,
+    /// The time window and the incremental export.
+    #[command(flatten)]
+    pub history: HistoryArgs,
 }
 
 /// `hwc hss vul-history`.
@@ -69,21 +49,14 @@ pub async fn vul_history(
     });
     let (_, limit) = request.paging();
     let now = jiff::Timestamp::now();
-    let until = args.until.map(|until| until.at(now));
-    let export = open_export(
-        args.state.as_deref(),
-        args.append.as_deref(),
-        &query,
-        args.wait_lock,
-        format,
-    )
-    .await?;
+    let until = args.history.until.map(|until| until.at(now));
+    let export = args.history.open_export(&query, format).await?;
     let known = export
         .as_ref()
         .map(|export| export.known().clone())
         .unwrap_or_default();
     // Records older than the newest one already exported are not new (same second: by key).
-    let since = match (args.since.map(|since| since.at(now)), known.newest) {
+    let since = match (args.history.since.map(|since| since.at(now)), known.newest) {
         (Some(given), Some(exported)) => Some(given.max(exported)),
         (given, exported) => given.or(exported),
     };
@@ -145,26 +118,6 @@ pub async fn vul_history(
         Some(export) => export.commit(next, output, format == Output::Csv),
         None => Ok(()),
     }
-}
-
-/// The export `--state`/`--append` ask for (none without either), its lock taken; `--append`
-/// takes whole lines only.
-pub(crate) async fn open_export(
-    state: Option<&std::path::Path>,
-    append: Option<&std::path::Path>,
-    query: &Query,
-    wait_lock: Option<std::time::Duration>,
-    format: Output,
-) -> Result<Option<Export>, Failure> {
-    if append.is_some() && !matches!(format, Output::Jsonl | Output::Csv | Output::Ocsf) {
-        return Err(Failure::Usage(
-            "--append takes --output jsonl, ocsf or csv (whole lines a reader can tail)".into(),
-        ));
-    }
-    if state.is_none() && append.is_none() {
-        return Ok(None);
-    }
-    Ok(Some(Export::begin(state, append, query, wait_lock).await?))
 }
 
 /// Prints `pages` (as their OCSF events with `-o ocsf`) to the export's `--append` stand-in,
@@ -264,17 +217,10 @@ pub async fn all_vuls_history(
         context,
     });
     let now = jiff::Timestamp::now();
-    let until = args.until.map(|until| until.at(now));
-    let given_since = args.since.map(|since| since.at(now));
+    let until = args.history.until.map(|until| until.at(now));
+    let given_since = args.history.since.map(|since| since.at(now));
     // The lock is taken before anything is listed: one run at a time decides what is new.
-    let export = open_export(
-        args.state.as_deref(),
-        args.append.as_deref(),
-        &query,
-        args.wait_lock,
-        format,
-    )
-    .await?;
+    let export = args.history.open_export(&query, format).await?;
     let known = export
         .as_ref()
         .map(|export| export.known().clone())

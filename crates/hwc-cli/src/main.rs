@@ -16,6 +16,7 @@ mod cmd_vul_history;
 mod exit;
 mod export;
 mod global;
+mod history_args;
 mod interrupt;
 mod operations;
 mod render;

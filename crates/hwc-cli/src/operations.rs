@@ -8,8 +8,8 @@ use clap::{Arg, ArgAction, ArgMatches, Args, Command, CommandFactory};
 use hwc::descriptor::{Operation, ParameterSchema};
 
 use crate::cli::Cli;
-use crate::cmd_host_vul_history::HostHistoryExtras;
 use crate::cmd_vul_history::VulHistoryExtras;
+use crate::history_args::HistoryArgs;
 
 /// Arg ids of parameters carry this prefix, so that none collides with a global flag's id
 /// (`project_id` is both CodeArts Check's path parameter and the global IAM project).
@@ -61,7 +61,7 @@ pub fn command() -> Command {
     });
     cli = mut_operation(cli, hwc::hss::LIST_VUL_HANDLE_HISTORY, |command| {
         let about = command.get_about().cloned();
-        let command = HostHistoryExtras::augment_args(command);
+        let command = HistoryArgs::augment_args(command);
         match about {
             Some(about) => command.about(about),
             None => command,
