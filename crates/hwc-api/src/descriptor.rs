@@ -52,6 +52,13 @@ pub struct Operation {
     pub parameters: &'static [Parameter],
     /// Offset paging, from the operation's `x-hwc-paging` extension.
     pub paging: Option<Paging>,
+    /// The call needs the client's IAM project although its path has none: it goes in the
+    /// signed `X-Project-Id` header (`x-hwc-iam-project: header`), so the client resolves it
+    /// before sending.
+    pub iam_project_header: bool,
+    /// The fields of the 200 answer's body, in spec order: the columns of an operation that
+    /// answers one object rather than pages of items.
+    pub answer_fields: &'static [&'static str],
     /// What the operation gives, for people (`x-hwc-facade.doc`, or the spec's `summary`).
     pub doc: &'static str,
     /// The operation's command on the command line (`vul-history`), from `x-hwc-facade.cli`.
@@ -116,6 +123,9 @@ pub enum ParameterSchema {
         min_length: Option<u64>,
         /// Most characters allowed.
         max_length: Option<u64>,
+        /// An ECMA-262 regular expression the whole value must match (OpenAPI's `pattern`;
+        /// anchor it with `^` and `$`).
+        pattern: Option<&'static str>,
         /// Value the server assumes when the parameter is absent.
         default: Option<&'static str>,
         /// A UTC time in this `strftime` form, from `x-hwc-time-format` (such as
@@ -199,6 +209,9 @@ pub struct Paging {
     pub items_field: &'static str,
     /// The fields of one item, in spec order: the columns of a generic table.
     pub item_fields: &'static [&'static str],
+    /// The item field that tells items apart, where pages may repeat an item
+    /// (`x-hwc-paging.unique-by`): a paginator yields each value once.
+    pub unique_by: Option<&'static str>,
 }
 
 /// What an operation's offset parameter counts, from `x-hwc-paging.offset-unit`.

@@ -189,6 +189,7 @@ fn fits(schema: &ParameterSchema, value: &str) -> bool {
         ParameterSchema::Text {
             min_length,
             max_length,
+            pattern,
             time_format,
             ..
         } => {
@@ -196,6 +197,7 @@ fn fits(schema: &ParameterSchema, value: &str) -> bool {
             min_length.is_none_or(|min| length >= min)
                 && max_length.is_none_or(|max| length <= max)
                 && time_format.is_none_or(|format| parse_time(format, value).is_some())
+                && pattern.is_none_or(|pattern| matches_pattern(pattern, value))
         }
         ParameterSchema::Choice { values, spellings } => {
             values.contains(&value) || spellings.iter().any(|(_, other)| *other == value)
@@ -219,6 +221,15 @@ fn fits(schema: &ParameterSchema, value: &str) -> bool {
     }
 }
 
+/// Whether all of `value` matches the ECMA-262 `pattern` (a pattern that does not compile
+/// matches nothing: the generator refuses such a spec, so this cannot happen with its output).
+fn matches_pattern(pattern: &str, value: &str) -> bool {
+    regress::Regex::new(pattern)
+        .ok()
+        .and_then(|regex| regex.find(value))
+        .is_some_and(|found| found.start() == 0 && found.end() == value.len())
+}
+
 /// What a parameter accepts, in words: `1 to 256 characters`, `one of: a, b`,
 /// `an integer from 10 to 200`.
 pub fn describe(schema: &ParameterSchema) -> String {
@@ -233,13 +244,20 @@ pub fn describe(schema: &ParameterSchema) -> String {
         ParameterSchema::Text {
             min_length,
             max_length,
+            pattern,
             ..
-        } => match (min_length.filter(|&min| min > 0), max_length) {
-            (Some(min), Some(max)) => format!("{min} to {max} characters"),
-            (Some(min), None) => format!("at least {min} character{}", plural(min)),
-            (None, Some(max)) => format!("at most {max} characters"),
-            (None, None) => "any text".to_owned(),
-        },
+        } => {
+            let length = match (min_length.filter(|&min| min > 0), max_length) {
+                (Some(min), Some(max)) => format!("{min} to {max} characters"),
+                (Some(min), None) => format!("at least {min} character{}", plural(min)),
+                (None, Some(max)) => format!("at most {max} characters"),
+                (None, None) => "any text".to_owned(),
+            };
+            match pattern {
+                Some(pattern) => format!("{length} matching the pattern {pattern}"),
+                None => length,
+            }
+        }
         ParameterSchema::Choice { values, spellings } => {
             let mut allowed = format!("one of: {}", values.join(", "));
             for (value, other) in spellings.iter() {

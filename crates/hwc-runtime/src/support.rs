@@ -68,6 +68,15 @@ async fn missing_project(runtime: &Runtime) -> Error {
     }
 }
 
+/// The client's IAM project, looked up if need be.
+async fn iam_project(runtime: &Runtime) -> Result<String, Error> {
+    match runtime.project().resolve().await {
+        Ok(project) => Ok(project.to_owned()),
+        Err(Error::Config(ConfigError::NoProjectId)) => Err(missing_project(runtime).await),
+        Err(error) => Err(error),
+    }
+}
+
 /// The values to send: the builder's, with what the client fills and the page asked for, all
 /// checked against the spec.
 pub async fn wire(
@@ -77,17 +86,22 @@ pub async fn wire(
     page: Option<(u64, u64)>,
 ) -> Result<Vec<Option<String>>, Error> {
     let mut wire = values.to_vec();
+    // A call that carries the project in `X-Project-Id` only: resolved now, so that the
+    // transport has it to send.
+    // (Only with AK/SK: an IAM token is scoped to its project already and the header is not
+    // sent with it.)
+    if operation.iam_project_header
+        && matches!(
+            runtime.credentials().credentials().await,
+            Ok(provided) if matches!(provided.credentials, crate::credentials::Credentials::AccessKey(_))
+        )
+    {
+        iam_project(runtime).await?;
+    }
     for (slot, parameter) in wire.iter_mut().zip(operation.parameters) {
         match parameter.from_client {
             Some(ClientValue::IamProject) => {
-                let project = match runtime.project().resolve().await {
-                    Ok(project) => project,
-                    Err(Error::Config(ConfigError::NoProjectId)) => {
-                        return Err(missing_project(runtime).await);
-                    }
-                    Err(error) => return Err(error),
-                };
-                *slot = Some(project.to_owned());
+                *slot = Some(iam_project(runtime).await?);
             }
             None => {}
         }
@@ -262,4 +276,29 @@ where
             })
         })
         .collect()
+}
+
+/// The body of an answer as the facade's model: progenitor's type itself, or a model made from
+/// it; a model that cannot be made is a decode error.
+pub fn answer<T, U>(
+    operation: &'static Operation,
+    status: u16,
+    request_id: &Option<String>,
+    body: T,
+) -> Result<U, Error>
+where
+    U: TryFrom<T>,
+    U::Error: Into<ModelError>,
+{
+    U::try_from(body).map_err(|error| {
+        let ModelError(source) = error.into();
+        Error::Decode {
+            operation: operation.id,
+            status,
+            request_id: request_id.clone(),
+            path: String::new(),
+            excerpt: String::new(),
+            source,
+        }
+    })
 }

@@ -57,7 +57,7 @@ mod operations;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
-pub use operations::{Entry, FromParameters, JsonCall, JsonPages};
+pub use operations::{CallFromParameters, Entry, FromParameters, JsonCall, JsonPages};
 
 pub use hwc_config::{
     DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata, FederatedIdentity,

@@ -39,6 +39,39 @@ pub trait FromParameters: PagedRequest {
     ) -> impl std::future::Future<Output = Result<Page<Self::Item>, Error>> + Send;
 }
 
+/// An operation builder answering one object (no paging), made from parameters as text.
+pub trait CallFromParameters: Sized + Send + Sync + 'static {
+    /// What the call answers.
+    type Answer: Serialize + Send;
+
+    /// The builder with these parameters (wire name, text), each checked against the spec; an
+    /// unknown name, or one the client fills itself, is refused.
+    fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error>;
+
+    /// Sends the call as built: its `send()`.
+    fn send_as_built(&self) -> impl std::future::Future<Output = Result<Self::Answer, Error>> + Send;
+}
+
+/// [`Entry::json_pages`] of builder `R`, whose operation answers one object: one page holding
+/// it (`all` changes nothing).
+pub(crate) fn json_answer<R: CallFromParameters>(
+    client: &Client,
+    given: &[(&str, &str)],
+    _all: bool,
+) -> Result<JsonPages, Error> {
+    let request = R::from_parameters(client, given)?;
+    Ok(stream::once(async move {
+        let answer = request.send_as_built().await?;
+        Ok(Page {
+            total: Some(1),
+            offset: 0,
+            request_id: None,
+            items: vec![to_json(&answer)],
+        })
+    })
+    .boxed())
+}
+
 /// [`Entry::json_pages`] of builder `R`.
 pub(crate) fn json_pages<R>(
     client: &Client,

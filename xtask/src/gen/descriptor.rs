@@ -25,6 +25,8 @@ const SPELLINGS_EXTENSION: &str = "x-hwc-spellings";
 const HELP_EXTENSION: &str = "x-hwc-help";
 const CLI_FLAG_EXTENSION: &str = "x-hwc-cli-flag";
 const FROM_CLIENT_EXTENSION: &str = "x-hwc-from-client";
+/// An operation whose path has no IAM project but whose call needs it, in `X-Project-Id`.
+const IAM_PROJECT_EXTENSION: &str = "x-hwc-iam-project";
 
 /// The `pub mod spec { .. }` item for one spec.
 pub fn spec_module(document: &OpenAPI, module: &str) -> Result<TokenStream> {
@@ -203,6 +205,14 @@ fn operation_tokens(
     let doc = doc.trim();
     let cli = &names.cli;
     let example = option(ok_example(operation)?);
+    let iam_project_header = match operation.extensions.get(IAM_PROJECT_EXTENSION) {
+        None => false,
+        Some(Value::String(value)) if value == "header" => true,
+        Some(other) => bail!(
+            "{IAM_PROJECT_EXTENSION}: {other}: the one known value is `header` (the IAM project in `X-Project-Id`)"
+        ),
+    };
+    let answer_fields: Vec<&String> = ok_body(document, operation)?.properties.keys().collect();
     Ok(quote! {
         Operation {
             id: #id,
@@ -210,6 +220,8 @@ fn operation_tokens(
             path: #path,
             parameters: &[#(#parameters),*],
             paging: #paging,
+            iam_project_header: #iam_project_header,
+            answer_fields: &[#(#answer_fields),*],
             doc: #doc,
             cli: #cli,
             example: #example,
@@ -356,8 +368,13 @@ fn parameter_schema(document: &OpenAPI, schema: &Schema) -> Result<TokenStream> 
             pattern,
             ..
         })) => {
-            if pattern.is_some() {
-                bail!("`pattern` is not supported on parameters yet");
+            if pattern.is_some() && !enumeration.is_empty() {
+                bail!("`pattern` and `enum` together are not supported");
+            }
+            if let Some(pattern) = pattern
+                && regress::Regex::new(pattern).is_err()
+            {
+                bail!("`pattern: {pattern}` is not an ECMA-262 regular expression");
             }
             if !enumeration.is_empty() {
                 let values: Vec<&str> = enumeration.iter().flatten().map(String::as_str).collect();
@@ -380,9 +397,11 @@ fn parameter_schema(document: &OpenAPI, schema: &Schema) -> Result<TokenStream> 
                 Some(Value::String(format)) if format.contains('%') => quote!(Some(#format)),
                 Some(other) => bail!("{TIME_FORMAT_EXTENSION} {other} is not a strftime format"),
             };
+            let pattern = option(pattern.clone());
             Ok(quote!(ParameterSchema::Text {
                 min_length: #min_length,
                 max_length: #max_length,
+                pattern: #pattern,
                 default: #default,
                 time_format: #time_format
             }))
@@ -486,6 +505,11 @@ fn paging_tokens(
     }
     let item_fields = item_fields(document, &object.properties[&items])
         .with_context(|| format!("the items of `{items}`"))?;
+    let unique_by = match paging.get("unique-by") {
+        None => quote!(None),
+        Some(Value::String(key)) if item_fields.contains(key) => quote!(Some(#key)),
+        Some(other) => bail!("`unique-by: {other}` must name a field of the items"),
+    };
     Ok(quote! {
         Some(Paging {
             offset_parameter: #offset,
@@ -495,8 +519,31 @@ fn paging_tokens(
             total_field: #total,
             items_field: #items,
             item_fields: &[#(#item_fields),*],
+            unique_by: #unique_by,
         })
     })
+}
+
+/// The component name of the 200 answer's schema (`ShowTaskDetailResponse`).
+pub fn ok_body_name(operation: &Operation) -> Result<String> {
+    let Some(ReferenceOr::Item(ok)) = operation
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+    else {
+        bail!("a written-out 200 response is needed");
+    };
+    match ok
+        .content
+        .get("application/json")
+        .and_then(|media| media.schema.as_ref())
+    {
+        Some(ReferenceOr::Reference { reference }) => reference
+            .strip_prefix("#/components/schemas/")
+            .map(str::to_owned)
+            .with_context(|| format!("unsupported $ref {reference}")),
+        _ => bail!("the 200 response's schema must be a `$ref` to a component schema"),
+    }
 }
 
 /// The JSON object schema of the 200 answer, written out (not a `$ref` response).

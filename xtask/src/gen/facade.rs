@@ -200,13 +200,20 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
         }
         has_models |= names.item.is_some();
         if names.item.is_none() {
-            let items_field = operation
-                .extensions
-                .get("x-hwc-paging")
-                .and_then(|paging| paging.get("items"))
-                .and_then(Value::as_str)
-                .unwrap_or_default();
-            reexports.push(item_type(document, operation, items_field).with_context(at)?);
+            match operation.extensions.get("x-hwc-paging") {
+                Some(paging) => {
+                    let items_field = paging
+                        .get("items")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default();
+                    reexports.push(item_type(document, operation, items_field).with_context(at)?);
+                }
+                None => reexports.push(
+                    super::descriptor::ok_body_name(operation)
+                        .with_context(at)?
+                        .to_upper_camel_case(),
+                ),
+            }
         }
         methods.push(method_tokens);
         items.push(builder_tokens);
@@ -247,10 +254,15 @@ pub fn facade_module(spec: &Spec, types: &BuilderTypes) -> Result<String> {
 
         #models
 
+        #[allow(unused_imports)]
         use crate::Client;
-        use crate::operations::{Entry, FromParameters};
+        #[allow(unused_imports)]
+        use crate::operations::{CallFromParameters, Entry, FromParameters};
+        #[allow(unused_imports)]
         use hwc_runtime::Error;
+        #[allow(unused_imports)]
         use hwc_runtime::plumbing::support;
+        #[allow(unused_imports)]
         use hwc_runtime::{Page, Paginator};
 
         #[doc = #service_doc]
@@ -485,30 +497,6 @@ fn operation_tokens(
     let generated_method = format_ident!("{}", id.to_snake_case());
     let client_of = format_ident!("{}_client", spec.module);
     let count = proc_macro2::Literal::usize_unsuffixed(params.len());
-    let paging = operation
-        .extensions
-        .get("x-hwc-paging")
-        .context("the facade generates paged operations only: add `x-hwc-paging`")?;
-    let field = |key: &str| -> Result<syn::Ident> {
-        let name = paging
-            .get(key)
-            .and_then(Value::as_str)
-            .with_context(|| format!("x-hwc-paging.{key}"))?;
-        syn::parse_str(&name.to_snake_case()).with_context(|| format!("x-hwc-paging.{key}"))
-    };
-    let (total_field, items_field) = (field("total")?, field("items")?);
-    let item = match &names.item {
-        Some(item) => {
-            let item = format_ident!("{item}");
-            quote!(crate::models::#module::#item)
-        }
-        None => {
-            let generated = item_type(document, operation, &items_field.to_string())?;
-            let generated = format_ident!("{generated}");
-            quote!(hwc_api::#module::types::#generated)
-        }
-    };
-
     // The method on the service handle, taking the required parameters in order.
     let arguments: Vec<&Param> = match &names.arguments {
         Some(order) => order
@@ -577,7 +565,7 @@ fn operation_tokens(
     };
 
     // Setters of the optional parameters.
-    let setters = params
+    let setters: Vec<TokenStream> = params
         .iter()
         .filter(|p| !p.required && !p.from_client)
         .map(|p| {
@@ -611,7 +599,8 @@ fn operation_tokens(
                     self
                 }
             }
-        });
+        })
+        .collect();
 
     // Forwarding the checked texts to progenitor's builder.
     let forwards = params
@@ -637,6 +626,51 @@ fn operation_tokens(
             })
         })
         .collect::<Result<Vec<_>>>()?;
+
+    let paging = operation.extensions.get("x-hwc-paging");
+    let Some(paging) = paging else {
+        let unpaged = Unpaged { constant: &constant, builder: &builder, count: &count };
+        let builder_tokens = unpaged_builder(document, spec, operation, names, &unpaged, &setters, &forwards)?;
+        let entry = quote! {
+            Entry {
+                operation: #constant,
+                json_pages: crate::operations::json_answer::<#builder>,
+            }
+        };
+        return Ok((method_tokens, builder_tokens, entry));
+    };
+    let field = |key: &str| -> Result<syn::Ident> {
+        let name = paging
+            .get(key)
+            .and_then(Value::as_str)
+            .with_context(|| format!("x-hwc-paging.{key}"))?;
+        syn::parse_str(&name.to_snake_case()).with_context(|| format!("x-hwc-paging.{key}"))
+    };
+    let (total_field, items_field) = (field("total")?, field("items")?);
+    // Where pages may repeat an item: the field that tells items apart, read off each item.
+    let unique_key = match paging.get("unique-by").and_then(Value::as_str) {
+        None => quote!(),
+        Some(key) => {
+            let key = syn::parse_str::<syn::Ident>(&rust_name(&key.to_snake_case()))
+                .context("x-hwc-paging.unique-by")?;
+            quote! {
+                fn unique_key(item: &Self::Item) -> Option<String> {
+                    item.#key.as_ref().map(::std::string::ToString::to_string)
+                }
+            }
+        }
+    };
+    let item = match &names.item {
+        Some(item) => {
+            let item = format_ident!("{item}");
+            quote!(crate::models::#module::#item)
+        }
+        None => {
+            let generated = item_type(document, operation, &items_field.to_string())?;
+            let generated = format_ident!("{generated}");
+            quote!(hwc_api::#module::types::#generated)
+        }
+    };
 
     let builder_doc = format!(
         "A `{id}` call being built (`GET {}`). Every parameter is checked against the spec before anything is sent.",
@@ -722,6 +756,8 @@ fn operation_tokens(
                 self.client.runtime().page_start(#constant)
             }
 
+            #unique_key
+
             fn fetch_page(
                 &self,
                 offset: u64,
@@ -738,6 +774,99 @@ fn operation_tokens(
         }
     };
     Ok((method_tokens, builder_tokens, entry))
+}
+
+/// What an operation answering one object shares with the paged builder's tokens.
+struct Unpaged<'a> {
+    constant: &'a syn::Ident,
+    builder: &'a syn::Ident,
+    count: &'a proc_macro2::Literal,
+}
+
+/// The builder of an operation that answers one object (no `x-hwc-paging`): `send()` gives
+/// the answer's body as its generated type, or as the hand-written model `x-hwc-facade.item`
+/// names, made from it.
+fn unpaged_builder(
+    document: &OpenAPI,
+    spec: &Spec,
+    operation: &openapiv3::Operation,
+    names: &OperationNames,
+    unpaged: &Unpaged<'_>,
+    setters: &[TokenStream],
+    forwards: &[TokenStream],
+) -> Result<TokenStream> {
+    let Unpaged {
+        constant,
+        builder,
+        count,
+    } = *unpaged;
+    let id = operation.operation_id.as_deref().unwrap_or_default();
+    let module = format_ident!("{}", spec.module);
+    let generated_method = format_ident!("{}", id.to_snake_case());
+    let client_of = format_ident!("{}_client", spec.module);
+    let body = format_ident!(
+        "{}",
+        super::descriptor::ok_body_name(operation)?.to_upper_camel_case()
+    );
+    let output = match &names.item {
+        Some(item) => {
+            let item = format_ident!("{item}");
+            quote!(crate::models::#module::#item)
+        }
+        None => quote!(hwc_api::#module::types::#body),
+    };
+    let path = document
+        .paths
+        .iter()
+        .find(|(_, item)| matches!(item, ReferenceOr::Item(i) if i.get.as_ref().is_some_and(|g| g.operation_id.as_deref() == Some(id))))
+        .map(|(path, _)| path.as_str())
+        .unwrap_or_default();
+    let builder_doc = format!(
+        "A `{id}` call being built (`GET {path}`). Every parameter is checked against the spec before anything is sent."
+    );
+    let operation_doc = format!("`{id}` as the spec describes it.");
+    Ok(quote! {
+        #[doc = #operation_doc]
+        pub const #constant: &hwc_api::descriptor::Operation = &hwc_api::#module::spec::#constant;
+
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug)]
+        pub struct #builder {
+            client: Client,
+            /// Each parameter's text as it goes on the wire, in spec order.
+            values: support::Values<#count>,
+        }
+
+        impl #builder {
+            #(#setters)*
+
+            /// Sends the call: the answer.
+            pub async fn send(&self) -> Result<#output, Error> {
+                let wire = support::wire(self.client.runtime(), #constant, &self.values, None).await?;
+                let mut request = self.client.#client_of()?.#generated_method();
+                #(#forwards)*
+                let answered = support::call(self.client.runtime(), #constant, request.send()).await?;
+                support::answer(#constant, answered.status, &answered.request_id, answered.body)
+            }
+        }
+
+        impl CallFromParameters for #builder {
+            type Answer = #output;
+
+            fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error> {
+                Ok(Self {
+                    client: client.clone(),
+                    values: support::values_from(#constant, given)?,
+                })
+            }
+
+            fn send_as_built(
+                &self,
+            ) -> impl std::future::Future<Output = Result<#output, Error>> + Send {
+                self.send()
+            }
+        }
+    })
 }
 
 /// The component name of the items of the 200 response's `items` field.

@@ -264,6 +264,158 @@ schema says `yyyy-MM-ddTHH:mm:ssZ` (FACTS.md). Clients read both.
                 })
         }
     }
+    ///One step of an issue's call chain (SDK 3.1.219 nests them).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DefectEvents {
+        ///The code around it.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code_context: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///First line of the context.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub code_context_start_line: ::std::option::Option<i64>,
+        ///Description.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Last line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub end_line: ::std::option::Option<i64>,
+        ///Nested steps.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub events: ::std::vec::Vec<DefectEvents>,
+        ///Fix suggestions.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub fix_suggestions: ::std::vec::Vec<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Line.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub line: ::std::option::Option<i64>,
+        ///Whether this is the main step.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub main: ::std::option::Option<bool>,
+        ///The faulty code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub main_buggy_code: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///File path.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub path: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///Tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub tag: ::std::option::Option<crate::codearts_check::types::LenientString>,
+    }
+    impl DefectEvents {
+        pub fn builder() -> builder::DefectEvents {
+            Default::default()
+        }
+    }
+    ///One line of code around an issue.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DefectFragmentV2 {
+        ///Last column of the issue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub end_offset: ::std::option::Option<i64>,
+        ///The line's code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line_content: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Line number, a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line_num: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///First column of the issue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub start_offset: ::std::option::Option<i64>,
+    }
+    impl DefectFragmentV2 {
+        pub fn builder() -> builder::DefectFragmentV2 {
+            Default::default()
+        }
+    }
+    ///One issue of a scan.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct DefectInfoV2 {
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///The check's (rule's) name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defect_checker_name: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Description of the issue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defect_content: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Issue id (the 2025 page: "MergeKey, that is, issue ID").
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defect_id: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Severity, a string (`0` critical, `1` major, `2` minor, `3` suggestion).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defect_level: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Status, a string in SDK 3.1.219 (`0` pending, `1` resolved, `2` ignored).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub defect_status: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///The call chain.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub events: ::std::vec::Vec<DefectEvents>,
+        ///Path of the file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file_path: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///The code around the issue.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub fragment: ::std::vec::Vec<DefectFragmentV2>,
+        ///Unique key of the issue.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issue_key: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Line of the file, a string in SDK 3.1.219.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub line_number: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Rule name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_name: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Rule tags, comma-separated.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub rule_system_tags: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+    }
+    impl DefectInfoV2 {
+        pub fn builder() -> builder::DefectInfoV2 {
+            Default::default()
+        }
+    }
     /**Error body of the service and the API gateway (the API page documents `error_code` and
 `error_msg` for 400 and 401; FACTS.md, "Errors from the gateway and the services", adds
 `request_id`). The official SDKs also accept `errorCode`/`errorMsg` and `code`/`message`.
@@ -290,6 +442,591 @@ FACTS.md documents it in gateway error bodies.
     }
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
+            Default::default()
+        }
+    }
+    ///How far a scan got.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ProgressDetailV2 {
+        ///A message (in Chinese in SDK 3.1.219's description).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub info: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///Percentage, a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ratio: ::std::option::Option<crate::codearts_check::types::LenientString>,
+    }
+    impl ProgressDetailV2 {
+        pub fn builder() -> builder::ProgressDetailV2 {
+            Default::default()
+        }
+    }
+    ///Response body of ShowProgressDetail (status code 200).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowProgressDetailResponse {
+        ///How far the scan got.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub progress: ::std::option::Option<ProgressDetailV2>,
+        ///0 checking, 1 failed, 2 succeeded, 3 stopped.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub task_status: ::std::option::Option<i64>,
+    }
+    impl ShowProgressDetailResponse {
+        pub fn builder() -> builder::ShowProgressDetailResponse {
+            Default::default()
+        }
+    }
+    ///`ShowProgressDetailTaskId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShowProgressDetailTaskId(::std::string::String);
+    impl ::std::ops::Deref for ShowProgressDetailTaskId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowProgressDetailTaskId> for ::std::string::String {
+        fn from(value: ShowProgressDetailTaskId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowProgressDetailTaskId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowProgressDetailTaskId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowProgressDetailTaskId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowProgressDetailTaskId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Response body of ShowTaskDefects (status code 200).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowTaskDefectsResponse {
+        ///The issues of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub defects: ::std::vec::Vec<DefectInfoV2>,
+        ///Total number of issues.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ShowTaskDefectsResponse {
+        pub fn builder() -> builder::ShowTaskDefectsResponse {
+            Default::default()
+        }
+    }
+    ///`ShowTaskDefectsSeverity`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShowTaskDefectsSeverity(::std::string::String);
+    impl ::std::ops::Deref for ShowTaskDefectsSeverity {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowTaskDefectsSeverity> for ::std::string::String {
+        fn from(value: ShowTaskDefectsSeverity) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowTaskDefectsSeverity {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[0-3](,[0-3])*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-3](,[0-3])*$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowTaskDefectsSeverity {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowTaskDefectsSeverity {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowTaskDefectsSeverity {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ShowTaskDefectsStatusIds`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShowTaskDefectsStatusIds(::std::string::String);
+    impl ::std::ops::Deref for ShowTaskDefectsStatusIds {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowTaskDefectsStatusIds> for ::std::string::String {
+        fn from(value: ShowTaskDefectsStatusIds) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowTaskDefectsStatusIds {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::new("^[0-4](,[0-4])*$").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[0-4](,[0-4])*$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowTaskDefectsStatusIds {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowTaskDefectsStatusIds {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowTaskDefectsStatusIds {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ShowTaskDefectsTaskId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShowTaskDefectsTaskId(::std::string::String);
+    impl ::std::ops::Deref for ShowTaskDefectsTaskId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowTaskDefectsTaskId> for ::std::string::String {
+        fn from(value: ShowTaskDefectsTaskId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowTaskDefectsTaskId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowTaskDefectsTaskId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowTaskDefectsTaskId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowTaskDefectsTaskId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    /**Response body of ShowTaskDetail (status code 200). The four counts and `is_access` are
+strings in SDK 3.1.219 and on the pages; `is_access`'s values are not documented.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowTaskDetailResponse {
+        ///Check type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub check_type: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Effective lines of code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub code_line: ::std::option::Option<i64>,
+        ///Lines of code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub code_line_total: ::std::option::Option<i64>,
+        ///Code quality score.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code_quality: ::std::option::Option<f64>,
+        ///Comment lines.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub comment_lines: ::std::option::Option<i64>,
+        ///Comment ratio.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub comment_ratio: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Complexity.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub complexity_count: ::std::option::Option<i64>,
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Creator's id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Critical issues, as a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub critical_count: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Average cyclomatic complexity per file.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cyclomatic_complexity_per_file: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Average cyclomatic complexity per method.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub cyclomatic_complexity_per_method: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Duplicated blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub duplicated_blocks: ::std::option::Option<i64>,
+        ///Duplicated lines.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub duplicated_lines: ::std::option::Option<i64>,
+        ///Duplication ratio.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub duplication_ratio: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///File duplication ratio.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub file_duplication_ratio: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Branch (the source branch in merge-request mode).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub git_branch: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Code repository URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub git_url: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///Whether the quality gate passed, as a string (values not documented).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_access: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Number of issues.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub issue_count: ::std::option::Option<i64>,
+        ///Time of the last check.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_check_time: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Time of the last execution.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_exec_time: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Major issues, as a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub major_count: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Minor issues, as a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub minor_count: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Risk coefficient.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub risk_coefficient: ::std::option::Option<f64>,
+        ///Suggestions, as a string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub suggestion_count: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Task ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_id: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///Task name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_name: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///How the task was triggered.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub trigger_type: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+    }
+    impl ShowTaskDetailResponse {
+        pub fn builder() -> builder::ShowTaskDetailResponse {
+            Default::default()
+        }
+    }
+    ///`ShowTaskDetailTaskId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShowTaskDetailTaskId(::std::string::String);
+    impl ::std::ops::Deref for ShowTaskDetailTaskId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowTaskDetailTaskId> for ::std::string::String {
+        fn from(value: ShowTaskDetailTaskId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowTaskDetailTaskId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowTaskDetailTaskId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ShowTaskDetailTaskId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowTaskDetailTaskId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///`ShowTaskListByProjectIdProjectId`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct ShowTaskListByProjectIdProjectId(::std::string::String);
+    impl ::std::ops::Deref for ShowTaskListByProjectIdProjectId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<ShowTaskListByProjectIdProjectId>
+    for ::std::string::String {
+        fn from(value: ShowTaskListByProjectIdProjectId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for ShowTaskListByProjectIdProjectId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 32usize {
+                return Err("longer than 32 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ShowTaskListByProjectIdProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for ShowTaskListByProjectIdProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ShowTaskListByProjectIdProjectId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Response body of ShowTaskListByProjectId (status code 200).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ShowTaskListByProjectIdResponse {
+        ///The tasks of this page.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        #[serde(deserialize_with = "crate::lenient::null_as_empty")]
+        pub tasks: ::std::vec::Vec<SimpleTaskInfoV2>,
+        ///Total number of tasks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(default, deserialize_with = "crate::lenient::integer")]
+        pub total: ::std::option::Option<i64>,
+    }
+    impl ShowTaskListByProjectIdResponse {
+        pub fn builder() -> builder::ShowTaskListByProjectIdResponse {
+            Default::default()
+        }
+    }
+    ///One code-check task.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct SimpleTaskInfoV2 {
+        ///Creation time.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Creator's id.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub creator_id: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Code repository branch.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub git_branch: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Code repository URL.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub git_url: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///Time of the last check.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_check_time: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+        ///Task ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_id: ::std::option::Option<crate::codearts_check::types::LenientString>,
+        ///Task name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub task_name: ::std::option::Option<
+            crate::codearts_check::types::LenientString,
+        >,
+    }
+    impl SimpleTaskInfoV2 {
+        pub fn builder() -> builder::SimpleTaskInfoV2 {
             Default::default()
         }
     }
@@ -557,6 +1294,666 @@ FACTS.md documents it in gateway error bodies.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct DefectEvents {
+            code_context: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            code_context_start_line: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            description: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            end_line: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<
+                ::std::vec::Vec<super::DefectEvents>,
+                ::std::string::String,
+            >,
+            fix_suggestions: ::std::result::Result<
+                ::std::vec::Vec<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            line: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            main: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            main_buggy_code: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            path: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            tag: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DefectEvents {
+            fn default() -> Self {
+                Self {
+                    code_context: Ok(Default::default()),
+                    code_context_start_line: Ok(Default::default()),
+                    description: Ok(Default::default()),
+                    end_line: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    fix_suggestions: Ok(Default::default()),
+                    line: Ok(Default::default()),
+                    main: Ok(Default::default()),
+                    main_buggy_code: Ok(Default::default()),
+                    path: Ok(Default::default()),
+                    tag: Ok(Default::default()),
+                }
+            }
+        }
+        impl DefectEvents {
+            pub fn code_context<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_context = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_context: {e}")
+                    });
+                self
+            }
+            pub fn code_context_start_line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_context_start_line = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for code_context_start_line: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn description<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.description = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for description: {e}")
+                    });
+                self
+            }
+            pub fn end_line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_line = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_line: {e}")
+                    });
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DefectEvents>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for events: {e}")
+                    });
+                self
+            }
+            pub fn fix_suggestions<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fix_suggestions = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for fix_suggestions: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for line: {e}")
+                    });
+                self
+            }
+            pub fn main<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.main = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for main: {e}")
+                    });
+                self
+            }
+            pub fn main_buggy_code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.main_buggy_code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for main_buggy_code: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for path: {e}")
+                    });
+                self
+            }
+            pub fn tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tag = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tag: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DefectEvents> for super::DefectEvents {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DefectEvents,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code_context: value.code_context?,
+                    code_context_start_line: value.code_context_start_line?,
+                    description: value.description?,
+                    end_line: value.end_line?,
+                    events: value.events?,
+                    fix_suggestions: value.fix_suggestions?,
+                    line: value.line?,
+                    main: value.main?,
+                    main_buggy_code: value.main_buggy_code?,
+                    path: value.path?,
+                    tag: value.tag?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DefectEvents> for DefectEvents {
+            fn from(value: super::DefectEvents) -> Self {
+                Self {
+                    code_context: Ok(value.code_context),
+                    code_context_start_line: Ok(value.code_context_start_line),
+                    description: Ok(value.description),
+                    end_line: Ok(value.end_line),
+                    events: Ok(value.events),
+                    fix_suggestions: Ok(value.fix_suggestions),
+                    line: Ok(value.line),
+                    main: Ok(value.main),
+                    main_buggy_code: Ok(value.main_buggy_code),
+                    path: Ok(value.path),
+                    tag: Ok(value.tag),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DefectFragmentV2 {
+            end_offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            line_content: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            line_num: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            start_offset: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DefectFragmentV2 {
+            fn default() -> Self {
+                Self {
+                    end_offset: Ok(Default::default()),
+                    line_content: Ok(Default::default()),
+                    line_num: Ok(Default::default()),
+                    start_offset: Ok(Default::default()),
+                }
+            }
+        }
+        impl DefectFragmentV2 {
+            pub fn end_offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.end_offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for end_offset: {e}")
+                    });
+                self
+            }
+            pub fn line_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for line_content: {e}")
+                    });
+                self
+            }
+            pub fn line_num<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line_num = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for line_num: {e}")
+                    });
+                self
+            }
+            pub fn start_offset<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.start_offset = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for start_offset: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DefectFragmentV2> for super::DefectFragmentV2 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DefectFragmentV2,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    end_offset: value.end_offset?,
+                    line_content: value.line_content?,
+                    line_num: value.line_num?,
+                    start_offset: value.start_offset?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DefectFragmentV2> for DefectFragmentV2 {
+            fn from(value: super::DefectFragmentV2) -> Self {
+                Self {
+                    end_offset: Ok(value.end_offset),
+                    line_content: Ok(value.line_content),
+                    line_num: Ok(value.line_num),
+                    start_offset: Ok(value.start_offset),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct DefectInfoV2 {
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            defect_checker_name: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            defect_content: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            defect_id: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            defect_level: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            defect_status: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            events: ::std::result::Result<
+                ::std::vec::Vec<super::DefectEvents>,
+                ::std::string::String,
+            >,
+            file_path: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            fragment: ::std::result::Result<
+                ::std::vec::Vec<super::DefectFragmentV2>,
+                ::std::string::String,
+            >,
+            issue_key: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            line_number: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            rule_name: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            rule_system_tags: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for DefectInfoV2 {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    defect_checker_name: Ok(Default::default()),
+                    defect_content: Ok(Default::default()),
+                    defect_id: Ok(Default::default()),
+                    defect_level: Ok(Default::default()),
+                    defect_status: Ok(Default::default()),
+                    events: Ok(Default::default()),
+                    file_path: Ok(Default::default()),
+                    fragment: Ok(Default::default()),
+                    issue_key: Ok(Default::default()),
+                    line_number: Ok(Default::default()),
+                    rule_name: Ok(Default::default()),
+                    rule_system_tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl DefectInfoV2 {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn defect_checker_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defect_checker_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for defect_checker_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn defect_content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defect_content = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for defect_content: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn defect_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defect_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for defect_id: {e}")
+                    });
+                self
+            }
+            pub fn defect_level<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defect_level = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for defect_level: {e}")
+                    });
+                self
+            }
+            pub fn defect_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defect_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for defect_status: {e}")
+                    });
+                self
+            }
+            pub fn events<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DefectEvents>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.events = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for events: {e}")
+                    });
+                self
+            }
+            pub fn file_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_path = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for file_path: {e}")
+                    });
+                self
+            }
+            pub fn fragment<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DefectFragmentV2>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.fragment = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for fragment: {e}")
+                    });
+                self
+            }
+            pub fn issue_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issue_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for issue_key: {e}")
+                    });
+                self
+            }
+            pub fn line_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.line_number = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for line_number: {e}")
+                    });
+                self
+            }
+            pub fn rule_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for rule_name: {e}")
+                    });
+                self
+            }
+            pub fn rule_system_tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.rule_system_tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for rule_system_tags: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<DefectInfoV2> for super::DefectInfoV2 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: DefectInfoV2,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    defect_checker_name: value.defect_checker_name?,
+                    defect_content: value.defect_content?,
+                    defect_id: value.defect_id?,
+                    defect_level: value.defect_level?,
+                    defect_status: value.defect_status?,
+                    events: value.events?,
+                    file_path: value.file_path?,
+                    fragment: value.fragment?,
+                    issue_key: value.issue_key?,
+                    line_number: value.line_number?,
+                    rule_name: value.rule_name?,
+                    rule_system_tags: value.rule_system_tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::DefectInfoV2> for DefectInfoV2 {
+            fn from(value: super::DefectInfoV2) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    defect_checker_name: Ok(value.defect_checker_name),
+                    defect_content: Ok(value.defect_content),
+                    defect_id: Ok(value.defect_id),
+                    defect_level: Ok(value.defect_level),
+                    defect_status: Ok(value.defect_status),
+                    events: Ok(value.events),
+                    file_path: Ok(value.file_path),
+                    fragment: Ok(value.fragment),
+                    issue_key: Ok(value.issue_key),
+                    line_number: Ok(value.line_number),
+                    rule_name: Ok(value.rule_name),
+                    rule_system_tags: Ok(value.rule_system_tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ErrorBody {
             error_code: ::std::result::Result<
                 ::std::option::Option<crate::codearts_check::types::LenientString>,
@@ -642,6 +2039,1100 @@ FACTS.md documents it in gateway error bodies.
                     error_code: Ok(value.error_code),
                     error_msg: Ok(value.error_msg),
                     request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ProgressDetailV2 {
+            info: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            ratio: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProgressDetailV2 {
+            fn default() -> Self {
+                Self {
+                    info: Ok(Default::default()),
+                    ratio: Ok(Default::default()),
+                }
+            }
+        }
+        impl ProgressDetailV2 {
+            pub fn info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.info = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for info: {e}")
+                    });
+                self
+            }
+            pub fn ratio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ratio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for ratio: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProgressDetailV2> for super::ProgressDetailV2 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProgressDetailV2,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    info: value.info?,
+                    ratio: value.ratio?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProgressDetailV2> for ProgressDetailV2 {
+            fn from(value: super::ProgressDetailV2) -> Self {
+                Self {
+                    info: Ok(value.info),
+                    ratio: Ok(value.ratio),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowProgressDetailResponse {
+            progress: ::std::result::Result<
+                ::std::option::Option<super::ProgressDetailV2>,
+                ::std::string::String,
+            >,
+            task_status: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowProgressDetailResponse {
+            fn default() -> Self {
+                Self {
+                    progress: Ok(Default::default()),
+                    task_status: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowProgressDetailResponse {
+            pub fn progress<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<super::ProgressDetailV2>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.progress = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for progress: {e}")
+                    });
+                self
+            }
+            pub fn task_status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_status = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowProgressDetailResponse>
+        for super::ShowProgressDetailResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowProgressDetailResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    progress: value.progress?,
+                    task_status: value.task_status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowProgressDetailResponse>
+        for ShowProgressDetailResponse {
+            fn from(value: super::ShowProgressDetailResponse) -> Self {
+                Self {
+                    progress: Ok(value.progress),
+                    task_status: Ok(value.task_status),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowTaskDefectsResponse {
+            defects: ::std::result::Result<
+                ::std::vec::Vec<super::DefectInfoV2>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowTaskDefectsResponse {
+            fn default() -> Self {
+                Self {
+                    defects: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowTaskDefectsResponse {
+            pub fn defects<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::DefectInfoV2>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.defects = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for defects: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowTaskDefectsResponse>
+        for super::ShowTaskDefectsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowTaskDefectsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    defects: value.defects?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowTaskDefectsResponse>
+        for ShowTaskDefectsResponse {
+            fn from(value: super::ShowTaskDefectsResponse) -> Self {
+                Self {
+                    defects: Ok(value.defects),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowTaskDetailResponse {
+            check_type: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            code_line: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            code_line_total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            code_quality: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            comment_lines: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            comment_ratio: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            complexity_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            critical_count: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            cyclomatic_complexity_per_file: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            cyclomatic_complexity_per_method: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            duplicated_blocks: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            duplicated_lines: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            duplication_ratio: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            file_duplication_ratio: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            git_branch: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            git_url: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            is_access: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            issue_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            last_check_time: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            last_exec_time: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            major_count: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            minor_count: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            risk_coefficient: ::std::result::Result<
+                ::std::option::Option<f64>,
+                ::std::string::String,
+            >,
+            suggestion_count: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            task_id: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            task_name: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            trigger_type: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowTaskDetailResponse {
+            fn default() -> Self {
+                Self {
+                    check_type: Ok(Default::default()),
+                    code_line: Ok(Default::default()),
+                    code_line_total: Ok(Default::default()),
+                    code_quality: Ok(Default::default()),
+                    comment_lines: Ok(Default::default()),
+                    comment_ratio: Ok(Default::default()),
+                    complexity_count: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    critical_count: Ok(Default::default()),
+                    cyclomatic_complexity_per_file: Ok(Default::default()),
+                    cyclomatic_complexity_per_method: Ok(Default::default()),
+                    duplicated_blocks: Ok(Default::default()),
+                    duplicated_lines: Ok(Default::default()),
+                    duplication_ratio: Ok(Default::default()),
+                    file_duplication_ratio: Ok(Default::default()),
+                    git_branch: Ok(Default::default()),
+                    git_url: Ok(Default::default()),
+                    is_access: Ok(Default::default()),
+                    issue_count: Ok(Default::default()),
+                    last_check_time: Ok(Default::default()),
+                    last_exec_time: Ok(Default::default()),
+                    major_count: Ok(Default::default()),
+                    minor_count: Ok(Default::default()),
+                    risk_coefficient: Ok(Default::default()),
+                    suggestion_count: Ok(Default::default()),
+                    task_id: Ok(Default::default()),
+                    task_name: Ok(Default::default()),
+                    trigger_type: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowTaskDetailResponse {
+            pub fn check_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.check_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for check_type: {e}")
+                    });
+                self
+            }
+            pub fn code_line<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_line = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_line: {e}")
+                    });
+                self
+            }
+            pub fn code_line_total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_line_total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for code_line_total: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn code_quality<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code_quality = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code_quality: {e}")
+                    });
+                self
+            }
+            pub fn comment_lines<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment_lines = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment_lines: {e}")
+                    });
+                self
+            }
+            pub fn comment_ratio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.comment_ratio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for comment_ratio: {e}")
+                    });
+                self
+            }
+            pub fn complexity_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.complexity_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for complexity_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn critical_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.critical_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for critical_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cyclomatic_complexity_per_file<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cyclomatic_complexity_per_file = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cyclomatic_complexity_per_file: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn cyclomatic_complexity_per_method<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.cyclomatic_complexity_per_method = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for cyclomatic_complexity_per_method: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn duplicated_blocks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duplicated_blocks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for duplicated_blocks: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn duplicated_lines<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duplicated_lines = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for duplicated_lines: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn duplication_ratio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.duplication_ratio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for duplication_ratio: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn file_duplication_ratio<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.file_duplication_ratio = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for file_duplication_ratio: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn git_branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.git_branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for git_branch: {e}")
+                    });
+                self
+            }
+            pub fn git_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.git_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for git_url: {e}")
+                    });
+                self
+            }
+            pub fn is_access<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_access = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_access: {e}")
+                    });
+                self
+            }
+            pub fn issue_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issue_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for issue_count: {e}")
+                    });
+                self
+            }
+            pub fn last_check_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_check_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_check_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn last_exec_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_exec_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_exec_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn major_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.major_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for major_count: {e}")
+                    });
+                self
+            }
+            pub fn minor_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.minor_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for minor_count: {e}")
+                    });
+                self
+            }
+            pub fn risk_coefficient<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<f64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.risk_coefficient = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for risk_coefficient: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn suggestion_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.suggestion_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for suggestion_count: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_id: {e}")
+                    });
+                self
+            }
+            pub fn task_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_name: {e}")
+                    });
+                self
+            }
+            pub fn trigger_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.trigger_type = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for trigger_type: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowTaskDetailResponse>
+        for super::ShowTaskDetailResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowTaskDetailResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    check_type: value.check_type?,
+                    code_line: value.code_line?,
+                    code_line_total: value.code_line_total?,
+                    code_quality: value.code_quality?,
+                    comment_lines: value.comment_lines?,
+                    comment_ratio: value.comment_ratio?,
+                    complexity_count: value.complexity_count?,
+                    created_at: value.created_at?,
+                    creator_id: value.creator_id?,
+                    critical_count: value.critical_count?,
+                    cyclomatic_complexity_per_file: value
+                        .cyclomatic_complexity_per_file?,
+                    cyclomatic_complexity_per_method: value
+                        .cyclomatic_complexity_per_method?,
+                    duplicated_blocks: value.duplicated_blocks?,
+                    duplicated_lines: value.duplicated_lines?,
+                    duplication_ratio: value.duplication_ratio?,
+                    file_duplication_ratio: value.file_duplication_ratio?,
+                    git_branch: value.git_branch?,
+                    git_url: value.git_url?,
+                    is_access: value.is_access?,
+                    issue_count: value.issue_count?,
+                    last_check_time: value.last_check_time?,
+                    last_exec_time: value.last_exec_time?,
+                    major_count: value.major_count?,
+                    minor_count: value.minor_count?,
+                    risk_coefficient: value.risk_coefficient?,
+                    suggestion_count: value.suggestion_count?,
+                    task_id: value.task_id?,
+                    task_name: value.task_name?,
+                    trigger_type: value.trigger_type?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowTaskDetailResponse>
+        for ShowTaskDetailResponse {
+            fn from(value: super::ShowTaskDetailResponse) -> Self {
+                Self {
+                    check_type: Ok(value.check_type),
+                    code_line: Ok(value.code_line),
+                    code_line_total: Ok(value.code_line_total),
+                    code_quality: Ok(value.code_quality),
+                    comment_lines: Ok(value.comment_lines),
+                    comment_ratio: Ok(value.comment_ratio),
+                    complexity_count: Ok(value.complexity_count),
+                    created_at: Ok(value.created_at),
+                    creator_id: Ok(value.creator_id),
+                    critical_count: Ok(value.critical_count),
+                    cyclomatic_complexity_per_file: Ok(
+                        value.cyclomatic_complexity_per_file,
+                    ),
+                    cyclomatic_complexity_per_method: Ok(
+                        value.cyclomatic_complexity_per_method,
+                    ),
+                    duplicated_blocks: Ok(value.duplicated_blocks),
+                    duplicated_lines: Ok(value.duplicated_lines),
+                    duplication_ratio: Ok(value.duplication_ratio),
+                    file_duplication_ratio: Ok(value.file_duplication_ratio),
+                    git_branch: Ok(value.git_branch),
+                    git_url: Ok(value.git_url),
+                    is_access: Ok(value.is_access),
+                    issue_count: Ok(value.issue_count),
+                    last_check_time: Ok(value.last_check_time),
+                    last_exec_time: Ok(value.last_exec_time),
+                    major_count: Ok(value.major_count),
+                    minor_count: Ok(value.minor_count),
+                    risk_coefficient: Ok(value.risk_coefficient),
+                    suggestion_count: Ok(value.suggestion_count),
+                    task_id: Ok(value.task_id),
+                    task_name: Ok(value.task_name),
+                    trigger_type: Ok(value.trigger_type),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ShowTaskListByProjectIdResponse {
+            tasks: ::std::result::Result<
+                ::std::vec::Vec<super::SimpleTaskInfoV2>,
+                ::std::string::String,
+            >,
+            total: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ShowTaskListByProjectIdResponse {
+            fn default() -> Self {
+                Self {
+                    tasks: Ok(Default::default()),
+                    total: Ok(Default::default()),
+                }
+            }
+        }
+        impl ShowTaskListByProjectIdResponse {
+            pub fn tasks<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::SimpleTaskInfoV2>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tasks = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tasks: {e}")
+                    });
+                self
+            }
+            pub fn total<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ShowTaskListByProjectIdResponse>
+        for super::ShowTaskListByProjectIdResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ShowTaskListByProjectIdResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    tasks: value.tasks?,
+                    total: value.total?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ShowTaskListByProjectIdResponse>
+        for ShowTaskListByProjectIdResponse {
+            fn from(value: super::ShowTaskListByProjectIdResponse) -> Self {
+                Self {
+                    tasks: Ok(value.tasks),
+                    total: Ok(value.total),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SimpleTaskInfoV2 {
+            created_at: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            creator_id: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            git_branch: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            git_url: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            last_check_time: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            task_id: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+            task_name: ::std::result::Result<
+                ::std::option::Option<crate::codearts_check::types::LenientString>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SimpleTaskInfoV2 {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    creator_id: Ok(Default::default()),
+                    git_branch: Ok(Default::default()),
+                    git_url: Ok(Default::default()),
+                    last_check_time: Ok(Default::default()),
+                    task_id: Ok(Default::default()),
+                    task_name: Ok(Default::default()),
+                }
+            }
+        }
+        impl SimpleTaskInfoV2 {
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn creator_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.creator_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for creator_id: {e}")
+                    });
+                self
+            }
+            pub fn git_branch<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.git_branch = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for git_branch: {e}")
+                    });
+                self
+            }
+            pub fn git_url<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.git_url = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for git_url: {e}")
+                    });
+                self
+            }
+            pub fn last_check_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.last_check_time = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for last_check_time: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn task_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_id: {e}")
+                    });
+                self
+            }
+            pub fn task_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::codearts_check::types::LenientString>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.task_name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for task_name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SimpleTaskInfoV2> for super::SimpleTaskInfoV2 {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SimpleTaskInfoV2,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    creator_id: value.creator_id?,
+                    git_branch: value.git_branch?,
+                    git_url: value.git_url?,
+                    last_check_time: value.last_check_time?,
+                    task_id: value.task_id?,
+                    task_name: value.task_name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SimpleTaskInfoV2> for SimpleTaskInfoV2 {
+            fn from(value: super::SimpleTaskInfoV2) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    creator_id: Ok(value.creator_id),
+                    git_branch: Ok(value.git_branch),
+                    git_url: Ok(value.git_url),
+                    last_check_time: Ok(value.last_check_time),
+                    task_id: Ok(value.task_id),
+                    task_name: Ok(value.task_name),
                 }
             }
         }
@@ -792,6 +3283,114 @@ let response = client.check_record()
 ```*/
     pub fn check_record(&self) -> builder::CheckRecord<'_> {
         builder::CheckRecord::new(self)
+    }
+    /**Querying the Task List
+
+The code-check tasks of a CodeArts project, a page at a time.
+
+Example request: `GET https://{endpoint}/v2/{project_id}/tasks?offset=0&limit=10`
+
+
+Sends a `GET` request to `/v2/{project_id}/tasks`
+
+Arguments:
+- `project_id`: Project ID, the 32-character id of a CodeArts project (not the IAM project).
+- `limit`: Number of records on each page, at most 100 (SDK 3.1.219).
+- `offset`: Pagination index, offset (SDK 3.1.219). Whether this counts records or pages is not
+stated; the paginator learns it from the first two pages.
+
+```ignore
+let response = client.show_task_list_by_project_id()
+    .project_id(project_id)
+    .limit(limit)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn show_task_list_by_project_id(&self) -> builder::ShowTaskListByProjectId<'_> {
+        builder::ShowTaskListByProjectId::new(self)
+    }
+    /**Querying Task Results
+
+A task's latest result: issue counts by severity (sent as strings), code metrics and
+whether the quality gate passed (`is_access`). No project in the path: the IAM project
+goes in `X-Project-Id`.
+
+Example request: `GET https://{endpoint}/v2/tasks/{task_id}/defects-summary`
+
+
+Sends a `GET` request to `/v2/tasks/{task_id}/defects-summary`
+
+Arguments:
+- `task_id`: Task ID
+```ignore
+let response = client.show_task_detail()
+    .task_id(task_id)
+    .send()
+    .await;
+```*/
+    pub fn show_task_detail(&self) -> builder::ShowTaskDetail<'_> {
+        builder::ShowTaskDetail::new(self)
+    }
+    /**Querying Issue Details
+
+The issues of a task's latest scan, a page at a time, filtered by status (pending only by
+default) and severity. No project in the path: the IAM project goes in `X-Project-Id`.
+
+Example request: `GET https://{endpoint}/v2/tasks/{task_id}/defects-detail?offset=0&limit=100`
+
+
+Sends a `GET` request to `/v2/tasks/{task_id}/defects-detail`
+
+Arguments:
+- `task_id`: Task ID
+- `limit`: Number of records on each page: at most 100 in SDK 3.1.219, 1 to 200 on the 2025 and
+2026 pages; 100 is what both accept. The 2026 page: a page may hold more records, and
+exactly this many after removing duplicates by `defect_id`. Default 10.
+
+- `offset`: Pagination index, offset (SDK 3.1.219); "page number, similar to page_num" on the
+2025-08 pages; "Offset." on the 2025-12 and 2026-02 pages. 0 to 999,999.
+
+- `severity`: Issue severity, several separated by commas (2025 and 2026 pages; one value in the
+SDK's description): `0` critical, `1` major, `2` minor, `3` suggestion.
+
+- `status_ids`: Issue status, several separated by commas (2025 and 2026 pages): `0` pending, `1`
+resolved, `2` ignored (the 2025-08 English page adds `3` reopened and `4` pending
+review). The service's default is `0`.
+
+```ignore
+let response = client.show_task_defects()
+    .task_id(task_id)
+    .limit(limit)
+    .offset(offset)
+    .severity(severity)
+    .status_ids(status_ids)
+    .send()
+    .await;
+```*/
+    pub fn show_task_defects(&self) -> builder::ShowTaskDefects<'_> {
+        builder::ShowTaskDefects::new(self)
+    }
+    /**Querying Task Progress
+
+Whether a task's scan is running, failed, succeeded or was stopped, and how far it got.
+No project in the path: the IAM project goes in `X-Project-Id`.
+
+Example request: `GET https://{endpoint}/v2/tasks/{task_id}/progress`
+
+
+Sends a `GET` request to `/v2/tasks/{task_id}/progress`
+
+Arguments:
+- `task_id`: Task ID
+```ignore
+let response = client.show_progress_detail()
+    .task_id(task_id)
+    .send()
+    .await;
+```*/
+    pub fn show_progress_detail(&self) -> builder::ShowProgressDetail<'_> {
+        builder::ShowProgressDetail::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -1000,6 +3599,552 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::show_task_list_by_project_id`]
+
+[`Client::show_task_list_by_project_id`]: super::Client::show_task_list_by_project_id*/
+    #[derive(Debug, Clone)]
+    pub struct ShowTaskListByProjectId<'a> {
+        client: &'a super::Client,
+        project_id: Result<types::ShowTaskListByProjectIdProjectId, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        offset: Result<Option<i32>, String>,
+    }
+    impl<'a> ShowTaskListByProjectId<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                project_id: Err("project_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowTaskListByProjectIdProjectId>,
+        {
+            self.project_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ShowTaskListByProjectIdProjectId` for project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        ///Sends a `GET` request to `/v2/{project_id}/tasks`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowTaskListByProjectIdResponse>,
+            Error<types::ErrorBody>,
+        > {
+            let Self { client, project_id, limit, offset } = self;
+            let project_id = project_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2/{}/tasks", client.baseurl, encode_path(& project_id.to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_task_list_by_project_id",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_task_detail`]
+
+[`Client::show_task_detail`]: super::Client::show_task_detail*/
+    #[derive(Debug, Clone)]
+    pub struct ShowTaskDetail<'a> {
+        client: &'a super::Client,
+        task_id: Result<types::ShowTaskDetailTaskId, String>,
+    }
+    impl<'a> ShowTaskDetail<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                task_id: Err("task_id was not initialized".to_string()),
+            }
+        }
+        pub fn task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowTaskDetailTaskId>,
+        {
+            self.task_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ShowTaskDetailTaskId` for task_id failed".to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v2/tasks/{task_id}/defects-summary`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowTaskDetailResponse>,
+            Error<types::ErrorBody>,
+        > {
+            let Self { client, task_id } = self;
+            let task_id = task_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2/tasks/{}/defects-summary", client.baseurl, encode_path(& task_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_task_detail",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_task_defects`]
+
+[`Client::show_task_defects`]: super::Client::show_task_defects*/
+    #[derive(Debug, Clone)]
+    pub struct ShowTaskDefects<'a> {
+        client: &'a super::Client,
+        task_id: Result<types::ShowTaskDefectsTaskId, String>,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        offset: Result<Option<i32>, String>,
+        severity: Result<Option<types::ShowTaskDefectsSeverity>, String>,
+        status_ids: Result<Option<types::ShowTaskDefectsStatusIds>, String>,
+    }
+    impl<'a> ShowTaskDefects<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                task_id: Err("task_id was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                severity: Ok(None),
+                status_ids: Ok(None),
+            }
+        }
+        pub fn task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowTaskDefectsTaskId>,
+        {
+            self.task_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ShowTaskDefectsTaskId` for task_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<i32>,
+        {
+            self.offset = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| "conversion to `i32` for offset failed".to_string());
+            self
+        }
+        pub fn severity<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowTaskDefectsSeverity>,
+        {
+            self.severity = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ShowTaskDefectsSeverity` for severity failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn status_ids<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowTaskDefectsStatusIds>,
+        {
+            self.status_ids = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `ShowTaskDefectsStatusIds` for status_ids failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v2/tasks/{task_id}/defects-detail`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowTaskDefectsResponse>,
+            Error<types::ErrorBody>,
+        > {
+            let Self { client, task_id, limit, offset, severity, status_ids } = self;
+            let task_id = task_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let severity = severity.map_err(Error::InvalidRequest)?;
+            let status_ids = status_ids.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2/tasks/{}/defects-detail", client.baseurl, encode_path(& task_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&progenitor_client::QueryParam::new("severity", &severity))
+                .query(&progenitor_client::QueryParam::new("status_ids", &status_ids))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_task_defects",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_progress_detail`]
+
+[`Client::show_progress_detail`]: super::Client::show_progress_detail*/
+    #[derive(Debug, Clone)]
+    pub struct ShowProgressDetail<'a> {
+        client: &'a super::Client,
+        task_id: Result<types::ShowProgressDetailTaskId, String>,
+    }
+    impl<'a> ShowProgressDetail<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                task_id: Err("task_id was not initialized".to_string()),
+            }
+        }
+        pub fn task_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ShowProgressDetailTaskId>,
+        {
+            self.task_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `ShowProgressDetailTaskId` for task_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v2/tasks/{task_id}/progress`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ShowProgressDetailResponse>,
+            Error<types::ErrorBody>,
+        > {
+            let Self { client, task_id } = self;
+            let task_id = task_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/v2/tasks/{}/progress", client.baseurl, encode_path(& task_id
+                .to_string()),
+            );
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_progress_detail",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                401u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                403u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                404u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                429u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -1074,7 +4219,13 @@ pub mod spec {
                 url: "https://codearts-check.cn-east-3.myhuaweicloud.cn",
             },
         ],
-        operations: &[&CHECK_RECORD],
+        operations: &[
+            &CHECK_RECORD,
+            &SHOW_TASK_LIST_BY_PROJECT_ID,
+            &SHOW_TASK_DETAIL,
+            &SHOW_TASK_DEFECTS,
+            &SHOW_PROGRESS_DETAIL,
+        ],
         cli: "codearts-check",
         doc: "CodeArts Check calls.",
     };
@@ -1091,6 +4242,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(32u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -1105,6 +4257,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -1147,6 +4300,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: Some("%Y-%m-%dT%H:%M:%SZ"),
                 },
@@ -1161,6 +4315,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: Some("%Y-%m-%dT%H:%M:%SZ"),
                 },
@@ -1177,11 +4332,294 @@ pub mod spec {
             total_field: "total",
             items_field: "data",
             item_fields: &["check_time", "check_end_time", "issue_counts"],
+            unique_by: None,
         }),
+        iam_project_header: false,
+        answer_fields: &["data", "total"],
         doc: "The scans of task `task_id` in CodeArts project `project_id` (the 32-character CodeArts\nproject id, not the IAM project), newest first.",
         cli: "records",
         example: Some(
             "{\"data\":[{\"check_end_time\":\"2020-02-20 11:47:46\",\"check_time\":\"2020-02-20 11:37:46\",\"issue_counts\":{\"critical\":0,\"normal\":2,\"prompt\":3,\"serious\":1}},{\"check_end_time\":\"2020-02-20 11:47:46\",\"check_time\":\"2020-02-20 11:37:46\",\"issue_counts\":{\"critical\":0,\"normal\":2,\"prompt\":3,\"serious\":1}}],\"total\":100}",
+        ),
+    };
+    ///`ShowTaskListByProjectId`: `GET /v2/{project_id}/tasks`.
+    pub const SHOW_TASK_LIST_BY_PROJECT_ID: Operation = Operation {
+        id: "ShowTaskListByProjectId",
+        method: "GET",
+        path: "/v2/{project_id}/tasks",
+        parameters: &[
+            Parameter {
+                name: "project_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: Some(32u64),
+                    pattern: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "The CodeArts project id (32 characters; not the IAM project).",
+                cli_flag: "codearts-project",
+                from_client: None,
+            },
+            Parameter {
+                name: "offset",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: Some(0i64),
+                    maximum: Some(999999i64),
+                    default: Some(0i64),
+                },
+                help: "The page to ask for, sent as given; a paginator finds out whether the service counts pages (from 0 or 1) or records.",
+                cli_flag: "offset",
+                from_client: None,
+            },
+            Parameter {
+                name: "limit",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: Some(1i64),
+                    maximum: Some(100i64),
+                    default: Some(10i64),
+                },
+                help: "Tasks per page.",
+                cli_flag: "limit",
+                from_client: None,
+            },
+        ],
+        paging: Some(Paging {
+            offset_parameter: "offset",
+            offset_unit: OffsetUnit::Page,
+            limit_parameter: "limit",
+            page_size: None,
+            total_field: "total",
+            items_field: "tasks",
+            item_fields: &[
+                "task_id",
+                "task_name",
+                "creator_id",
+                "git_url",
+                "git_branch",
+                "created_at",
+                "last_check_time",
+            ],
+            unique_by: None,
+        }),
+        iam_project_header: false,
+        answer_fields: &["tasks", "total"],
+        doc: "The code-check tasks of CodeArts project `project_id` (the 32-character CodeArts project\nid, not the IAM project).",
+        cli: "tasks",
+        example: Some(
+            "{\"tasks\":[{\"created_at\":\"2024-03-01 10:00:00\",\"creator_id\":\"0a1b2c3d4e5f\",\"git_branch\":\"master\",\"git_url\":\"https://codehub.example.com/group/repo.git\",\"last_check_time\":\"2024-03-02 10:00:00\",\"task_id\":\"2b31ed520xxxxxxebedb6e57xxxxxxxx\",\"task_name\":\"my-task\"}],\"total\":1}",
+        ),
+    };
+    ///`ShowTaskDetail`: `GET /v2/tasks/{task_id}/defects-summary`.
+    pub const SHOW_TASK_DETAIL: Operation = Operation {
+        id: "ShowTaskDetail",
+        method: "GET",
+        path: "/v2/tasks/{task_id}/defects-summary",
+        parameters: &[
+            Parameter {
+                name: "task_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: None,
+                    pattern: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "The task id.",
+                cli_flag: "task-id",
+                from_client: None,
+            },
+        ],
+        paging: None,
+        iam_project_header: true,
+        answer_fields: &[
+            "task_id",
+            "task_name",
+            "creator_id",
+            "git_url",
+            "git_branch",
+            "last_check_time",
+            "code_line_total",
+            "code_line",
+            "code_quality",
+            "issue_count",
+            "risk_coefficient",
+            "duplication_ratio",
+            "complexity_count",
+            "duplicated_lines",
+            "comment_lines",
+            "comment_ratio",
+            "duplicated_blocks",
+            "last_exec_time",
+            "check_type",
+            "created_at",
+            "cyclomatic_complexity_per_method",
+            "cyclomatic_complexity_per_file",
+            "critical_count",
+            "major_count",
+            "minor_count",
+            "suggestion_count",
+            "is_access",
+            "trigger_type",
+            "file_duplication_ratio",
+        ],
+        doc: "The latest result of task `task_id`: issue counts by severity, code metrics and the\nservice's own quality-gate verdict (`is_access`).",
+        cli: "summary",
+        example: Some(
+            "{\"code_quality\":72.5,\"critical_count\":\"1\",\"git_branch\":\"master\",\"is_access\":\"false\",\"issue_count\":10,\"last_check_time\":\"2024-03-02 10:00:00\",\"major_count\":\"2\",\"minor_count\":\"3\",\"suggestion_count\":\"4\",\"task_id\":\"2b31ed520xxxxxxebedb6e57xxxxxxxx\",\"task_name\":\"my-task\"}",
+        ),
+    };
+    ///`ShowTaskDefects`: `GET /v2/tasks/{task_id}/defects-detail`.
+    pub const SHOW_TASK_DEFECTS: Operation = Operation {
+        id: "ShowTaskDefects",
+        method: "GET",
+        path: "/v2/tasks/{task_id}/defects-detail",
+        parameters: &[
+            Parameter {
+                name: "task_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: None,
+                    pattern: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "The task id.",
+                cli_flag: "task-id",
+                from_client: None,
+            },
+            Parameter {
+                name: "offset",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: Some(0i64),
+                    maximum: Some(999999i64),
+                    default: Some(0i64),
+                },
+                help: "The page to ask for, sent as given; a paginator finds out whether the service counts pages (from 0 or 1) or records.",
+                cli_flag: "offset",
+                from_client: None,
+            },
+            Parameter {
+                name: "limit",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Integer {
+                    bits: 32u32,
+                    minimum: Some(1i64),
+                    maximum: Some(100i64),
+                    default: Some(10i64),
+                },
+                help: "Issues per page (after duplicates are removed).",
+                cli_flag: "limit",
+                from_client: None,
+            },
+            Parameter {
+                name: "status_ids",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: Some(64u64),
+                    pattern: Some("^[0-4](,[0-4])*$"),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Issue statuses, comma-separated: 0 pending, 1 resolved, 2 ignored (the service's default: 0).",
+                cli_flag: "status-ids",
+                from_client: None,
+            },
+            Parameter {
+                name: "severity",
+                location: Location::Query,
+                required: false,
+                schema: ParameterSchema::Text {
+                    min_length: None,
+                    max_length: Some(64u64),
+                    pattern: Some("^[0-3](,[0-3])*$"),
+                    default: None,
+                    time_format: None,
+                },
+                help: "Severities, comma-separated: 0 critical, 1 major, 2 minor, 3 suggestion.",
+                cli_flag: "severity",
+                from_client: None,
+            },
+        ],
+        paging: Some(Paging {
+            offset_parameter: "offset",
+            offset_unit: OffsetUnit::Page,
+            limit_parameter: "limit",
+            page_size: None,
+            total_field: "total",
+            items_field: "defects",
+            item_fields: &[
+                "defect_id",
+                "defect_checker_name",
+                "defect_status",
+                "rule_system_tags",
+                "rule_name",
+                "line_number",
+                "defect_content",
+                "defect_level",
+                "file_path",
+                "created_at",
+                "issue_key",
+                "fragment",
+                "events",
+            ],
+            unique_by: Some("defect_id"),
+        }),
+        iam_project_header: true,
+        answer_fields: &["defects", "total"],
+        doc: "The issues of the latest scan of task `task_id` (pending ones unless `status_ids` says\notherwise), each once.",
+        cli: "issues",
+        example: Some(
+            "{\"defects\":[{\"created_at\":\"2024-03-02 10:00:00\",\"defect_checker_name\":\"G.EXP.35\",\"defect_content\":\"Possible null dereference of `user`.\",\"defect_id\":\"7f3a9c1e\",\"defect_level\":\"1\",\"defect_status\":\"0\",\"file_path\":\"src/main/java/App.java\",\"issue_key\":\"7f3a9c1e-issue\",\"line_number\":\"42\",\"rule_name\":\"Avoid null dereference\"}],\"total\":1}",
+        ),
+    };
+    ///`ShowProgressDetail`: `GET /v2/tasks/{task_id}/progress`.
+    pub const SHOW_PROGRESS_DETAIL: Operation = Operation {
+        id: "ShowProgressDetail",
+        method: "GET",
+        path: "/v2/tasks/{task_id}/progress",
+        parameters: &[
+            Parameter {
+                name: "task_id",
+                location: Location::Path,
+                required: true,
+                schema: ParameterSchema::Text {
+                    min_length: Some(1u64),
+                    max_length: None,
+                    pattern: None,
+                    default: None,
+                    time_format: None,
+                },
+                help: "The task id.",
+                cli_flag: "task-id",
+                from_client: None,
+            },
+        ],
+        paging: None,
+        iam_project_header: true,
+        answer_fields: &["task_status", "progress"],
+        doc: "Where the scan of task `task_id` is: `task_status` 0 checking, 1 failed, 2 succeeded,\n3 stopped, and its progress.",
+        cli: "progress",
+        example: Some(
+            "{\"progress\":{\"info\":\"check success\",\"ratio\":\"100\"},\"task_status\":2}",
         ),
     };
 }

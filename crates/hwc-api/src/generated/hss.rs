@@ -5759,6 +5759,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5773,6 +5774,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: Some("0"),
                     time_format: None,
                 },
@@ -5815,6 +5817,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5829,6 +5832,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5855,6 +5859,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5881,6 +5886,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5907,6 +5913,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5921,6 +5928,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5935,6 +5943,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5965,7 +5974,10 @@ pub mod spec {
                 "image_version",
                 "agent_id",
             ],
+            unique_by: None,
         }),
+        iam_project_header: false,
+        answer_fields: &["total_num", "data_list"],
         doc: "The handling history of vulnerability `vul_id` on images of `image_type`.",
         cli: "vul-history",
         example: Some(
@@ -5985,6 +5997,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -5999,6 +6012,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: Some("0"),
                     time_format: None,
                 },
@@ -6089,6 +6103,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6103,6 +6118,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6117,6 +6133,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(256u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6132,6 +6149,7 @@ pub mod spec {
                     items: &ParameterSchema::Text {
                         min_length: None,
                         max_length: None,
+                        pattern: None,
                         default: None,
                         time_format: None,
                     },
@@ -6161,6 +6179,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(0u64),
                     max_length: Some(128u64),
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6192,7 +6211,10 @@ pub mod spec {
                 "solution_detail",
                 "cluster_num",
             ],
+            unique_by: None,
         }),
+        iam_project_header: false,
+        answer_fields: &["total_num", "data_list"],
         doc: "The vulnerabilities of type `type` and handling status `handle_status` found on images\nof `image_type`.",
         cli: "image-vuls",
         example: Some(
@@ -6212,6 +6234,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: Some(1u64),
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6226,6 +6249,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6265,6 +6289,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6309,6 +6334,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6323,6 +6349,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6337,6 +6364,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6351,6 +6379,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6389,6 +6418,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6403,6 +6433,7 @@ pub mod spec {
                 schema: ParameterSchema::Text {
                     min_length: None,
                     max_length: None,
+                    pattern: None,
                     default: None,
                     time_format: None,
                 },
@@ -6470,7 +6501,10 @@ pub mod spec {
                 "container_name",
                 "container_id",
             ],
+            unique_by: None,
         }),
+        iam_project_header: false,
+        answer_fields: &["data_list", "total_num"],
         doc: "The handling history of host (server) vulnerabilities in enterprise project\n`enterprise_project_id`.",
         cli: "host-vul-history",
         example: Some(

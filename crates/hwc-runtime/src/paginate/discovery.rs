@@ -33,7 +33,8 @@ async fn paced_fetch<R: PagedRequest>(
     if let Some(at) = request.page_start() {
         tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
     }
-    request.fetch_page(offset, limit).await
+    let page = request.fetch_page(offset, limit).await?;
+    Ok(super::page::unique_within(request, page))
 }
 
 /// Fetches what it takes to know how to page: the first page for record offsets; for page

@@ -42,10 +42,44 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
         None
     }
 
+    /// What tells an item apart where pages may repeat items (`x-hwc-paging.unique-by`): the
+    /// paginator yields each key once. `None`: items are not told apart.
+    fn unique_key(item: &Self::Item) -> Option<String> {
+        let _ = item;
+        None
+    }
+
     /// Fetches the page at `offset` of `limit` items.
     fn fetch_page(
         &self,
         offset: u64,
         limit: u64,
     ) -> impl Future<Output = Result<Page<Self::Item>, Error>> + Send;
+}
+
+/// `page` with the items whose [`PagedRequest::unique_key`] an earlier item of the page has
+/// left out, for operations whose spec says pages may repeat items (`unique-by`): the page as
+/// the API says it counts it ("exactly `limit` after removing duplicates"). Items without a key
+/// are kept.
+pub(super) fn unique_within<R: PagedRequest>(request: &R, mut page: Page<R::Item>) -> Page<R::Item> {
+    if request
+        .operation()
+        .paging
+        .and_then(|paging| paging.unique_by)
+        .is_none()
+    {
+        return page;
+    }
+    let before = page.items.len();
+    let mut seen = std::collections::HashSet::with_capacity(before);
+    page.items
+        .retain(|item| R::unique_key(item).is_none_or(|key| seen.insert(key)));
+    if page.items.len() < before {
+        tracing::debug!(
+            operation = request.operation().id,
+            repeated = before - page.items.len(),
+            "a page repeated items; each is kept once"
+        );
+    }
+    page
 }

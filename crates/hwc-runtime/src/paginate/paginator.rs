@@ -7,7 +7,7 @@ use crate::time_order::{OrderWatch, TimeOrder};
 
 use super::consistency::{Checker, Event, Step};
 use super::discovery::{Discovery, discover};
-use super::page::{Page, PagedRequest};
+use super::page::{Page, PagedRequest, unique_within};
 use super::plan::plan;
 use super::prefetch::{Pace, prefetch};
 
@@ -101,7 +101,8 @@ impl<R: PagedRequest> Paginator<R> {
                             },
                         });
                     }
-                    request.fetch_page(offset, limit).await
+                    let page = request.fetch_page(offset, limit).await?;
+                    Ok(unique_within(&request, page))
                 };
                 let known = stream::iter(known.into_iter().map(Ok));
                 let body: BoxStream<'static, Result<Page<R::Item>, Error>> = if complete {
@@ -153,6 +154,12 @@ impl<R: PagedRequest> Paginator<R> {
             })
             .flatten();
         let mut check = Checker::new(operation.id, start_item, limit);
+        // Where pages may repeat items, an item an earlier page gave is not given again (the
+        // checks above count it: it is on the page as the API counts pages).
+        let mut seen = operation
+            .paging
+            .and_then(|paging| paging.unique_by)
+            .map(|_| std::collections::HashSet::<String>::new());
         pages
             .map(move |event| check.on(event))
             .take_while(|step| std::future::ready(!matches!(step, Step::Stop)))
@@ -161,6 +168,13 @@ impl<R: PagedRequest> Paginator<R> {
                     Step::Yield(result) => Some(result),
                     Step::Skip | Step::Stop => None,
                 })
+            })
+            .map_ok(move |mut page| {
+                if let Some(seen) = seen.as_mut() {
+                    page.items
+                        .retain(|item| R::unique_key(item).is_none_or(|key| seen.insert(key)));
+                }
+                page
             })
             .boxed()
     }

@@ -7,10 +7,15 @@ pub use hwc_api::hss::types::{
     VulHandleHistorySortKey, VulStatus, VulhandleHistoryResponseInfoDataList,
 };
 pub use crate::models::hss::*;
+#[allow(unused_imports)]
 use crate::Client;
-use crate::operations::{Entry, FromParameters};
+#[allow(unused_imports)]
+use crate::operations::{CallFromParameters, Entry, FromParameters};
+#[allow(unused_imports)]
 use hwc_runtime::Error;
+#[allow(unused_imports)]
 use hwc_runtime::plumbing::support;
+#[allow(unused_imports)]
 use hwc_runtime::{Page, Paginator};
 ///Host Security Service calls.
 #[derive(Clone, Debug)]
