@@ -28,7 +28,7 @@ mod services;
 mod simulator;
 mod state;
 
-pub use data::codearts::{ALIKE_SCANS, ALIKE_TASK, DEMO_PROJECT, DEMO_TASK};
+pub use data::codearts::{ALIKE_SCANS, ALIKE_TASK, CLEAN_TASK, DEMO_PROJECT, DEMO_TASK};
 pub use data::hss::DEMO_VUL_ID;
 pub use gateway::GatewayError;
 pub use gateway::auth::{AccessKey, Authenticator, Lockout, MAX_CLOCK_SKEW};
@@ -39,7 +39,7 @@ pub use hwc_api::Service as Api;
 pub use routes::STATS_PATH;
 pub use services::iam::{ID_TOKEN_PATH, PROJECTS_PATH, SECURITY_TOKENS_PATH};
 pub use services::metadata::{SECURITY_KEY_PATH, TOKEN_PATH};
-pub use services::{CodeArtsPaging, LocalImageValue, Order};
+pub use services::{CodeArtsPaging, LocalImageValue, Order, ScanOutcome, VerdictSpelling};
 pub use simulator::{
     Credentials, DEFAULT_RECORDS, DEMO_AK, DEMO_SK, DEMO_TOKEN, Simulator, SimulatorBuilder,
 };

@@ -70,6 +70,13 @@ struct Args {
     /// documented in 2024).
     #[arg(long, default_value_t = hwc_sim::CodeArtsPaging::Page0, value_name = "page0|page1|record")]
     codearts_paging: hwc_sim::CodeArtsPaging,
+    /// CodeArts Check's issue pages repeat some of their issues, as its 2026 page says they may
+    /// (exactly `limit` once duplicates by defect_id are removed).
+    #[arg(long)]
+    codearts_defect_repeats: bool,
+    /// CodeArts Check spells its gate verdict (is_access) "1"/"0" rather than "true"/"false".
+    #[arg(long)]
+    codearts_verdict_one_zero: bool,
     /// Which end of a result both APIs answer first: newest (what the services are seen to
     /// do) or oldest (their pages promise neither).
     #[arg(long, default_value_t = hwc_sim::Order::Newest, value_name = "newest|oldest")]
@@ -140,6 +147,12 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .random_faults(args.fault_rate, args.fault_kinds, args.fault_seed)
         .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs))
         .codearts_paging(args.codearts_paging)
+        .defect_repeats(args.codearts_defect_repeats)
+        .verdict_spelling(if args.codearts_verdict_one_zero {
+            hwc_sim::VerdictSpelling::OneZero
+        } else {
+            hwc_sim::VerdictSpelling::TrueFalse
+        })
         .order(args.order)
         .local_image_value(args.hss_local_image_value)
         .latency(args.latency.unwrap_or_default())

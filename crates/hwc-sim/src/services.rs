@@ -5,6 +5,7 @@
 
 mod answer;
 pub(crate) mod codearts_check;
+pub(crate) mod codearts_tasks;
 pub(crate) mod example;
 pub(crate) mod host_history;
 pub(crate) mod hss;
@@ -18,5 +19,6 @@ mod request;
 
 pub(crate) use answer::Answer;
 pub use image_type::LocalImageValue;
+pub use codearts_tasks::{ScanOutcome, VerdictSpelling};
 pub use order::Order;
 pub use paging::CodeArtsPaging;

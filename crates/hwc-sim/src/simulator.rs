@@ -55,6 +55,8 @@ pub struct SimulatorBuilder {
     clock_offset: SignedDuration,
     redirect_target: Option<String>,
     codearts_paging: CodeArtsPaging,
+    defect_repeats: bool,
+    verdict_spelling: crate::services::VerdictSpelling,
     order: Order,
     local_image_value: LocalImageValue,
     latency: Latency,
@@ -86,6 +88,8 @@ impl Default for SimulatorBuilder {
             clock_offset: SignedDuration::ZERO,
             redirect_target: None,
             codearts_paging: CodeArtsPaging::default(),
+            defect_repeats: false,
+            verdict_spelling: crate::services::VerdictSpelling::default(),
             order: Order::default(),
             local_image_value: LocalImageValue::default(),
             latency: Latency::default(),
@@ -215,8 +219,24 @@ impl SimulatorBuilder {
         self
     }
 
-    /// What CodeArts Check's `offset` counts (default [`CodeArtsPaging::Page0`], as documented
-    /// today); the documentation leaves it open, so tests run all three.
+    /// Whether CodeArts Check's issue pages repeat some of their own issues, as its 2026 page
+    /// says they may ("more records than `limit`, exactly `limit` after removing duplicates by
+    /// `defect_id`").
+    pub fn defect_repeats(mut self, repeats: bool) -> Self {
+        self.defect_repeats = repeats;
+        self
+    }
+
+    /// How CodeArts Check spells its gate verdict `is_access` (`"true"`/`"false"` by default,
+    /// or `"1"`/`"0"`): undocumented, so clients are proven against both.
+    pub fn verdict_spelling(mut self, spelling: crate::services::VerdictSpelling) -> Self {
+        self.verdict_spelling = spelling;
+        self
+    }
+
+    /// What CodeArts Check's `offset` counts in `CheckRecord`, the task list and the issues
+    /// (default [`CodeArtsPaging::Page0`], as documented today); the documentation leaves it
+    /// open, so tests run all three.
     pub fn codearts_paging(mut self, paging: CodeArtsPaging) -> Self {
         self.codearts_paging = paging;
         self
@@ -311,6 +331,9 @@ impl SimulatorBuilder {
             per_operation: PerOperation::counters(),
             last_request: PerService::new(|_| std::sync::Mutex::new(None)),
             codearts_paging: self.codearts_paging,
+            defect_repeats: self.defect_repeats,
+            verdict_spelling: self.verdict_spelling,
+            scans: crate::services::codearts_tasks::Scans::default(),
             order: self.order,
             local_image_value: self.local_image_value,
             redirect_target: self
@@ -401,6 +424,12 @@ impl Simulator {
         self.shared
             .unseen_vulnerabilities
             .store(0, Ordering::Relaxed);
+    }
+
+    /// Starts a CodeArts Check scan of `task`: `ShowProgressDetail` reports it running
+    /// (`task_status` 0) for the next `polls` requests, then ended with `outcome`.
+    pub fn start_scan(&self, task: &str, polls: u32, outcome: crate::services::ScanOutcome) {
+        self.shared.scans.start(task, polls, outcome);
     }
 
     /// Makes `count` more host vulnerability handling records appear, newer than any other and

@@ -35,6 +35,12 @@ pub(crate) struct Shared {
     pub last_request: PerService<std::sync::Mutex<Option<ReceivedRequest>>>,
     /// What CodeArts Check's `offset` counts.
     pub codearts_paging: CodeArtsPaging,
+    /// Whether CodeArts Check's issue pages repeat some of their issues.
+    pub defect_repeats: bool,
+    /// How CodeArts Check spells its gate verdict.
+    pub verdict_spelling: crate::services::VerdictSpelling,
+    /// The CodeArts Check scans tests started.
+    pub scans: crate::services::codearts_tasks::Scans,
     /// Which end of a result both APIs answer first.
     pub order: Order,
     /// Which spellings of local images HSS's `image_type` takes.

@@ -19,6 +19,9 @@ pub const DEMO_TASK: &str = "demo-task";
 pub const ALIKE_TASK: &str = "alike-task";
 /// Scans of [`ALIKE_TASK`].
 pub const ALIKE_SCANS: usize = 30;
+/// A task of the demo project whose latest scan found no critical or major issue: the service's
+/// quality gate passes it (the demo task's always fails).
+pub const CLEAN_TASK: &str = "clean-task";
 /// The shortest history the demo task gets.
 pub const DEMO_MIN_SCANS: usize = 2_000;
 
@@ -71,6 +74,20 @@ impl CodeArtsData {
             (DEMO_PROJECT.to_owned(), ALIKE_TASK.to_owned()),
             vec![alike; ALIKE_SCANS],
         );
+        let clean = Scan {
+            check_time: end - 7_200,
+            check_end_time: end - 6_600,
+            counts: [0, 0, 7, 19],
+            partial_counts: false,
+        };
+        let mut older = clean;
+        older.counts = [0, 1, 9, 22];
+        older.check_time -= 86_400;
+        older.check_end_time -= 86_400;
+        tasks.insert(
+            (DEMO_PROJECT.to_owned(), CLEAN_TASK.to_owned()),
+            vec![clean, older],
+        );
         for _ in 0..4 {
             let project = hex_id(rng, 32);
             for _ in 0..rng.random_range(2..5) {
@@ -119,6 +136,42 @@ impl CodeArtsData {
 }
 
 impl CodeArtsData {
+    /// The tasks of CodeArts project `project`, by task id.
+    pub fn tasks_of(&self, project: &str) -> Vec<TaskInfo> {
+        let mut tasks: Vec<TaskInfo> = self
+            .tasks
+            .iter()
+            .filter(|((owner, _), _)| owner == project)
+            .map(|((_, task), scans)| TaskInfo {
+                task_id: task.clone(),
+                task_name: format!("{task} (simulated)"),
+                creator_id: "0a1b2c3d4e5f60718293a4b5c6d7e8f9".to_owned(),
+                git_url: format!("https://codehub.example.com/{project}/{task}.git"),
+                git_branch: "master".to_owned(),
+                created_at: scans.last().map(|scan| format_time(scan.check_time)),
+                last_check_time: scans.first().map(|scan| format_time(scan.check_time)),
+            })
+            .collect();
+        tasks.sort_by(|a, b| a.task_id.cmp(&b.task_id));
+        tasks
+    }
+
+    /// The latest scan of task `task` (of any project: task ids are unique): its project, the
+    /// scan's `check_time` as sent and its counts (critical, major, minor, suggestion).
+    pub fn latest_scan(&self, task: &str) -> Option<LatestScan> {
+        self.tasks
+            .iter()
+            .find(|((_, id), _)| id == task)
+            .and_then(|((project, _), scans)| {
+                let scan = scans.first()?;
+                Some(LatestScan {
+                    project: project.clone(),
+                    check_time: format_time(scan.check_time),
+                    counts: scan.counts,
+                })
+            })
+    }
+
     /// The `check_time` of every scan of the task, newest first, as the API sends them: what a
     /// client paging the whole history must end up with.
     pub fn check_times(&self, project: &str, task: &str) -> Vec<String> {
@@ -230,4 +283,34 @@ pub struct IssueCounts {
     /// Issues of this severity found by the scan.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub prompt: Option<u32>,
+}
+
+/// One task as `ShowTaskListByProjectId` sends it.
+#[derive(Clone, Debug, Serialize)]
+pub struct TaskInfo {
+    /// The response field of this name.
+    pub task_id: String,
+    /// The response field of this name.
+    pub task_name: String,
+    /// The response field of this name.
+    pub creator_id: String,
+    /// The response field of this name.
+    pub git_url: String,
+    /// The response field of this name.
+    pub git_branch: String,
+    /// When the first scan ran (the simulator has no creation time).
+    pub created_at: Option<String>,
+    /// When the latest scan ran.
+    pub last_check_time: Option<String>,
+}
+
+/// A task's latest scan.
+#[derive(Clone, Debug)]
+pub struct LatestScan {
+    /// The CodeArts project of the task.
+    pub project: String,
+    /// Its `check_time`, as `CheckRecord` sends it.
+    pub check_time: String,
+    /// Its issue counts: critical, major (`serious`), minor (`normal`), suggestion (`prompt`).
+    pub counts: [u32; 4],
 }

@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod codearts;
+pub mod defects;
 pub mod host;
 pub mod hss;
 pub mod values;

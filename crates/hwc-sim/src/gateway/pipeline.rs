@@ -123,6 +123,26 @@ pub(crate) async fn serve(
             &path,
             &query,
         ),
+        Answer::Tasks => services::codearts_tasks::tasks(
+            &shared.data.codearts,
+            shared.codearts_paging,
+            &path,
+            &query,
+        ),
+        Answer::TaskSummary => services::codearts_tasks::summary(
+            &shared.data.codearts,
+            shared.verdict_spelling,
+            &path,
+            &query,
+        ),
+        Answer::Defects => services::codearts_tasks::defects_page(
+            &shared.data.codearts,
+            shared.codearts_paging,
+            shared.defect_repeats,
+            &path,
+            &query,
+        ),
+        Answer::Progress => services::codearts_tasks::progress(&shared.scans, &path, &query),
         Answer::Example(operation) => services::example::page(operation, &path, &query),
     };
     match result {

@@ -13,6 +13,14 @@ pub(crate) enum Answer {
     HostHistory,
     /// CodeArts Check's scans, from the generated data set.
     CheckRecords,
+    /// CodeArts Check's tasks of a project.
+    Tasks,
+    /// CodeArts Check's latest result of a task.
+    TaskSummary,
+    /// CodeArts Check's issues of a task's latest scan.
+    Defects,
+    /// CodeArts Check's progress of a task's scan.
+    Progress,
     /// An operation nobody wrote data for: the spec's example.
     Example(&'static Operation),
 }
@@ -28,6 +36,14 @@ impl Answer {
             Answer::HostHistory
         } else if operation.id == super::codearts_check::OPERATION.id {
             Answer::CheckRecords
+        } else if operation.id == super::codearts_tasks::TASKS.id {
+            Answer::Tasks
+        } else if operation.id == super::codearts_tasks::SUMMARY.id {
+            Answer::TaskSummary
+        } else if operation.id == super::codearts_tasks::DEFECTS.id {
+            Answer::Defects
+        } else if operation.id == super::codearts_tasks::PROGRESS.id {
+            Answer::Progress
         } else {
             Answer::Example(operation)
         }
