@@ -1,10 +1,24 @@
-//! `hwc codearts-check gate`: a verdict on the latest scan of a task, for CI pipelines:
-//! thresholds per severity and/or no increase against the scan before, exit 0 when it passes
-//! and `EXIT_GATE_FAILED` (4) when it does not.
+//! `hwc codearts-check gate`: a verdict on the latest scan of a task, or of every task of a
+//! project, for CI pipelines: thresholds per severity, no increase against the scan before, the
+//! service's own quality gate; optionally after waiting for the running scan; with reports
+//! beside it (JUnit, SARIF, a GitHub job summary). Exit 0 when every verdict passes and
+//! `EXIT_GATE_FAILED` (4) when one does not.
+//!
+//! - [`service_verdict`]: `--service-verdict`, `is_access` of `ShowTaskDetail`
+//! - [`wait`]: `--wait`, `ShowProgressDetail` until the scan ends
+//! - [`junit`], [`sarif`], [`github`]: the reports
+
+mod github;
+mod junit;
+mod sarif;
+mod service_verdict;
+mod wait;
 
 use std::io::Write;
+use std::path::PathBuf;
 
 use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
+use hwc::{Client, FromParameters};
 use serde::Serialize;
 
 use clap::{Args, ValueEnum};
@@ -51,7 +65,7 @@ impl Severity {
     clap::ArgGroup::new("rules")
         .required(true)
         .multiple(true)
-        .args(["max_critical", "max_serious", "max_normal", "max_prompt", "no_increase"])
+        .args(["max_critical", "max_serious", "max_normal", "max_prompt", "no_increase", "service_verdict"])
 ))]
 pub struct Gate {
     /// Fail when the latest scan has more critical issues than this.
@@ -69,6 +83,29 @@ pub struct Gate {
     /// Fail when these counts grew since the scan before (comma-separated).
     #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY,..")]
     pub no_increase: Vec<Severity>,
+    /// Fail unless the service's own quality gate passed (is_access of ShowTaskDetail);
+    /// combines with the other rules.
+    #[arg(long)]
+    pub service_verdict: bool,
+    /// Judge every task of --codearts-project (one verdict each; fails when any fails)
+    /// instead of --task-id.
+    #[arg(long)]
+    pub all_tasks: bool,
+    /// First wait for the task's running scan to end (polling its progress with backoff), at
+    /// most this long (30s, 10m, 1h); a scan that failed, was stopped or still runs fails the
+    /// gate.
+    #[arg(long, value_name = "DURATION", value_parser = crate::time_args::parse_wait)]
+    pub wait: Option<std::time::Duration>,
+    /// Also write the verdicts as a JUnit XML report (one test case per check per task).
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write the pending issues of each judged scan as SARIF 2.1.0 (code scanning).
+    #[arg(long, value_name = "FILE")]
+    pub sarif: Option<PathBuf>,
+    /// Under GitHub Actions: append a Markdown summary to $GITHUB_STEP_SUMMARY and print an
+    /// ::error annotation per failed check (on stderr).
+    #[arg(long)]
+    pub github: bool,
 }
 
 impl Gate {
@@ -86,14 +123,42 @@ impl Gate {
 /// One check of the verdict.
 #[derive(Debug, Serialize)]
 struct Check {
-    severity: &'static str,
+    /// The severity counted, or `service` for the service's own gate.
+    severity: String,
     rule: String,
     latest: Option<i64>,
     previous: Option<i64>,
     passed: bool,
+    /// What the check saw, where counts do not say it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
 }
 
-/// The verdict, as `--output json` prints it.
+impl Check {
+    /// The check in one line, for reports.
+    fn describe(&self) -> String {
+        if let Some(detail) = &self.detail {
+            return detail.clone();
+        }
+        let shown = |n: Option<i64>| n.map_or_else(|| "unknown".to_owned(), |n| n.to_string());
+        match self.previous {
+            Some(previous) => format!(
+                "{} issues: {} now, {previous} before ({})",
+                self.severity,
+                shown(self.latest),
+                self.rule
+            ),
+            None => format!(
+                "{} issues: {} ({})",
+                self.severity,
+                shown(self.latest),
+                self.rule
+            ),
+        }
+    }
+}
+
+/// The verdict on one task, as `--output json` prints it.
 #[derive(Debug, Serialize)]
 struct Verdict {
     passed: bool,
@@ -129,17 +194,19 @@ fn judge(args: &Gate, latest: &CheckRecord, previous: Option<&CheckRecord>) -> V
         let now = count(&latest.issue_counts, severity);
         if let Some(maximum) = args.maximum(severity) {
             checks.push(Check {
-                severity: severity.name(),
+                severity: severity.name().to_owned(),
                 rule: format!("at most {maximum}"),
                 latest: now,
                 previous: None,
                 passed: now.is_some_and(|n| n <= maximum),
+                detail: None,
             });
         }
         if args.no_increase.contains(&severity) {
             let before = previous.and_then(|scan| count(&scan.issue_counts, severity));
             checks.push(Check {
-                severity: severity.name(),
+                severity: severity.name().to_owned(),
+                detail: None,
                 rule: "no increase".into(),
                 latest: now,
                 previous: before,
@@ -155,44 +222,152 @@ fn judge(args: &Gate, latest: &CheckRecord, previous: Option<&CheckRecord>) -> V
     checks
 }
 
-/// Runs the gate: one request for the two newest scans in the window (every page when the
-/// answers show the scans come oldest first). The exit code is the verdict's whether or not it
-/// could be printed: a pipeline must not pass because its log was closed.
+impl Gate {
+    /// Whether any rule reads the scans' counts (else only the service's verdict is asked).
+    fn counts_rules(&self) -> bool {
+        Severity::ALL
+            .iter()
+            .any(|&severity| self.maximum(severity).is_some())
+            || !self.no_increase.is_empty()
+    }
+}
+
+/// Runs the gate: the tasks to judge (`--task-id`, or every task of the project with
+/// `--all-tasks`), each judged and its verdict printed, then the reports. The exit code is the
+/// verdicts' whether or not they could be printed: a pipeline must not pass because its log
+/// was closed; a report that cannot be written turns a pass into exit 3, never a failure into a
+/// pass.
 pub async fn gate(
-    request: CheckRecords,
-    task: &str,
+    client: &Client,
+    given: &[(&str, &str)],
     args: &Gate,
     format: Output,
     out: &mut impl Write,
 ) -> Result<(), Failure> {
-    let newest = newest_two(request).await?;
-    let (checks, reason) = match &newest {
-        Ok((Some(latest), previous)) => (judge(args, latest, previous.as_ref()), None),
-        Ok((None, _)) => (
-            Vec::new(),
-            Some("no scan of the task in the window".to_owned()),
-        ),
-        Err(reason) => (Vec::new(), Some(reason.clone())),
+    let value = |name: &str| {
+        given
+            .iter()
+            .find(|(given, _)| *given == name)
+            .map(|(_, value)| (*value).to_owned())
     };
-    let (latest, previous) = match &newest {
-        Ok((latest, previous)) => (latest.as_ref(), previous.as_ref()),
-        Err(_) => (None, None),
+    let tasks = if args.all_tasks {
+        let project = value("project_id").unwrap_or_default();
+        all_tasks(client, &project).await?
+    } else {
+        vec![value("task_id").ok_or_else(|| {
+            Failure::Usage("--task-id is required (or --all-tasks)".to_owned())
+        })?]
     };
+    let mut verdicts = Vec::with_capacity(tasks.len());
+    for task in &tasks {
+        let verdict = judge_task(client, given, task, args).await?;
+        crate::exit::unless_unwritten("the verdict", print(&verdict, format, out));
+        verdicts.push(verdict);
+    }
+    let passed = verdicts.iter().all(|verdict| verdict.passed);
+    let reports = write_reports(client, args, &verdicts).await;
+    match (passed, reports) {
+        (false, Err(error)) => {
+            // Said on stderr; the exit code stays the failed verdict's.
+            let _ = crate::exit::exit_code(Err(error));
+            Err(Failure::GateFailed)
+        }
+        (false, Ok(())) => Err(Failure::GateFailed),
+        (true, reports) => reports,
+    }
+}
+
+/// Every task of CodeArts project `project`, in the service's order.
+async fn all_tasks(client: &Client, project: &str) -> Result<Vec<String>, Failure> {
+    let mut tasks = Vec::new();
+    let mut pages = client.codearts_check().tasks(project).into_paginator().items();
+    while let Some(task) = futures::StreamExt::next(&mut pages).await {
+        if let Some(id) = task?.task_id {
+            tasks.push(id.to_string());
+        }
+    }
+    if tasks.is_empty() {
+        return Err(Failure::Usage(format!(
+            "CodeArts project {project} has no tasks: nothing to judge"
+        )));
+    }
+    Ok(tasks)
+}
+
+/// The verdict on `task`: waited for when asked, its counts' rules, the service's verdict.
+async fn judge_task(
+    client: &Client,
+    given: &[(&str, &str)],
+    task: &str,
+    args: &Gate,
+) -> Result<Verdict, Failure> {
+    let mut reason = None;
+    if let Some(limit) = args.wait {
+        reason = wait::until_done(client, task, limit).await?;
+    }
+    let mut checks = Vec::new();
+    let (mut latest_scan, mut previous_scan) = (None, None);
+    if reason.is_none() && args.counts_rules() {
+        let mut parameters: Vec<(&str, &str)> = given
+            .iter()
+            .filter(|(name, _)| *name != "task_id")
+            .copied()
+            .collect();
+        parameters.push(("task_id", task));
+        let request = CheckRecords::from_parameters(client, &parameters)?;
+        match newest_two(request).await? {
+            Ok((Some(latest), previous)) => {
+                checks = judge(args, &latest, previous.as_ref());
+                latest_scan = scan_time(&latest);
+                previous_scan = previous.as_ref().and_then(scan_time);
+            }
+            Ok((None, _)) => reason = Some("no scan of the task in the window".to_owned()),
+            Err(why) => reason = Some(why),
+        }
+    }
+    if reason.is_none() && args.service_verdict {
+        let (check, last_check) = service_verdict::check(client, task).await?;
+        checks.push(check);
+        latest_scan = latest_scan.or(last_check);
+    }
     let passed = reason.is_none() && checks.iter().all(|check| check.passed);
-    let verdict = Verdict {
+    Ok(Verdict {
         passed,
         task_id: task.to_owned(),
-        latest_scan: latest.and_then(scan_time),
-        previous_scan: previous.and_then(scan_time),
+        latest_scan,
+        previous_scan,
         checks,
         reason,
+    })
+}
+
+/// The reports asked for, each written whole or not at all.
+async fn write_reports(client: &Client, args: &Gate, verdicts: &[Verdict]) -> Result<(), Failure> {
+    let write = |path: &PathBuf, text: &[u8]| {
+        crate::export::files::replace(path, text).map_err(|error| Failure::Write {
+            target: path.clone(),
+            message: error.to_string(),
+        })
     };
-    crate::exit::unless_unwritten("the verdict", print(&verdict, format, out));
-    if passed {
-        Ok(())
-    } else {
-        Err(Failure::GateFailed)
+    if let Some(path) = &args.junit {
+        write(path, junit::report(verdicts).as_bytes())?;
     }
+    if let Some(path) = &args.sarif {
+        let mut tasks = Vec::with_capacity(verdicts.len());
+        for verdict in verdicts {
+            tasks.push((
+                verdict.task_id.clone(),
+                sarif::issues(client, &verdict.task_id).await?,
+            ));
+        }
+        let text = serde_json::to_vec_pretty(&sarif::document(&tasks))
+            .map_err(|error| Failure::Usage(error.to_string()))?;
+        write(path, &text)?;
+    }
+    if args.github {
+        github::write(verdicts)?;
+    }
+    Ok(())
 }
 
 fn print(verdict: &Verdict, format: Output, out: &mut impl Write) -> std::io::Result<()> {

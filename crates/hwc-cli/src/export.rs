@@ -7,7 +7,7 @@
 //! - [`state`]: what earlier runs exported, and the query they belong to;
 //! - [`job`]: one run, from the lock to the commit, and the recovery of a killed one.
 
-mod files;
+pub(crate) mod files;
 mod job;
 mod lock;
 mod state;

@@ -99,16 +99,17 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
                 .find(|(name, _)| *name == "task_id")
                 .map_or("", |(_, value)| *value);
             let session = Session::open(global).await?;
-            let request =
-                <hwc::codearts_check::CheckRecords as hwc::FromParameters>::from_parameters(
-                    &session.client,
-                    &given,
-                )?;
             match command {
                 CodeArtsCommand::Gate(args) => {
-                    cmd_gate::gate(request, task, args, format, &mut std::io::stdout()).await
+                    cmd_gate::gate(&session.client, &given, args, format, &mut std::io::stdout())
+                        .await
                 }
                 CodeArtsCommand::Trend(args) => {
+                    let request =
+                        <hwc::codearts_check::CheckRecords as hwc::FromParameters>::from_parameters(
+                            &session.client,
+                            &given,
+                        )?;
                     cmd_trend::trend(request, task, args, &mut std::io::stdout()).await
                 }
             }

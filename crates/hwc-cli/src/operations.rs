@@ -74,6 +74,14 @@ pub fn command() -> Command {
             })
         });
     }
+    // `gate --all-tasks` judges every task of the project: `--task-id` is needed only without it.
+    cli = cli.mut_subcommand(service_of(records), |group| {
+        group.mut_subcommand("gate", |command| {
+            command.mut_arg(format!("{ID_PREFIX}task_id"), |arg| {
+                arg.required(false).required_unless_present("all_tasks")
+            })
+        })
+    });
     cli
 }
 
