@@ -30,6 +30,8 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         retries: None,
         concurrency: None,
         api_rate_limit: None,
+        dry_run: false,
+        debug: false,
         verbose: 0,
         sim: true,
     };

@@ -93,7 +93,8 @@ pub async fn run_operation(
         .find(|entry| entry.operation.id == operation.id)
         .ok_or_else(|| Failure::Usage(format!("{} has no command", operation.id)))?;
     let pages = (entry.json_pages)(client, &given, invocation.all)?;
-    let layout = Layout::fields(operation.paging.map_or(&[], |p| p.item_fields));
+    // Pages of items: a column per item field; one answer: a column per field of it.
+    let layout = Layout::fields(operation.paging.map_or(operation.answer_fields, |p| p.item_fields));
     let resume = invocation
         .all
         .then(|| Resume::new(operation, page_size(&given, operation)));

@@ -8,7 +8,7 @@ use crate::render::Output;
 #[derive(Args, Debug, Clone)]
 pub struct Global {
     /// Region of the endpoints, such as cn-north-4.
-    #[arg(long, global = true, value_name = "REGION")]
+    #[arg(long, global = true, value_name = "REGION", env = "HWC_REGION")]
     pub region: Option<String>,
     /// Endpoint URL to use instead of the region's (both services).
     #[arg(long, global = true, value_name = "URL")]
@@ -17,7 +17,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "ID")]
     pub project_id: Option<String>,
     /// Output format.
-    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Table)]
+    #[arg(long, short = 'o', global = true, value_enum, default_value_t = Output::Table, env = "HWC_OUTPUT")]
     pub output: Output,
     /// Seconds a whole call may take, retries included.
     #[arg(long, global = true, value_name = "SECONDS")]
@@ -34,6 +34,14 @@ pub struct Global {
     /// gateway's first throttle].
     #[arg(long, global = true, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
     pub api_rate_limit: Option<u32>,
+    /// Check each request and print it (method, URL, headers, secrets redacted) instead of
+    /// sending it; exit 0. Needs no credentials.
+    #[arg(long, global = true)]
+    pub dry_run: bool,
+    /// Each HTTP attempt on stderr: method, URL, status, request id and time (never a header,
+    /// so never a secret).
+    #[arg(long, global = true)]
+    pub debug: bool,
     /// More logs on stderr (-v: info, -vv: debug).
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -46,6 +46,12 @@ async fn main() -> ExitCode {
         1 => "info",
         _ => "debug",
     };
+    // `--debug`: the one event of each attempt, whatever else is logged.
+    let level = if global.debug {
+        format!("{level},{}=debug", hwc::ATTEMPT_TARGET)
+    } else {
+        level.to_owned()
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level)),

@@ -75,6 +75,7 @@ impl Session {
         if let Some(rate) = global.api_rate_limit {
             builder = builder.api_rate_limit(f64::from(rate));
         }
+        builder = builder.dry_run(global.dry_run);
         let region = match &simulator {
             Some(_) => None,
             None => global.region.clone(),

@@ -21,6 +21,14 @@ pub enum Error {
         allowed: String,
     },
 
+    /// The client was built for a dry run (the facade's `ClientBuilder::dry_run`): the request
+    /// was checked and aimed, and is described here, secrets left out, instead of being sent.
+    #[error("dry run, not sent:\n{request}")]
+    DryRun {
+        /// Method, URL and headers, one per line; credentials shown as `<redacted>`.
+        request: String,
+    },
+
     /// The client could not be configured: credentials, region, endpoint, files, proxy.
     #[error(transparent)]
     Config(#[from] crate::ConfigError),

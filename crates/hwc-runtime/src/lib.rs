@@ -39,6 +39,7 @@ mod spelling;
 mod support;
 mod time_order;
 mod transport;
+pub use transport::ATTEMPT_TARGET;
 pub mod validate;
 
 pub use config_error::ConfigError;

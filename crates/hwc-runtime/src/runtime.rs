@@ -65,6 +65,7 @@ impl Runtime {
             connect_timeout: self.settings.connect_timeout,
             flow,
             spellings: Arc::clone(&self.spellings),
+            dry_run: self.settings.dry_run,
         })
     }
 

@@ -37,6 +37,8 @@ pub struct CallSettings {
     /// Requests a second the gateway allows each API, when the user knows it (a quota other
     /// than the documented 200): flow control paces under it from the first request.
     pub api_rate_limit: Option<f64>,
+    /// Describe each request instead of sending it ([`crate::Error::DryRun`]).
+    pub dry_run: bool,
 }
 
 impl Default for CallSettings {
@@ -50,6 +52,7 @@ impl Default for CallSettings {
             page_concurrency: None,
             adaptive_flow_control: true,
             api_rate_limit: None,
+            dry_run: false,
         }
     }
 }

@@ -68,6 +68,9 @@ async fn missing_project(runtime: &Runtime) -> Error {
     }
 }
 
+/// The IAM project a dry run puts in a path when the client has none configured.
+pub const DRY_RUN_PROJECT: &str = "IAM_PROJECT_ID";
+
 /// The client's IAM project, looked up if need be.
 async fn iam_project(runtime: &Runtime) -> Result<String, Error> {
     match runtime.project().resolve().await {
@@ -90,7 +93,9 @@ pub async fn wire(
     // transport has it to send.
     // (Only with AK/SK: an IAM token is scoped to its project already and the header is not
     // sent with it.)
+    let dry_run = runtime.settings().dry_run;
     if operation.iam_project_header
+        && !dry_run
         && matches!(
             runtime.credentials().credentials().await,
             Ok(provided) if matches!(provided.credentials, crate::credentials::Credentials::AccessKey(_))
@@ -100,6 +105,11 @@ pub async fn wire(
     }
     for (slot, parameter) in wire.iter_mut().zip(operation.parameters) {
         match parameter.from_client {
+            // A dry run shows where the project goes when none is configured (looking it up
+            // would need credentials).
+            Some(ClientValue::IamProject) if dry_run && runtime.project().get().is_none() => {
+                *slot = Some(DRY_RUN_PROJECT.to_owned());
+            }
             Some(ClientValue::IamProject) => {
                 *slot = Some(iam_project(runtime).await?);
             }

@@ -82,6 +82,8 @@ pub(crate) struct HwcTransport {
     pub flow: Arc<crate::flow_control::FlowControls>,
     /// The spellings of values the service took, shared by the client's transports.
     pub spellings: Arc<crate::spelling::Spellings>,
+    /// Describe each request instead of sending it.
+    pub dry_run: bool,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -289,6 +291,14 @@ impl HwcTransport {
                 return Ok(local_failure(why));
             };
             let endpoint = self.endpoints.preferred();
+            if self.dry_run {
+                // Aimed, not signed: what would go out, before any credentials are needed.
+                let request = match self.endpoints.aim(&mut this_try, endpoint) {
+                    Ok(()) => describe_unsent(&this_try, self.project.get()),
+                    Err(error) => return Ok(failed_before_sending(error)),
+                };
+                return Ok(failed_before_sending(crate::Error::DryRun { request }));
+            }
             let aimed = match self.endpoints.aim(&mut this_try, endpoint) {
                 Ok(()) => self.authenticate(&mut this_try).await,
                 Err(error) => Err(error),
@@ -310,6 +320,7 @@ impl HwcTransport {
                 latency_ms = tracing::field::Empty,
             );
             flow.acquire().await;
+            let (method, url) = (this_try.method().clone(), this_try.url().clone());
             let sent = Instant::now();
             let outcome = async {
                 match client.execute(this_try).await {
@@ -334,6 +345,31 @@ impl HwcTransport {
                 Err(error) => Err(error),
             };
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
+            // One line per attempt for `hwc --debug`: what was asked and what came back, never
+            // a header (the URL holds no secret: credentials travel in headers).
+            match &outcome {
+                Ok(answer) => tracing::debug!(
+                    target: ATTEMPT_TARGET,
+                    operation = operation_id,
+                    attempt,
+                    %method,
+                    %url,
+                    status = answer.status.as_u16(),
+                    request_id = header_text(&answer.headers, "x-request-id").as_deref().unwrap_or("-"),
+                    elapsed_ms = sent.elapsed().as_millis() as u64,
+                    "attempt"
+                ),
+                Err(error) => tracing::debug!(
+                    target: ATTEMPT_TARGET,
+                    operation = operation_id,
+                    attempt,
+                    %method,
+                    %url,
+                    %error,
+                    elapsed_ms = sent.elapsed().as_millis() as u64,
+                    "attempt failed"
+                ),
+            }
             let attempt_elapsed = sent.elapsed();
             record(|r| {
                 r.attempts = attempt;
@@ -600,6 +636,36 @@ fn note(answer: Answer) -> Response {
 }
 
 /// Records `error` for the call and answers with a local failure.
+/// The `tracing` target of the one event each attempt logs (method, URL, status, request id,
+/// time): what `hwc --debug` shows.
+pub const ATTEMPT_TARGET: &str = "hwc::attempt";
+
+/// Headers whose values are secrets: shown as `<redacted>` in a dry run.
+const SECRET_HEADERS: [&str; 3] = ["authorization", "x-auth-token", "x-security-token"];
+
+/// A request as a dry run shows it: method and URL, then each header (a secret's value
+/// redacted), and a note that the signature is made when the request is sent.
+fn describe_unsent(request: &Request, project: Option<&str>) -> String {
+    let mut text = format!("{} {}\n", request.method(), request.url());
+    if let Some(host) = request.url().host_str() {
+        text.push_str(&format!("host: {host}\n"));
+    }
+    for (name, value) in request.headers() {
+        let value = if SECRET_HEADERS.contains(&name.as_str()) {
+            "<redacted>"
+        } else {
+            value.to_str().unwrap_or("<not text>")
+        };
+        text.push_str(&format!("{name}: {value}\n"));
+    }
+    if let Some(project) = project {
+        text.push_str(&format!("x-project-id: {project} (with AK/SK)\n"));
+    }
+    text.push_str("authorization: <redacted> (signed with the credentials when sent; none were read)\n");
+    text.push_str("x-sdk-date: <the time it is sent>");
+    text
+}
+
 fn failed_before_sending(error: crate::Error) -> Response {
     let message = error.to_string();
     record(|r| {

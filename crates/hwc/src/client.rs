@@ -134,6 +134,7 @@ pub struct ClientBuilder {
     page_concurrency: Option<usize>,
     adaptive_flow_control: Option<bool>,
     api_rate_limit: Option<f64>,
+    dry_run: bool,
     max_response_bytes: Option<usize>,
     ignore_environment: bool,
 }
@@ -295,6 +296,15 @@ impl ClientBuilder {
         self
     }
 
+    /// A dry run (default off): every call is checked against the spec and aimed at its
+    /// endpoint as usual, then ends with [`Error::DryRun`] describing the request, secrets
+    /// redacted, instead of sending it. No credentials are read, so it works before they exist;
+    /// without a configured IAM project, paths show `IAM_PROJECT_ID` where it goes.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = dry_run;
+        self
+    }
+
     /// The requests a second the gateway allows each API, when you know it (a quota other than
     /// the documented 200 a second): every call and pager of an API, clones of the client
     /// included, keep just under it from the first request instead of learning it from the
@@ -379,6 +389,7 @@ impl ClientBuilder {
             });
         }
         settings.api_rate_limit = self.api_rate_limit;
+        settings.dry_run = self.dry_run;
         let project = ProjectSlot::new(resolved.project_id, lookup);
         let runtime = Runtime::new(settings, credentials, project, clock);
 

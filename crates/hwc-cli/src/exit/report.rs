@@ -3,6 +3,7 @@
 //! metadata service included; 2 what the command line or the configuration got wrong; 3 output
 //! that cannot be written; 4 a failed gate; 130 interrupted).
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use hwc::{ConfigError, Error};
@@ -124,6 +125,12 @@ fn hint(error: &Error) -> Option<&'static str> {
 pub fn exit_code(outcome: Result<(), Failure>) -> ExitCode {
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
+        // `--dry-run`: the request that would have been sent is the command's output.
+        Err(Failure::Hwc(hwc::Error::DryRun { request })) => {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{request}");
+            ExitCode::SUCCESS
+        }
         Err(Failure::Hwc(error)) => ExitCode::from(report(&error)),
         // A closed pipe (`hwc ... | head`) is the reader's choice, not an error.
         Err(Failure::Io(error)) if error.kind() == std::io::ErrorKind::BrokenPipe => {
