@@ -731,6 +731,7 @@ mod tests {
             connect_timeout: Duration::from_secs(5),
             flow: Arc::new(crate::flow_control::FlowControls::new(true, None)),
             spellings: Arc::default(),
+            dry_run: false,
         }
     }
 

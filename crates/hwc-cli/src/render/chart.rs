@@ -1,4 +1,7 @@
-//! The trend chart: issue counts per scan over time, stacked by severity, as SVG.
+//! The trend chart: issue counts per scan over time, stacked by severity, as SVG or PNG, its
+//! time axis at round instants ([`ticks`]).
+
+mod ticks;
 
 use std::path::Path;
 
@@ -122,21 +125,20 @@ fn draw<DB: DrawingBackend>(
         .clamp(1, MAX_AXIS);
 
     root.fill(&WHITE).map_err(|e| fail(&e))?;
+    let (round, step) = ticks::ticks(start, end);
     let mut chart = ChartBuilder::on(&root)
         .caption(title, ("sans-serif", 22))
         .margin(16)
         .x_label_area_size(40)
         .y_label_area_size(60)
-        .build_cartesian_2d(start..end, 0i64..top.saturating_add(top / 10))
+        .build_cartesian_2d(
+            (start..end).with_key_points(round),
+            0i64..top.saturating_add(top / 10),
+        )
         .map_err(|e| fail(&e))?;
     chart
         .configure_mesh()
-        .x_labels(6)
-        .x_label_formatter(&|seconds| {
-            Timestamp::from_second(*seconds)
-                .map(crate::render::rfc3339)
-                .unwrap_or_default()
-        })
+        .x_label_formatter(&|seconds| ticks::label(*seconds, step))
         .y_desc("issues")
         .draw()
         .map_err(|e| fail(&e))?;
