@@ -136,6 +136,9 @@ fn descriptors_repeat_the_spec_exactly() {
                 if !matches!(generated.schema, ParameterSchema::Text { .. }) {
                     assert!(schema["x-hwc-time-format"].is_null(), "{context}");
                 }
+                if let ParameterSchema::Text { pattern, .. } = generated.schema {
+                    assert_eq!(pattern, schema["pattern"].as_str(), "{context}: pattern");
+                }
                 if let ParameterSchema::Text { time_format, .. } = generated.schema {
                     assert_eq!(
                         time_format,
@@ -149,8 +152,17 @@ fn descriptors_repeat_the_spec_exactly() {
                 }
             }
 
-            let paging = operation.paging.expect("every operation pages");
+            assert_eq!(
+                operation.iam_project_header,
+                spec.operation["x-hwc-iam-project"] == "header",
+                "{file}: x-hwc-iam-project"
+            );
             let extension = &spec.operation["x-hwc-paging"];
+            let Some(paging) = operation.paging else {
+                assert!(extension.is_null(), "{file}: {} pages", operation.id);
+                continue;
+            };
+            assert_eq!(paging.unique_by, extension["unique-by"].as_str(), "{file}");
             assert_eq!(paging.offset_parameter, extension["offset"], "{file}");
             let unit = match paging.offset_unit {
                 OffsetUnit::Record => "record",

@@ -9,7 +9,8 @@ use hwc::codearts_check::CheckRecords;
 use hwc::hss::ImageVulHandleHistory;
 
 use crate::cmd_host_vul_history::host_vul_history;
-use crate::cmd_records::records;
+use crate::cmd_records::{records, records_of_all_tasks};
+use crate::operations::ALL_TASKS;
 use crate::cmd_vul_history::{VulHistoryExtras, all_vuls_history, vul_history};
 use crate::exit::Failure;
 use crate::export::Query;
@@ -85,6 +86,9 @@ pub async fn run_operation(
         )));
     }
     if operation.id == hwc::codearts_check::OPERATION.id {
+        if invocation.matches.get_flag(ALL_TASKS) {
+            return records_of_all_tasks(client, &given, format).await;
+        }
         let request = CheckRecords::from_parameters(client, &given)?;
         return records(request, invocation.all, format).await;
     }

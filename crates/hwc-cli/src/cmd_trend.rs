@@ -21,6 +21,56 @@ pub struct Trend {
     /// Write the chart as PNG to this file.
     #[arg(long, value_name = "FILE")]
     pub png: Option<PathBuf>,
+    /// Every task of --codearts-project, one summary each, instead of --task-id's; a chart per
+    /// task, named after the file given with the task id before its extension
+    /// (trend-<task>.svg).
+    #[arg(long)]
+    pub all_tasks: bool,
+}
+
+/// `hwc codearts-check trend --all-tasks`: the trend of every task of the project.
+pub async fn trend_of_all_tasks(
+    client: &hwc::Client,
+    given: &[(&str, &str)],
+    args: &Trend,
+    out: &mut impl Write,
+) -> Result<(), Failure> {
+    use crate::cmd_records::all_tasks;
+    let project = given
+        .iter()
+        .find(|(name, _)| *name == "project_id")
+        .map_or("", |(_, value)| *value);
+    for task in all_tasks::task_ids(client, project).await? {
+        let request = all_tasks::request_of(client, given, &task)?;
+        let mut scans = Vec::new();
+        let mut stream = request.into_paginator().items();
+        while let Some(scan) = stream.next().await {
+            scans.push(scan?);
+        }
+        let svg = args.svg.as_deref().map(|path| per_task(path, &task));
+        let png = args.png.as_deref().map(|path| per_task(path, &task));
+        write_trend(
+            &scans,
+            &task,
+            chart::ChartFile::of(svg.as_deref(), png.as_deref()),
+            out,
+        )?;
+    }
+    Ok(())
+}
+
+/// `trend.svg` for task `t1`: `trend-t1.svg`, beside it (the task id made safe for a file name).
+fn per_task(path: &std::path::Path, task: &str) -> PathBuf {
+    let safe: String = task
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .collect();
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = match path.extension() {
+        Some(extension) => format!("{stem}-{safe}.{}", extension.to_string_lossy()),
+        None => format!("{stem}-{safe}"),
+    };
+    path.with_file_name(name)
 }
 
 /// `hwc codearts-check trend`: every scan in the range, a chart, and a summary.

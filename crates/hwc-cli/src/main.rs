@@ -110,6 +110,15 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
                     cmd_gate::gate(&session.client, &given, args, format, &mut std::io::stdout())
                         .await
                 }
+                CodeArtsCommand::Trend(args) if args.all_tasks => {
+                    cmd_trend::trend_of_all_tasks(
+                        &session.client,
+                        &given,
+                        args,
+                        &mut std::io::stdout(),
+                    )
+                    .await
+                }
                 CodeArtsCommand::Trend(args) => {
                     let request =
                         <hwc::codearts_check::CheckRecords as hwc::FromParameters>::from_parameters(

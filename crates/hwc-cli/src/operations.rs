@@ -14,6 +14,8 @@ use crate::history_args::HistoryArgs;
 /// Arg ids of parameters carry this prefix, so that none collides with a global flag's id
 /// (`project_id` is both CodeArts Check's path parameter and the global IAM project).
 const ID_PREFIX: &str = "parameter:";
+/// The id of `--all-tasks` (of `records`, `trend` and `gate`).
+pub const ALL_TASKS: &str = "all_tasks";
 /// The id of `--all`.
 const ALL: &str = "all";
 
@@ -74,14 +76,27 @@ pub fn command() -> Command {
             })
         });
     }
-    // `gate --all-tasks` judges every task of the project: `--task-id` is needed only without it.
-    cli = cli.mut_subcommand(service_of(records), |group| {
-        group.mut_subcommand("gate", |command| {
-            command.mut_arg(format!("{ID_PREFIX}task_id"), |arg| {
-                arg.required(false).required_unless_present("all_tasks")
-            })
-        })
+    // `--all-tasks` covers every task of the project: `--task-id` is needed only without it.
+    // (`gate` and `trend` declare the flag in their arguments; `records` is the operation's
+    // own command, which gets it here.)
+    cli = mut_operation(cli, records, |command| {
+        command.arg(
+            Arg::new(ALL_TASKS)
+                .long("all-tasks")
+                .action(ArgAction::SetTrue)
+                .conflicts_with(ALL)
+                .help("Every scan of every task of --codearts-project, each with its task_id, instead of --task-id's"),
+        )
     });
+    for command in ["records", "gate", "trend"] {
+        cli = cli.mut_subcommand(service_of(records), |group| {
+            group.mut_subcommand(command, |command| {
+                command.mut_arg(format!("{ID_PREFIX}task_id"), |arg| {
+                    arg.required(false).required_unless_present(ALL_TASKS)
+                })
+            })
+        });
+    }
     cli
 }
 

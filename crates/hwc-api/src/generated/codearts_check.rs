@@ -3173,8 +3173,10 @@ strings in SDK 3.1.219 and on the pages; `is_access`'s values are not documented
 #[derive(Clone, Debug)]
 /**Client for Huawei Cloud CodeArts Check scan history
 
-CodeArts Check API v2, the operation that gives statistics on the number of issues found by
-each scan of a code-check task (official SDK operation `CheckRecord`).
+CodeArts Check API v2: the statistics on the number of issues found by each scan of a
+code-check task (official SDK operation `CheckRecord`), and the operations CI needs beside
+it: the tasks of a project, a task's latest result and quality-gate verdict, the issues of
+its latest scan and the progress of a running scan.
 
 
 Version: v2*/
