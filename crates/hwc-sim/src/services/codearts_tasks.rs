@@ -125,10 +125,12 @@ pub(crate) fn tasks(
     })
 }
 
+/// The latest scan of `task`; an unknown task is 404 (the pages document no answer for one;
+/// the code is the simulator's).
 fn latest(data: &CodeArtsData, task: &str) -> Result<LatestScan, GatewayError> {
     data.latest_scan(task).ok_or_else(|| {
         GatewayError::new(
-            axum::http::StatusCode::BAD_REQUEST,
+            axum::http::StatusCode::NOT_FOUND,
             "CC.00000001",
             format!("task {task} does not exist"),
         )
