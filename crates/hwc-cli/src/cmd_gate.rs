@@ -4,6 +4,7 @@
 //! beside it (JUnit, SARIF, a GitHub job summary). Exit 0 when every verdict passes and
 //! `EXIT_GATE_FAILED` (4) when one does not.
 //!
+//! - [`verdict`]: what a verdict on one task holds, its checks
 //! - [`service_verdict`]: `--service-verdict`, `is_access` of `ShowTaskDetail`
 //! - [`wait`]: `--wait`, `ShowProgressDetail` until the scan ends
 //! - [`junit`], [`sarif`], [`github`]: the reports
@@ -12,6 +13,7 @@ mod github;
 mod junit;
 mod sarif;
 mod service_verdict;
+mod verdict;
 mod wait;
 
 use std::io::Write;
@@ -19,12 +21,12 @@ use std::path::PathBuf;
 
 use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
 use hwc::{Client, FromParameters};
-use serde::Serialize;
 
 use clap::{Args, ValueEnum};
 
 use crate::exit::Failure;
 use crate::render::Output;
+use verdict::{Check, Verdict};
 
 /// A severity of CodeArts Check's issue counts.
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,55 +122,6 @@ impl Gate {
     }
 }
 
-/// One check of the verdict.
-#[derive(Debug, Serialize)]
-struct Check {
-    /// The severity counted, or `service` for the service's own gate.
-    severity: String,
-    rule: String,
-    latest: Option<i64>,
-    previous: Option<i64>,
-    passed: bool,
-    /// What the check saw, where counts do not say it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    detail: Option<String>,
-}
-
-impl Check {
-    /// The check in one line, for reports.
-    fn describe(&self) -> String {
-        if let Some(detail) = &self.detail {
-            return detail.clone();
-        }
-        let shown = |n: Option<i64>| n.map_or_else(|| "unknown".to_owned(), |n| n.to_string());
-        match self.previous {
-            Some(previous) => format!(
-                "{} issues: {} now, {previous} before ({})",
-                self.severity,
-                shown(self.latest),
-                self.rule
-            ),
-            None => format!(
-                "{} issues: {} ({})",
-                self.severity,
-                shown(self.latest),
-                self.rule
-            ),
-        }
-    }
-}
-
-/// The verdict on one task, as `--output json` prints it.
-#[derive(Debug, Serialize)]
-struct Verdict {
-    passed: bool,
-    task_id: String,
-    latest_scan: Option<String>,
-    previous_scan: Option<String>,
-    checks: Vec<Check>,
-    reason: Option<String>,
-}
-
 fn count(counts: &IssueCounts, severity: Severity) -> Option<i64> {
     match severity {
         Severity::Critical => counts.critical,
@@ -250,14 +203,15 @@ pub async fn gate(
             .find(|(given, _)| *given == name)
             .map(|(_, value)| (*value).to_owned())
     };
-    let tasks = if args.all_tasks {
-        let project = value("project_id").unwrap_or_default();
-        all_tasks(client, &project).await?
-    } else {
-        vec![value("task_id").ok_or_else(|| {
-            Failure::Usage("--task-id is required (or --all-tasks)".to_owned())
-        })?]
-    };
+    let tasks =
+        if args.all_tasks {
+            let project = value("project_id").unwrap_or_default();
+            all_tasks(client, &project).await?
+        } else {
+            vec![value("task_id").ok_or_else(|| {
+                Failure::Usage("--task-id is required (or --all-tasks)".to_owned())
+            })?]
+        };
     let mut verdicts = Vec::with_capacity(tasks.len());
     for task in &tasks {
         let verdict = judge_task(client, given, task, args).await?;
@@ -280,7 +234,11 @@ pub async fn gate(
 /// Every task of CodeArts project `project`, in the service's order.
 async fn all_tasks(client: &Client, project: &str) -> Result<Vec<String>, Failure> {
     let mut tasks = Vec::new();
-    let mut pages = client.codearts_check().tasks(project).into_paginator().items();
+    let mut pages = client
+        .codearts_check()
+        .tasks(project)
+        .into_paginator()
+        .items();
     while let Some(task) = futures::StreamExt::next(&mut pages).await {
         if let Some(id) = task?.task_id {
             tasks.push(id.to_string());

@@ -10,11 +10,11 @@ use hwc::hss::ImageVulHandleHistory;
 
 use crate::cmd_host_vul_history::host_vul_history;
 use crate::cmd_records::{records, records_of_all_tasks};
-use crate::operations::ALL_TASKS;
 use crate::cmd_vul_history::{VulHistoryExtras, all_vuls_history, vul_history};
 use crate::exit::Failure;
 use crate::export::Query;
 use crate::history_args::HistoryArgs;
+use crate::operations::ALL_TASKS;
 use crate::operations::Invocation;
 use crate::render::ocsf::{self, OcsfContext, OcsfEvents, VulnerabilityTag};
 use crate::render::{Layout, Output, Resume, print_pages};
@@ -98,7 +98,11 @@ pub async fn run_operation(
         .ok_or_else(|| Failure::Usage(format!("{} has no command", operation.id)))?;
     let pages = (entry.json_pages)(client, &given, invocation.all)?;
     // Pages of items: a column per item field; one answer: a column per field of it.
-    let layout = Layout::fields(operation.paging.map_or(operation.answer_fields, |p| p.item_fields));
+    let layout = Layout::fields(
+        operation
+            .paging
+            .map_or(operation.answer_fields, |p| p.item_fields),
+    );
     let resume = invocation
         .all
         .then(|| Resume::new(operation, page_size(&given, operation)));

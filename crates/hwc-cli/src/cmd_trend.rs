@@ -23,7 +23,7 @@ pub struct Trend {
     pub png: Option<PathBuf>,
     /// Every task of --codearts-project, one summary each, instead of --task-id's; a chart per
     /// task, named after the file given with the task id before its extension
-    /// (trend-<task>.svg).
+    /// (`trend-<task>.svg`).
     #[arg(long)]
     pub all_tasks: bool,
 }
@@ -63,9 +63,18 @@ pub async fn trend_of_all_tasks(
 fn per_task(path: &std::path::Path, task: &str) -> PathBuf {
     let safe: String = task
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let name = match path.extension() {
         Some(extension) => format!("{stem}-{safe}.{}", extension.to_string_lossy()),
         None => format!("{stem}-{safe}"),

@@ -107,8 +107,14 @@ async fn run(matches: &clap::ArgMatches, global: &Global) -> Result<(), Failure>
             let session = Session::open(global).await?;
             match command {
                 CodeArtsCommand::Gate(args) => {
-                    cmd_gate::gate(&session.client, &given, args, format, &mut std::io::stdout())
-                        .await
+                    cmd_gate::gate(
+                        &session.client,
+                        &given,
+                        args,
+                        format,
+                        &mut std::io::stdout(),
+                    )
+                    .await
                 }
                 CodeArtsCommand::Trend(args) if args.all_tasks => {
                     cmd_trend::trend_of_all_tasks(

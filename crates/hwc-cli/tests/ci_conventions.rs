@@ -35,9 +35,32 @@ async fn dry_run_sends_nothing_and_needs_no_credentials() {
     let url = sim.base_url();
     for keys in [true, false] {
         for command in [
-            &["hss", "vul-history", "--vul-id", "CVE-1", "--image-type", "registry", "--all"][..],
-            &["codearts-check", "issues", "--task-id", DEMO_TASK, "--severity", "0,1"],
-            &["codearts-check", "gate", "--codearts-project", DEMO_PROJECT, "--task-id", DEMO_TASK, "--service-verdict"],
+            &[
+                "hss",
+                "vul-history",
+                "--vul-id",
+                "CVE-1",
+                "--image-type",
+                "registry",
+                "--all",
+            ][..],
+            &[
+                "codearts-check",
+                "issues",
+                "--task-id",
+                DEMO_TASK,
+                "--severity",
+                "0,1",
+            ],
+            &[
+                "codearts-check",
+                "gate",
+                "--codearts-project",
+                DEMO_PROJECT,
+                "--task-id",
+                DEMO_TASK,
+                "--service-verdict",
+            ],
         ] {
             let mut args = vec!["--endpoint", &url, "--dry-run"];
             args.extend_from_slice(command);
@@ -45,13 +68,26 @@ async fn dry_run_sends_nothing_and_needs_no_credentials() {
             assert_eq!(code, Some(0), "{command:?}: {out}{err}");
             assert!(out.starts_with("GET http://127.0.0.1:"), "{out}");
             assert!(out.contains("authorization: <redacted>"), "{out}");
-            assert!(!out.contains(DEMO_SK) && !out.contains("Signature="), "{out}");
+            assert!(
+                !out.contains(DEMO_SK) && !out.contains("Signature="),
+                "{out}"
+            );
         }
     }
     assert_eq!(sim.requests(Api::Hss) + sim.requests(Api::CodeArtsCheck), 0);
     // A dry run still checks what it would send.
     let (code, _, err) = hwc(
-        &["--endpoint", &url, "--dry-run", "codearts-check", "issues", "--task-id", DEMO_TASK, "--limit", "500"],
+        &[
+            "--endpoint",
+            &url,
+            "--dry-run",
+            "codearts-check",
+            "issues",
+            "--task-id",
+            DEMO_TASK,
+            "--limit",
+            "500",
+        ],
         &[],
         true,
     )
@@ -60,7 +96,13 @@ async fn dry_run_sends_nothing_and_needs_no_credentials() {
     assert!(err.contains("limit"), "{err}");
     // HWC_REGION is the region when --region is not given.
     let (code, out, _) = hwc(
-        &["--dry-run", "codearts-check", "summary", "--task-id", DEMO_TASK],
+        &[
+            "--dry-run",
+            "codearts-check",
+            "summary",
+            "--task-id",
+            DEMO_TASK,
+        ],
         &[("HWC_REGION", "cn-east-3")],
         false,
     )
@@ -74,22 +116,48 @@ async fn debug_shows_each_attempt_and_no_secret() {
     let sim = Simulator::builder().records(100).start().await.unwrap();
     let url = sim.base_url();
     let (code, out, err) = hwc(
-        &["--endpoint", &url, "--debug", "codearts-check", "issues", "--task-id", DEMO_TASK, "--all", "--limit", "100"],
+        &[
+            "--endpoint",
+            &url,
+            "--debug",
+            "codearts-check",
+            "issues",
+            "--task-id",
+            DEMO_TASK,
+            "--all",
+            "--limit",
+            "100",
+        ],
         &[("HUAWEICLOUD_SDK_PROJECT_ID", "p")],
         true,
     )
     .await;
     assert_eq!(code, Some(0), "{err}");
     assert!(!out.is_empty());
-    let attempts: Vec<&str> = err.lines().filter(|line| line.contains("hwc::attempt")).collect();
+    let attempts: Vec<&str> = err
+        .lines()
+        .filter(|line| line.contains("hwc::attempt"))
+        .collect();
     let requests = sim.requests(Api::CodeArtsCheck) as usize;
     assert_eq!(attempts.len(), requests, "{err}");
     for line in &attempts {
-        assert!(line.contains("method=GET") && line.contains("status=200"), "{line}");
-        assert!(line.contains("request_id=") && line.contains("elapsed_ms="), "{line}");
-        assert!(line.contains(&format!("url={url}/v2/tasks/{DEMO_TASK}/defects-detail")), "{line}");
+        assert!(
+            line.contains("method=GET") && line.contains("status=200"),
+            "{line}"
+        );
+        assert!(
+            line.contains("request_id=") && line.contains("elapsed_ms="),
+            "{line}"
+        );
+        assert!(
+            line.contains(&format!("url={url}/v2/tasks/{DEMO_TASK}/defects-detail")),
+            "{line}"
+        );
     }
-    assert!(!err.contains(DEMO_SK) && !err.contains("Signature=") && !err.contains("Access="), "{err}");
+    assert!(
+        !err.contains(DEMO_SK) && !err.contains("Signature=") && !err.contains("Access="),
+        "{err}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -98,18 +166,38 @@ async fn hwc_output_is_the_default_format_and_task_commands_work() {
     let url = sim.base_url();
     let env = [("HWC_OUTPUT", "jsonl"), ("HUAWEICLOUD_SDK_PROJECT_ID", "p")];
     let (code, out, err) = hwc(
-        &["--endpoint", &url, "codearts-check", "issues", "--task-id", DEMO_TASK, "--all"],
+        &[
+            "--endpoint",
+            &url,
+            "codearts-check",
+            "issues",
+            "--task-id",
+            DEMO_TASK,
+            "--all",
+        ],
         &env,
         true,
     )
     .await;
     assert_eq!(code, Some(0), "{err}");
     let counts = sim.data().codearts.latest_scan(DEMO_TASK).unwrap().counts;
-    let lines: Vec<serde_json::Value> = out.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
     assert_eq!(lines.len() as u32, counts.iter().sum::<u32>());
     // --output beats HWC_OUTPUT.
     let (code, out, _) = hwc(
-        &["--endpoint", &url, "-o", "table", "codearts-check", "summary", "--task-id", DEMO_TASK],
+        &[
+            "--endpoint",
+            &url,
+            "-o",
+            "table",
+            "codearts-check",
+            "summary",
+            "--task-id",
+            DEMO_TASK,
+        ],
         &env,
         true,
     )
@@ -117,11 +205,22 @@ async fn hwc_output_is_the_default_format_and_task_commands_work() {
     assert_eq!(code, Some(0));
     assert!(out.contains("is_access") && out.contains("false"), "{out}");
     let (code, out, _) = hwc(
-        &["--endpoint", &url, "codearts-check", "tasks", "--codearts-project", DEMO_PROJECT, "--all"],
+        &[
+            "--endpoint",
+            &url,
+            "codearts-check",
+            "tasks",
+            "--codearts-project",
+            DEMO_PROJECT,
+            "--all",
+        ],
         &env,
         true,
     )
     .await;
     assert_eq!(code, Some(0));
-    assert_eq!(out.lines().count(), sim.data().codearts.tasks_of(DEMO_PROJECT).len());
+    assert_eq!(
+        out.lines().count(),
+        sim.data().codearts.tasks_of(DEMO_PROJECT).len()
+    );
 }

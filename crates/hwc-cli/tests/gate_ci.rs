@@ -13,7 +13,11 @@ use std::sync::OnceLock;
 use hwc_sim::{CLEAN_TASK, DEMO_PROJECT, DEMO_TASK, ScanOutcome, Simulator, VerdictSpelling};
 
 /// `codearts-check gate` against `sim` with `args`: exit code, stdout, stderr.
-async fn gate(sim: &Simulator, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+async fn gate(
+    sim: &Simulator,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
     let mut command = support::hwc_with_demo_keys();
     command
         .env("HUAWEICLOUD_SDK_PROJECT_ID", "iam-project")
@@ -44,16 +48,24 @@ async fn simulator(spelling: VerdictSpelling) -> Simulator {
 async fn the_service_verdict_passes_and_fails_as_the_service_says_in_both_spellings() {
     for spelling in [VerdictSpelling::TrueFalse, VerdictSpelling::OneZero] {
         let sim = simulator(spelling).await;
-        let (code, out, err) = gate(&sim, &["--task-id", CLEAN_TASK, "--service-verdict"], &[]).await;
+        let (code, out, err) =
+            gate(&sim, &["--task-id", CLEAN_TASK, "--service-verdict"], &[]).await;
         assert_eq!(code, Some(0), "{spelling:?}: {out}{err}");
         assert!(out.starts_with("PASS: the scan of clean-task"), "{out}");
-        let (code, out, err) = gate(&sim, &["--task-id", DEMO_TASK, "--service-verdict"], &[]).await;
+        let (code, out, err) =
+            gate(&sim, &["--task-id", DEMO_TASK, "--service-verdict"], &[]).await;
         assert_eq!(code, Some(4), "{spelling:?}: {out}{err}");
         assert!(out.contains("FAIL") && out.contains("service"), "{out}");
         // With thresholds the clean task meets, the service's verdict still decides.
         let (code, out, _) = gate(
             &sim,
-            &["--task-id", CLEAN_TASK, "--service-verdict", "--max-critical", "0"],
+            &[
+                "--task-id",
+                CLEAN_TASK,
+                "--service-verdict",
+                "--max-critical",
+                "0",
+            ],
             &[],
         )
         .await;
@@ -66,7 +78,12 @@ async fn the_service_verdict_passes_and_fails_as_the_service_says_in_both_spelli
 #[tokio::test(flavor = "multi_thread")]
 async fn all_tasks_judges_every_task_and_fails_when_one_fails() {
     let sim = simulator(VerdictSpelling::TrueFalse).await;
-    let (code, out, err) = gate(&sim, &["--all-tasks", "--service-verdict", "-o", "jsonl"], &[]).await;
+    let (code, out, err) = gate(
+        &sim,
+        &["--all-tasks", "--service-verdict", "-o", "jsonl"],
+        &[],
+    )
+    .await;
     assert_eq!(code, Some(4), "{out}{err}");
     let expected: Vec<String> = sim
         .data()
@@ -106,9 +123,16 @@ async fn wait_follows_a_scan_to_its_end_and_a_failed_scan_fails_the_gate() {
     .await;
     assert_eq!(code, Some(0), "{out}{err}");
     let progress = hwc::codearts_check::SHOW_PROGRESS_DETAIL;
-    assert_eq!(sim.operation_requests(progress).0, 4, "three running, one done");
+    assert_eq!(
+        sim.operation_requests(progress).0,
+        4,
+        "three running, one done"
+    );
 
-    for (outcome, words) in [(ScanOutcome::Failed, "failed"), (ScanOutcome::Stopped, "was stopped")] {
+    for (outcome, words) in [
+        (ScanOutcome::Failed, "failed"),
+        (ScanOutcome::Stopped, "was stopped"),
+    ] {
         sim.start_scan(CLEAN_TASK, 1, outcome);
         let (code, out, err) = gate(
             &sim,
@@ -145,7 +169,12 @@ fn python() -> &'static Path {
                 .unwrap();
             assert!(status.success(), "python3 -m venv");
             let status = std::process::Command::new(venv.join("bin/pip"))
-                .args(["install", "--quiet", "--disable-pip-version-check", "junitparser==3.2.0"])
+                .args([
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "junitparser==3.2.0",
+                ])
                 .status()
                 .unwrap();
             assert!(status.success(), "pip install junitparser");
@@ -201,15 +230,28 @@ print(json.dumps(suites))
         .arg(&junit)
         .output()
         .unwrap();
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let suites: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     let tasks = sim.data().codearts.tasks_of(DEMO_PROJECT);
     assert_eq!(suites.as_array().unwrap().len(), tasks.len());
     for (suite, task) in suites.as_array().unwrap().iter().zip(&tasks) {
-        assert_eq!(suite["name"], format!("codearts-check gate {}", task.task_id));
+        assert_eq!(
+            suite["name"],
+            format!("codearts-check gate {}", task.task_id)
+        );
         assert_eq!(suite["tests"], 2, "{suite}");
-        let counts = sim.data().codearts.latest_scan(&task.task_id).unwrap().counts;
-        let expected_failures = u64::from(counts[0] > 0) + u64::from(counts[0] > 0 || counts[1] > 0);
+        let counts = sim
+            .data()
+            .codearts
+            .latest_scan(&task.task_id)
+            .unwrap()
+            .counts;
+        let expected_failures =
+            u64::from(counts[0] > 0) + u64::from(counts[0] > 0 || counts[1] > 0);
         assert_eq!(suite["failures"], expected_failures, "{suite}");
     }
 
@@ -224,14 +266,27 @@ print(json.dumps(suites))
     let validator = jsonschema::draft4::new(&schema).unwrap();
     let document: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&document).map(|e| e.to_string()).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&document)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
     let runs = document["runs"].as_array().unwrap();
     assert_eq!(runs.len(), tasks.len());
     for (run, task) in runs.iter().zip(&tasks) {
-        let counts = sim.data().codearts.latest_scan(&task.task_id).unwrap().counts;
+        let counts = sim
+            .data()
+            .codearts
+            .latest_scan(&task.task_id)
+            .unwrap()
+            .counts;
         let results = run["results"].as_array().unwrap();
-        assert_eq!(results.len() as u32, counts.iter().sum::<u32>(), "{}", task.task_id);
+        assert_eq!(
+            results.len() as u32,
+            counts.iter().sum::<u32>(),
+            "{}",
+            task.task_id
+        );
         for result in results {
             let location = &result["locations"][0]["physicalLocation"];
             assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
@@ -246,5 +301,9 @@ print(json.dumps(suites))
     // GitHub: the summary appended, an annotation per failed check on stderr.
     let markdown = std::fs::read_to_string(&summary).unwrap();
     assert!(markdown.contains("### CodeArts Check gate") && markdown.contains("❌ fail"));
-    assert!(err.lines().any(|line| line.starts_with("::error title=CodeArts Check gate%3A demo-task::")), "{err}");
+    assert!(
+        err.lines()
+            .any(|line| line.starts_with("::error title=CodeArts Check gate%3A demo-task::")),
+        "{err}"
+    );
 }

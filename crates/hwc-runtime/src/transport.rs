@@ -661,7 +661,9 @@ fn describe_unsent(request: &Request, project: Option<&str>) -> String {
     if let Some(project) = project {
         text.push_str(&format!("x-project-id: {project} (with AK/SK)\n"));
     }
-    text.push_str("authorization: <redacted> (signed with the credentials when sent; none were read)\n");
+    text.push_str(
+        "authorization: <redacted> (signed with the credentials when sent; none were read)\n",
+    );
     text.push_str("x-sdk-date: <the time it is sent>");
     text
 }

@@ -18,7 +18,7 @@ pub(crate) mod paging;
 mod request;
 
 pub(crate) use answer::Answer;
-pub use image_type::LocalImageValue;
 pub use codearts_tasks::{ScanOutcome, VerdictSpelling};
+pub use image_type::LocalImageValue;
 pub use order::Order;
 pub use paging::CodeArtsPaging;

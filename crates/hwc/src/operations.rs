@@ -49,7 +49,9 @@ pub trait CallFromParameters: Sized + Send + Sync + 'static {
     fn from_parameters(client: &Client, given: &[(&str, &str)]) -> Result<Self, Error>;
 
     /// Sends the call as built: its `send()`.
-    fn send_as_built(&self) -> impl std::future::Future<Output = Result<Self::Answer, Error>> + Send;
+    fn send_as_built(
+        &self,
+    ) -> impl std::future::Future<Output = Result<Self::Answer, Error>> + Send;
 }
 
 /// [`Entry::json_pages`] of builder `R`, whose operation answers one object: one page holding

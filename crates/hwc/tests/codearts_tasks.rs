@@ -76,7 +76,11 @@ async fn issues_are_paged_exactly_once_under_every_behaviour_with_faults() {
             .iter()
             .map(|issue| issue.defect_id.as_ref().unwrap().to_string())
             .collect();
-        assert_eq!(ids.len() as u64, expected, "{paging} repeats={repeats}: each once");
+        assert_eq!(
+            ids.len() as u64,
+            expected,
+            "{paging} repeats={repeats}: each once"
+        );
         // Most severe first, as the simulator serves them: the critical ones lead.
         let critical = sim.data().codearts.latest_scan(DEMO_TASK).unwrap().counts[0] as usize;
         assert!(
@@ -116,18 +120,31 @@ async fn tasks_summary_and_progress_come_from_the_scan_history() {
     assert_eq!(ids, expected);
     assert!(ids.contains(&DEMO_TASK.to_owned()) && ids.contains(&CLEAN_TASK.to_owned()));
 
-    let summary = client.codearts_check().task_summary(DEMO_TASK).send().await.unwrap();
+    let summary = client
+        .codearts_check()
+        .task_summary(DEMO_TASK)
+        .send()
+        .await
+        .unwrap();
     let counts = sim.data().codearts.latest_scan(DEMO_TASK).unwrap().counts;
     assert_eq!(
         summary.critical_count.as_deref(),
         Some(counts[0].to_string().as_str())
     );
     assert_eq!(summary.is_access.as_deref(), Some("false"));
-    let clean = client.codearts_check().task_summary(CLEAN_TASK).send().await.unwrap();
+    let clean = client
+        .codearts_check()
+        .task_summary(CLEAN_TASK)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(clean.is_access.as_deref(), Some("true"));
     // No project in the path: the IAM project went signed in `X-Project-Id`.
     let sent = sim.last_request(Api::CodeArtsCheck).unwrap();
-    assert_eq!(sent.header("x-project-id"), Some("iam-project-of-the-region"));
+    assert_eq!(
+        sent.header("x-project-id"),
+        Some("iam-project-of-the-region")
+    );
     assert!(
         sent.header("authorization")
             .unwrap()
@@ -138,7 +155,12 @@ async fn tasks_summary_and_progress_come_from_the_scan_history() {
     sim.start_scan(DEMO_TASK, 2, hwc_sim::ScanOutcome::Failed);
     let mut statuses = Vec::new();
     for _ in 0..3 {
-        let progress = client.codearts_check().progress(DEMO_TASK).send().await.unwrap();
+        let progress = client
+            .codearts_check()
+            .progress(DEMO_TASK)
+            .send()
+            .await
+            .unwrap();
         statuses.push(progress.task_status);
     }
     assert_eq!(statuses, [Some(0), Some(0), Some(1)]);
@@ -156,6 +178,9 @@ async fn a_filter_the_spec_forbids_is_refused_before_sending() {
         .await
         .unwrap_err()
         .to_string();
-    assert!(error.contains("severity") && error.contains("0;1"), "{error}");
+    assert!(
+        error.contains("severity") && error.contains("0;1"),
+        "{error}"
+    );
     assert_eq!(sim.requests(Api::CodeArtsCheck), 0);
 }

@@ -629,8 +629,14 @@ fn operation_tokens(
 
     let paging = operation.extensions.get("x-hwc-paging");
     let Some(paging) = paging else {
-        let unpaged = Unpaged { constant: &constant, builder: &builder, count: &count };
-        let builder_tokens = unpaged_builder(document, spec, operation, names, &unpaged, &setters, &forwards)?;
+        let unpaged = Unpaged {
+            constant: &constant,
+            builder: &builder,
+            count: &count,
+        };
+        let builder_tokens = unpaged_builder(
+            document, spec, operation, names, &unpaged, &setters, &forwards,
+        )?;
         let entry = quote! {
             Entry {
                 operation: #constant,

@@ -5,16 +5,22 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::Verdict;
+use super::verdict::Verdict;
 use crate::exit::Failure;
 
 /// The summary of `verdicts`, as Markdown.
 pub fn summary(verdicts: &[Verdict]) -> String {
-    let mut out = String::from("### CodeArts Check gate\n\n| task | verdict | check | latest | previous |\n| --- | --- | --- | ---: | ---: |\n");
+    let mut out = String::from(
+        "### CodeArts Check gate\n\n| task | verdict | check | latest | previous |\n| --- | --- | --- | ---: | ---: |\n",
+    );
     let cell = |text: &str| text.replace('|', "\\|").replace('\n', " ");
     let number = |n: Option<i64>| n.map_or_else(|| "-".to_owned(), |n| n.to_string());
     for verdict in verdicts {
-        let mark = if verdict.passed { "✅ pass" } else { "❌ fail" };
+        let mark = if verdict.passed {
+            "✅ pass"
+        } else {
+            "❌ fail"
+        };
         let task = cell(&verdict.task_id);
         if let Some(reason) = &verdict.reason {
             out.push_str(&format!("| {task} | {mark} | {} | | |\n", cell(reason)));
@@ -43,7 +49,10 @@ pub fn annotations(verdicts: &[Verdict]) -> Vec<String> {
             lines.push(format!("::error title={title}::{}", data(reason)));
         }
         for check in verdict.checks.iter().filter(|check| !check.passed) {
-            lines.push(format!("::error title={title}::{}", data(&check.describe())));
+            lines.push(format!(
+                "::error title={title}::{}",
+                data(&check.describe())
+            ));
         }
     }
     lines

@@ -4,11 +4,16 @@
 
 use std::fmt::Write as _;
 
-use super::Verdict;
+use super::verdict::Verdict;
 
 /// The report of `verdicts`.
 pub fn report(verdicts: &[Verdict]) -> String {
-    let cases = |verdict: &Verdict| verdict.checks.len().max(usize::from(verdict.reason.is_some()));
+    let cases = |verdict: &Verdict| {
+        verdict
+            .checks
+            .len()
+            .max(usize::from(verdict.reason.is_some()))
+    };
     let tests: usize = verdicts.iter().map(cases).sum();
     let failures: usize = verdicts.iter().map(failed).sum();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -83,6 +88,9 @@ mod tests {
 
     #[test]
     fn special_and_control_characters_cannot_break_the_document() {
-        assert_eq!(escape("a<b & \"c\" 'd'>\u{1}"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;");
+        assert_eq!(
+            escape("a<b & \"c\" 'd'>\u{1}"),
+            "a&lt;b &amp; &quot;c&quot; &apos;d&apos;&gt;"
+        );
     }
 }

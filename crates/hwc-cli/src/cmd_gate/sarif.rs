@@ -61,7 +61,10 @@ fn uri(path: &str) -> String {
 
 /// The SARIF document of these tasks' issues.
 pub fn document(tasks: &[(String, Vec<DefectInfoV2>)]) -> Value {
-    let runs: Vec<Value> = tasks.iter().map(|(task, issues)| run(task, issues)).collect();
+    let runs: Vec<Value> = tasks
+        .iter()
+        .map(|(task, issues)| run(task, issues))
+        .collect();
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -108,7 +111,8 @@ fn run(task: &str, issues: &[DefectInfoV2]) -> Value {
             });
             if let Some(path) = text(&issue.file_path).filter(|path| !path.trim().is_empty()) {
                 let mut location = json!({"artifactLocation": {"uri": uri(&path)}});
-                let line = text(&issue.line_number).and_then(|line| line.trim().parse::<u64>().ok());
+                let line =
+                    text(&issue.line_number).and_then(|line| line.trim().parse::<u64>().ok());
                 if let Some(line) = line.filter(|&line| line >= 1) {
                     location["region"] = json!({"startLine": line});
                 }

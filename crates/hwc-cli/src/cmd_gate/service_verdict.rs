@@ -4,7 +4,7 @@
 
 use hwc::Client;
 
-use super::Check;
+use super::verdict::Check;
 use crate::exit::Failure;
 
 /// What `is_access` says: passed, failed, or a value that cannot be read (the text).
@@ -41,9 +41,9 @@ pub async fn check(client: &Client, task: &str) -> Result<(Check, Option<String>
         ServiceVerdict::Unknown(None) => {
             "the service sent no is_access: its verdict is unknown, so the gate fails".to_owned()
         }
-        ServiceVerdict::Unknown(Some(text)) => format!(
-            "is_access is {text:?}, which is neither true/false nor 1/0: the gate fails"
-        ),
+        ServiceVerdict::Unknown(Some(text)) => {
+            format!("is_access is {text:?}, which is neither true/false nor 1/0: the gate fails")
+        }
     };
     let check = Check {
         severity: "service".to_owned(),

@@ -37,7 +37,11 @@ pub async fn until_done(
                 tracing::info!(task, polls, "the scan ended");
                 return Ok(None);
             }
-            Some(1) => return Ok(Some(format!("the scan of {task} failed (task_status 1{info})"))),
+            Some(1) => {
+                return Ok(Some(format!(
+                    "the scan of {task} failed (task_status 1{info})"
+                )));
+            }
             Some(3) => {
                 return Ok(Some(format!(
                     "the scan of {task} was stopped (task_status 3{info})"

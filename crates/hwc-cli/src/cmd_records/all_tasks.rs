@@ -13,7 +13,11 @@ use crate::render::{Layout, Row, Tabular};
 /// (there is nothing to show or judge).
 pub async fn task_ids(client: &Client, project: &str) -> Result<Vec<String>, Failure> {
     let mut tasks = Vec::new();
-    let mut pages = client.codearts_check().tasks(project).into_paginator().items();
+    let mut pages = client
+        .codearts_check()
+        .tasks(project)
+        .into_paginator()
+        .items();
     while let Some(task) = pages.next().await {
         if let Some(id) = task?.task_id {
             tasks.push(id.to_string());

@@ -61,7 +61,10 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
 /// left out, for operations whose spec says pages may repeat items (`unique-by`): the page as
 /// the API says it counts it ("exactly `limit` after removing duplicates"). Items without a key
 /// are kept.
-pub(super) fn unique_within<R: PagedRequest>(request: &R, mut page: Page<R::Item>) -> Page<R::Item> {
+pub(super) fn unique_within<R: PagedRequest>(
+    request: &R,
+    mut page: Page<R::Item>,
+) -> Page<R::Item> {
     if request
         .operation()
         .paging
