@@ -224,3 +224,82 @@ async fn hwc_output_is_the_default_format_and_task_commands_work() {
         sim.data().codearts.tasks_of(DEMO_PROJECT).len()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn records_and_trend_cover_every_task_with_all_tasks() {
+    let sim = Simulator::builder()
+        .records(100)
+        .check_records(2_000)
+        .start()
+        .await
+        .unwrap();
+    let url = sim.base_url();
+    let (code, out, err) = hwc(
+        &[
+            "--endpoint",
+            &url,
+            "-o",
+            "jsonl",
+            "codearts-check",
+            "records",
+            "--codearts-project",
+            DEMO_PROJECT,
+            "--all-tasks",
+        ],
+        &[("HUAWEICLOUD_SDK_PROJECT_ID", "p")],
+        true,
+    )
+    .await;
+    assert_eq!(code, Some(0), "{err}");
+    let mut per_task: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for line in out.lines() {
+        let scan: serde_json::Value = serde_json::from_str(line).unwrap();
+        per_task
+            .entry(scan["task_id"].as_str().unwrap().to_owned())
+            .or_default()
+            .push(
+                scan["check_time"]["raw"]
+                    .as_str()
+                    .map_or_else(|| scan["check_time"].to_string(), str::to_owned),
+            );
+    }
+    for task in sim.data().codearts.tasks_of(DEMO_PROJECT) {
+        let expected = sim.data().codearts.check_times(DEMO_PROJECT, &task.task_id);
+        assert_eq!(
+            per_task.get(&task.task_id).map(Vec::len),
+            Some(expected.len()),
+            "{}",
+            task.task_id
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("trend.svg");
+    let (code, out, err) = hwc(
+        &[
+            "--endpoint",
+            &url,
+            "codearts-check",
+            "trend",
+            "--codearts-project",
+            DEMO_PROJECT,
+            "--all-tasks",
+            "--svg",
+            svg.to_str().unwrap(),
+        ],
+        &[("HUAWEICLOUD_SDK_PROJECT_ID", "p")],
+        true,
+    )
+    .await;
+    assert_eq!(code, Some(0), "{err}");
+    for task in sim.data().codearts.tasks_of(DEMO_PROJECT) {
+        assert!(
+            out.contains(&format!("scans of task {}", task.task_id)),
+            "{out}"
+        );
+        assert!(
+            dir.path()
+                .join(format!("trend-{}.svg", task.task_id))
+                .exists()
+        );
+    }
+}
