@@ -19,8 +19,8 @@ mod wait;
 use std::io::Write;
 use std::path::PathBuf;
 
+use hwc::Client;
 use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
-use hwc::{Client, FromParameters};
 
 use clap::{Args, ValueEnum};
 
@@ -206,7 +206,7 @@ pub async fn gate(
     let tasks =
         if args.all_tasks {
             let project = value("project_id").unwrap_or_default();
-            all_tasks(client, &project).await?
+            crate::cmd_records::all_tasks::task_ids(client, &project).await?
         } else {
             vec![value("task_id").ok_or_else(|| {
                 Failure::Usage("--task-id is required (or --all-tasks)".to_owned())
@@ -231,27 +231,6 @@ pub async fn gate(
     }
 }
 
-/// Every task of CodeArts project `project`, in the service's order.
-async fn all_tasks(client: &Client, project: &str) -> Result<Vec<String>, Failure> {
-    let mut tasks = Vec::new();
-    let mut pages = client
-        .codearts_check()
-        .tasks(project)
-        .into_paginator()
-        .items();
-    while let Some(task) = futures::StreamExt::next(&mut pages).await {
-        if let Some(id) = task?.task_id {
-            tasks.push(id.to_string());
-        }
-    }
-    if tasks.is_empty() {
-        return Err(Failure::Usage(format!(
-            "CodeArts project {project} has no tasks: nothing to judge"
-        )));
-    }
-    Ok(tasks)
-}
-
 /// The verdict on `task`: waited for when asked, its counts' rules, the service's verdict.
 async fn judge_task(
     client: &Client,
@@ -266,13 +245,7 @@ async fn judge_task(
     let mut checks = Vec::new();
     let (mut latest_scan, mut previous_scan) = (None, None);
     if reason.is_none() && args.counts_rules() {
-        let mut parameters: Vec<(&str, &str)> = given
-            .iter()
-            .filter(|(name, _)| *name != "task_id")
-            .copied()
-            .collect();
-        parameters.push(("task_id", task));
-        let request = CheckRecords::from_parameters(client, &parameters)?;
+        let request = crate::cmd_records::all_tasks::request_of(client, given, task)?;
         match newest_two(request).await? {
             Ok((Some(latest), previous)) => {
                 checks = judge(args, &latest, previous.as_ref());

@@ -678,15 +678,7 @@ fn operation_tokens(
         }
     };
 
-    let builder_doc = format!(
-        "A `{id}` call being built (`GET {}`). Every parameter is checked against the spec before anything is sent.",
-        document
-            .paths
-            .iter()
-            .find(|(_, item)| matches!(item, ReferenceOr::Item(i) if i.get.as_ref().is_some_and(|g| g.operation_id.as_deref() == Some(id))))
-            .map(|(path, _)| path.as_str())
-            .unwrap_or_default()
-    );
+    let builder_doc = builder_doc(document, id);
     let operation_doc = format!("`{id}` as the spec describes it.");
     let builder_tokens = quote! {
         #[doc = #operation_doc]
@@ -782,6 +774,19 @@ fn operation_tokens(
     Ok((method_tokens, builder_tokens, entry))
 }
 
+/// The doc comment of operation `id`'s builder, naming its path.
+fn builder_doc(document: &OpenAPI, id: &str) -> String {
+    let path = document
+        .paths
+        .iter()
+        .find(|(_, item)| matches!(item, ReferenceOr::Item(i) if i.get.as_ref().is_some_and(|g| g.operation_id.as_deref() == Some(id))))
+        .map(|(path, _)| path.as_str())
+        .unwrap_or_default();
+    format!(
+        "A `{id}` call being built (`GET {path}`). Every parameter is checked against the spec before anything is sent."
+    )
+}
+
 /// What an operation answering one object shares with the paged builder's tokens.
 struct Unpaged<'a> {
     constant: &'a syn::Ident,
@@ -821,15 +826,7 @@ fn unpaged_builder(
         }
         None => quote!(hwc_api::#module::types::#body),
     };
-    let path = document
-        .paths
-        .iter()
-        .find(|(_, item)| matches!(item, ReferenceOr::Item(i) if i.get.as_ref().is_some_and(|g| g.operation_id.as_deref() == Some(id))))
-        .map(|(path, _)| path.as_str())
-        .unwrap_or_default();
-    let builder_doc = format!(
-        "A `{id}` call being built (`GET {path}`). Every parameter is checked against the spec before anything is sent."
-    );
+    let builder_doc = builder_doc(document, id);
     let operation_doc = format!("`{id}` as the spec describes it.");
     Ok(quote! {
         #[doc = #operation_doc]
