@@ -10,6 +10,7 @@
 #![warn(unreachable_pub, missing_docs)]
 
 mod algorithm;
+pub mod algorithms;
 pub mod canonical;
 mod error;
 #[cfg(feature = "reqwest")]
@@ -20,6 +21,7 @@ pub use algorithm::{
     ALGORITHM, Authorization, SDK_DATE, SECURITY_TOKEN, canonical_request, format_sdk_date,
     parse_sdk_date, payload_hash, signature, signed_header_names, string_to_sign,
 };
+pub use algorithms::{SigningAlgorithm, SigningKey};
 pub use error::SigningError;
 #[cfg(feature = "reqwest")]
 pub use signer::{Signer, check_signable, host_header};
