@@ -32,6 +32,7 @@ pub async fn run(chart: &Path) -> Result<(), Failure> {
         api_rate_limit: None,
         dry_run: false,
         debug: false,
+        signing_algorithm: None,
         verbose: 0,
         sim: true,
     };

@@ -34,6 +34,11 @@ pub struct Global {
     /// gateway's first throttle].
     #[arg(long, global = true, value_name = "PER_SECOND", value_parser = clap::value_parser!(u32).range(1..))]
     pub api_rate_limit: Option<u32>,
+    /// How AK/SK requests are signed: hmac-sha256 (the default), hmac-sm3 or sm2-sm3 (GM/T
+    /// rules), ecdsa-p256-sha256, or v11-hmac-sha256 (needs --region) [default:
+    /// HUAWEICLOUD_SDK_SIGNING_ALGORITHM, else hmac-sha256].
+    #[arg(long, global = true, value_name = "ALGORITHM")]
+    pub signing_algorithm: Option<hwc::SigningAlgorithm>,
     /// Check each request and print it (method, URL, headers, secrets redacted) instead of
     /// sending it; exit 0. Needs no credentials.
     #[arg(long, global = true)]

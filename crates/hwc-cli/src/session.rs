@@ -76,6 +76,9 @@ impl Session {
             builder = builder.api_rate_limit(f64::from(rate));
         }
         builder = builder.dry_run(global.dry_run);
+        if let Some(algorithm) = global.signing_algorithm {
+            builder = builder.signing_algorithm(algorithm);
+        }
         let region = match &simulator {
             Some(_) => None,
             None => global.region.clone(),

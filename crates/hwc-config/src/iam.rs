@@ -58,6 +58,8 @@ pub struct ProjectLookup {
     pub credentials: Arc<CredentialsCache>,
     /// The client's clock.
     pub clock: Arc<Clock>,
+    /// How the client signs (IAM's own service name, `iam`, in a V11 scope).
+    pub signing_algorithm: hwc_runtime::signing::SigningAlgorithm,
 }
 
 impl LookupProject for ProjectLookup {
@@ -115,6 +117,11 @@ impl ProjectLookup {
             credentials,
             &mut request,
             Clock::server_time(self.clock.estimate_ms()),
+            &hwc_runtime::signing::Scheme {
+                algorithm: self.signing_algorithm,
+                region: Some(self.region.clone()),
+                service: "iam".to_owned(),
+            },
         )?;
         let failed = |problem: String| -> Error {
             ConfigError::ProjectLookup {

@@ -31,5 +31,5 @@ pub use providers::federation::FederatedIdentity;
 pub use providers::metadata::{DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata};
 pub use providers::profile::{Profile, credentials_from_default_chain, default_profile_path};
 pub use regions::ENV_REGIONS_FILE;
-pub use resolve::{LookupPlan, Resolved, Unavailable, Wanted, resolve};
+pub use resolve::{ENV_SIGNING_ALGORITHM, LookupPlan, Resolved, Unavailable, Wanted, resolve};
 pub use sources::Sources;

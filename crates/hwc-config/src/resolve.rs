@@ -40,7 +40,15 @@ pub struct Wanted {
     /// Only what is set here counts (and a credentials file given here); `sources` should
     /// then have no environment either.
     pub ignore_environment: bool,
+    /// The signing algorithm given (else [`ENV_SIGNING_ALGORITHM`], else `SDK-HMAC-SHA256`).
+    pub signing_algorithm: Option<hwc_runtime::signing::SigningAlgorithm>,
 }
+
+/// The environment variable choosing the signing algorithm, named after the official SDKs'
+/// `HttpConfig.signing_algorithm` (which no SDK reads from the environment): `hmac-sha256`,
+/// `hmac-sm3`, `ecdsa-p256-sha256`, `sm2-sm3`, `v11-hmac-sha256`, or the SDKs' names
+/// (`SDK-SM2-SM3`, `SM2_SM3`).
+pub const ENV_SIGNING_ALGORITHM: &str = "HUAWEICLOUD_SDK_SIGNING_ALGORITHM";
 
 /// A service the configuration gives no endpoint for; reported when it is called.
 #[derive(Clone, Debug)]
@@ -88,6 +96,8 @@ pub struct Resolved {
     pub project_lookup: Option<LookupPlan>,
     /// Each service's checked endpoints, in the order to try them, or why it has none.
     pub endpoints: BTreeMap<Service, Result<Vec<String>, Unavailable>>,
+    /// The algorithm requests are signed with.
+    pub signing_algorithm: hwc_runtime::signing::SigningAlgorithm,
 }
 
 /// Completes `wanted` from `sources`. The credentials file is read at most once, and not at
@@ -115,6 +125,17 @@ pub fn resolve(wanted: &Wanted, sources: &Sources) -> Result<Resolved, Error> {
         return Err(ConfigError::NoEndpoint.into());
     }
 
+    let signing_algorithm = match (wanted.signing_algorithm, sources.var(ENV_SIGNING_ALGORITHM)) {
+        (Some(given), _) => given,
+        (None, Some(text)) if !text.trim().is_empty() => {
+            text.parse().map_err(|problem| ConfigError::Setting {
+                name: ENV_SIGNING_ALGORITHM,
+                value: text.clone(),
+                problem,
+            })?
+        }
+        (None, _) => hwc_runtime::signing::SigningAlgorithm::default(),
+    };
     let (provider, profile, own_iam_endpoint) = credentials(wanted, sources)?;
     let project_id = wanted
         .project_id
@@ -159,6 +180,7 @@ pub fn resolve(wanted: &Wanted, sources: &Sources) -> Result<Resolved, Error> {
         project_id,
         project_lookup,
         endpoints,
+        signing_algorithm,
     })
 }
 

@@ -10,17 +10,18 @@ use crate::credentials::Credentials;
 use crate::error::Error;
 use crate::signing;
 
-/// Authenticates `request` with `credentials`: signed (at `server_time`, replacing any earlier
-/// `X-Sdk-Date`) with AK/SK, or carrying the IAM token in `X-Auth-Token`.
+/// Authenticates `request` with `credentials`: signed with `scheme` (at `server_time`,
+/// replacing any earlier `X-Sdk-Date`) with AK/SK, or carrying the IAM token in `X-Auth-Token`.
 pub fn apply_credentials(
     credentials: &Credentials,
     request: &mut Request,
     server_time: Timestamp,
+    scheme: &signing::Scheme,
 ) -> Result<(), Error> {
     match credentials {
         Credentials::AccessKey(signer) => {
             request.headers_mut().remove(signing::SDK_DATE);
-            signer.sign(request, server_time)?;
+            signer.sign_with(request, server_time, scheme)?;
         }
         Credentials::Token(_) => {
             let token = credentials.token_value().unwrap_or_default();

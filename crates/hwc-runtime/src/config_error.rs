@@ -146,6 +146,17 @@ pub enum ConfigError {
         problem: String,
     },
 
+    /// A setting (an environment variable) has a value that means nothing.
+    #[error("{name}={value:?}: {problem}")]
+    Setting {
+        /// The setting, such as `HUAWEICLOUD_SDK_SIGNING_ALGORITHM`.
+        name: &'static str,
+        /// Its value.
+        value: String,
+        /// What it may be.
+        problem: String,
+    },
+
     /// An operation without `x-hwc-paging` in its spec was asked for a paginator.
     #[error("{operation} does not page (its spec has no x-hwc-paging)")]
     NotPaged {

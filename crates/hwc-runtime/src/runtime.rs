@@ -50,8 +50,14 @@ impl Runtime {
         }
     }
 
-    /// The transport `service`'s generated client sends through, aimed at `endpoints`.
-    pub fn transport(&self, endpoints: Arc<EndpointSet>) -> hwc_api::SharedTransport {
+    /// The transport `service`'s generated client sends through, aimed at `endpoints`, signing
+    /// with the client's algorithm (V11 scoped to `service`'s name in the official SDKs, lower
+    /// case: `hss`, `codeartscheck`).
+    pub fn transport(
+        &self,
+        endpoints: Arc<EndpointSet>,
+        service: hwc_api::Service,
+    ) -> hwc_api::SharedTransport {
         let flow = Arc::clone(&self.flow);
         Arc::new(HwcTransport {
             endpoints,
@@ -66,6 +72,11 @@ impl Runtime {
             flow,
             spellings: Arc::clone(&self.spellings),
             dry_run: self.settings.dry_run,
+            signing: crate::signing::Scheme {
+                algorithm: self.settings.signing_algorithm,
+                region: self.settings.region.clone(),
+                service: service.descriptor().sdk_name.to_ascii_lowercase(),
+            },
         })
     }
 

@@ -39,6 +39,10 @@ pub struct CallSettings {
     pub api_rate_limit: Option<f64>,
     /// Describe each request instead of sending it ([`crate::Error::DryRun`]).
     pub dry_run: bool,
+    /// The algorithm AK/SK requests are signed with (the official SDKs' `signing_algorithm`).
+    pub signing_algorithm: hwc_signing::SigningAlgorithm,
+    /// The client's region, which `V11-HMAC-SHA256` scopes its key to.
+    pub region: Option<String>,
 }
 
 impl Default for CallSettings {
@@ -53,6 +57,8 @@ impl Default for CallSettings {
             adaptive_flow_control: true,
             api_rate_limit: None,
             dry_run: false,
+            signing_algorithm: hwc_signing::SigningAlgorithm::HmacSha256,
+            region: None,
         }
     }
 }

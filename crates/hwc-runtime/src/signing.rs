@@ -3,9 +3,9 @@
 //! Huawei APIs this crate does not wrap.
 
 pub use hwc_signing::{
-    ALGORITHM, Authorization, SDK_DATE, SECURITY_TOKEN, Signer, SigningError, canonical_request,
-    check_signable, format_sdk_date, host_header, parse_sdk_date, payload_hash, signature,
-    signed_header_names, string_to_sign,
+    ALGORITHM, Authorization, SDK_DATE, SECURITY_TOKEN, Scheme, Signer, SigningAlgorithm,
+    SigningError, SigningKey, canonical_request, check_signable, format_sdk_date, host_header,
+    parse_sdk_date, payload_hash, signature, signed_header_names, string_to_sign,
 };
 
 impl From<SigningError> for crate::Error {

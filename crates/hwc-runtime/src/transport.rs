@@ -84,6 +84,8 @@ pub(crate) struct HwcTransport {
     pub spellings: Arc<crate::spelling::Spellings>,
     /// Describe each request instead of sending it.
     pub dry_run: bool,
+    /// How AK/SK requests of this service are signed.
+    pub signing: crate::signing::Scheme,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -255,7 +257,12 @@ impl HwcTransport {
         {
             request.headers_mut().insert("x-project-id", value);
         }
-        apply_credentials(credentials, request, Clock::server_time(estimate))?;
+        apply_credentials(
+            credentials,
+            request,
+            Clock::server_time(estimate),
+            &self.signing,
+        )?;
         Ok(signed)
     }
 
@@ -734,6 +741,7 @@ mod tests {
             flow: Arc::new(crate::flow_control::FlowControls::new(true, None)),
             spellings: Arc::default(),
             dry_run: false,
+            signing: crate::signing::Scheme::default(),
         }
     }
 

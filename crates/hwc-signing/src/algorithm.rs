@@ -151,11 +151,17 @@ pub fn signature(secret_key: &[u8], string_to_sign: &str) -> Result<String, Sign
     Ok(lower_hex(&mac.finalize().into_bytes()))
 }
 
-/// The parts of an `Authorization: SDK-HMAC-SHA256 Access=.., SignedHeaders=.., Signature=..`.
+/// The parts of an `Authorization` header of any algorithm:
+/// `<algorithm> Access=<AK>, SignedHeaders=<names>, Signature=<hex>`, or for V11
+/// `V11-HMAC-SHA256 Credential=<AK>/<date>/<region>/<service>, SignedHeaders=.., Signature=..`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Authorization {
+    /// The algorithm named first.
+    pub algorithm: crate::SigningAlgorithm,
     /// The AK.
     pub access_key: String,
+    /// V11's scope (`date/region/service`), from its `Credential`.
+    pub scope: Option<String>,
     /// Lower-case names, in the order signed.
     pub signed_headers: Vec<String>,
     /// Hex signature.
@@ -165,7 +171,9 @@ pub struct Authorization {
 impl fmt::Debug for Authorization {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Authorization")
+            .field("algorithm", &self.algorithm)
             .field("access_key", &self.access_key)
+            .field("scope", &self.scope)
             .field("signed_headers", &self.signed_headers)
             .field("signature", &"[redacted]")
             .finish()
@@ -175,40 +183,59 @@ impl fmt::Debug for Authorization {
 impl fmt::Display for Authorization {
     /// The header value, signature included: for the wire, never for logs.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{ALGORITHM} Access={}, SignedHeaders={}, Signature={}",
-            self.access_key,
-            self.signed_headers.join(";"),
-            self.signature
-        )
+        f.write_str(&self.algorithm.authorization(
+            &self.access_key,
+            self.scope.as_deref().unwrap_or_default(),
+            &self.signed_headers,
+            &self.signature,
+        ))
     }
 }
 
 impl Authorization {
-    /// Reads a header value; `None` if it is not an `SDK-HMAC-SHA256` authorization.
+    /// An `SDK-HMAC-SHA256` authorization.
+    pub fn hmac_sha256(access_key: String, signed_headers: Vec<String>, signature: String) -> Self {
+        Self {
+            algorithm: crate::SigningAlgorithm::HmacSha256,
+            access_key,
+            scope: None,
+            signed_headers,
+            signature,
+        }
+    }
+
+    /// Reads a header value of any of the algorithms; `None` if it is none of them or a part
+    /// is missing or unknown.
     pub fn parse(value: &str) -> Option<Self> {
-        let rest = value.trim().strip_prefix(ALGORITHM)?.trim_start();
-        let (mut access_key, mut signed_headers, mut signature) = (None, None, None);
-        for part in rest.split(',') {
+        let (name, rest) = value.trim().split_once(' ')?;
+        let algorithm = crate::SigningAlgorithm::ALL
+            .into_iter()
+            .find(|algorithm| algorithm.name() == name)?;
+        let v11 = algorithm == crate::SigningAlgorithm::V11HmacSha256;
+        let (mut access_key, mut scope, mut signed_headers, mut signature) =
+            (None, None, None, None);
+        for part in rest.trim_start().split(',') {
             let (key, value) = part.trim().split_once('=')?;
+            let value = value.trim();
             match key.trim() {
-                "Access" => access_key = Some(value.trim().to_owned()),
-                "SignedHeaders" => {
-                    signed_headers = Some(
-                        value
-                            .trim()
-                            .split(';')
-                            .map(str::to_owned)
-                            .collect::<Vec<_>>(),
-                    )
+                "Access" if !v11 => access_key = Some(value.to_owned()),
+                "Credential" if v11 => {
+                    let (ak, rest) = value.split_once('/')?;
+                    access_key = Some(ak.to_owned());
+                    scope = Some(rest.to_owned()).filter(|s| s.split('/').count() == 3);
+                    scope.as_ref()?;
                 }
-                "Signature" => signature = Some(value.trim().to_owned()),
+                "SignedHeaders" => {
+                    signed_headers = Some(value.split(';').map(str::to_owned).collect::<Vec<_>>())
+                }
+                "Signature" => signature = Some(value.to_owned()),
                 _ => return None,
             }
         }
         Some(Self {
+            algorithm,
             access_key: access_key.filter(|a| !a.is_empty())?,
+            scope,
             signed_headers: signed_headers.filter(|h| h.iter().all(|n| !n.is_empty()))?,
             signature: signature.filter(|s| !s.is_empty())?,
         })

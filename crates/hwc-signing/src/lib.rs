@@ -24,5 +24,5 @@ pub use algorithm::{
 pub use algorithms::{SigningAlgorithm, SigningKey};
 pub use error::SigningError;
 #[cfg(feature = "reqwest")]
-pub use signer::{Signer, check_signable, host_header};
+pub use signer::{Scheme, Signer, check_signable, host_header};
 pub use verify::{Received, verify};

@@ -1,6 +1,7 @@
 //! [`Signer`]: signs a `reqwest::Request` in place, as the official SDKs' signers do.
 
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 
 use jiff::Timestamp;
 use reqwest::header::{AUTHORIZATION, HOST, HeaderName, HeaderValue};
@@ -10,8 +11,21 @@ use crate::algorithm::{
     Authorization, SDK_DATE, SECURITY_TOKEN, canonical_request, format_sdk_date, payload_hash,
     signature, signed_header_names, string_to_sign,
 };
+use crate::algorithms::{SigningAlgorithm, SigningKey, v11_scope};
 use crate::canonical;
 use crate::error::SigningError;
+
+/// How to sign: the algorithm, and for `V11-HMAC-SHA256` the region and service its key is
+/// scoped to (the official SDK's `region_id` and `derived_auth_service_name`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Scheme {
+    /// The algorithm.
+    pub algorithm: SigningAlgorithm,
+    /// The region, which V11 needs.
+    pub region: Option<String>,
+    /// The service's name in V11's scope.
+    pub service: String,
+}
 
 /// Signs requests with an access key (AK) and secret key (SK), plus the security token of
 /// temporary credentials when there is one. `Debug` shows the AK only.
@@ -20,6 +34,9 @@ pub struct Signer {
     access_key: String,
     secret_key: SecretString,
     security_token: Option<SecretString>,
+    /// Each algorithm's key, derived on first use and shared by clones (an ECDSA or SM2 key
+    /// costs a scalar multiplication).
+    keys: Arc<[OnceLock<SigningKey>; 5]>,
 }
 
 impl fmt::Debug for Signer {
@@ -49,6 +66,7 @@ impl Signer {
             access_key,
             secret_key,
             security_token: None,
+            keys: Arc::default(),
         })
     }
 
@@ -79,6 +97,37 @@ impl Signer {
     /// in the request yet and so are not signed; the gateway accepts any list that includes
     /// `host` and `x-sdk-date`.
     pub fn sign(&self, request: &mut reqwest::Request, now: Timestamp) -> Result<(), SigningError> {
+        self.sign_with(request, now, &Scheme::default())
+    }
+
+    /// The key of `algorithm`, derived once.
+    fn key(&self, algorithm: SigningAlgorithm) -> Result<&SigningKey, SigningError> {
+        let index = SigningAlgorithm::ALL
+            .iter()
+            .position(|known| *known == algorithm)
+            .unwrap_or(0);
+        let slot = &self.keys[index];
+        if let Some(key) = slot.get() {
+            return Ok(key);
+        }
+        let key = SigningKey::derive(
+            algorithm,
+            &self.access_key,
+            self.secret_key.expose_secret().as_bytes(),
+        )?;
+        Ok(slot.get_or_init(|| key))
+    }
+
+    /// [`sign`](Self::sign) with `scheme`'s algorithm: its payload and canonical-request
+    /// digest, string to sign, signature and `Authorization` form (`Credential=AK/scope` for
+    /// V11, which needs the scheme's region).
+    pub fn sign_with(
+        &self,
+        request: &mut reqwest::Request,
+        now: Timestamp,
+        scheme: &Scheme,
+    ) -> Result<(), SigningError> {
+        let algorithm = scheme.algorithm;
         request.headers_mut().remove(AUTHORIZATION);
         let headers = request.headers_mut();
         let date = match headers.get(SDK_DATE) {
@@ -130,24 +179,44 @@ impl Signer {
                 SigningError::Request("a streaming body cannot be signed; use a byte body".into())
             })?,
         };
+        let payload_hash = match algorithm {
+            SigningAlgorithm::HmacSha256 => payload_hash(payload),
+            other => other.payload_hash(payload),
+        };
         let canonical_request = canonical_request(
             request.method().as_str(),
             request.url().path(),
             &query,
             &headers,
             &signed_headers,
-            &payload_hash(payload),
+            &payload_hash,
         );
-        let signature = signature(
-            self.secret_key.expose_secret().as_bytes(),
-            &string_to_sign(&date, &canonical_request),
-        )?;
-        let authorization = Authorization {
-            access_key: self.access_key.clone(),
-            signed_headers,
-            signature,
+        let authorization = if algorithm == SigningAlgorithm::HmacSha256 {
+            // The default, on its own measured path.
+            let signature = signature(
+                self.secret_key.expose_secret().as_bytes(),
+                &string_to_sign(&date, &canonical_request),
+            )?;
+            Authorization::hmac_sha256(self.access_key.clone(), signed_headers, signature)
+                .to_string()
+        } else {
+            let scope = match (algorithm, &scheme.region) {
+                (SigningAlgorithm::V11HmacSha256, Some(region)) => {
+                    v11_scope(&date, region, &scheme.service)
+                }
+                (SigningAlgorithm::V11HmacSha256, None) => {
+                    return Err(SigningError::Request(
+                        "V11-HMAC-SHA256 needs the region its key is scoped to: give a region"
+                            .into(),
+                    ));
+                }
+                _ => String::new(),
+            };
+            let to_sign = algorithm.string_to_sign(&date, &scope, &canonical_request);
+            let signature = self.key(algorithm)?.sign(&to_sign, &scope)?;
+            algorithm.authorization(&self.access_key, &scope, &signed_headers, &signature)
         };
-        let mut value = header_value(&authorization.to_string())?;
+        let mut value = header_value(&authorization)?;
         value.set_sensitive(true);
         request.headers_mut().insert(AUTHORIZATION, value);
         Ok(())

@@ -2,6 +2,7 @@
 //! what arrived, the expected signature compared in constant time.
 
 use crate::algorithm::{Authorization, canonical_request, payload_hash, signature, string_to_sign};
+use crate::algorithms::{SigningAlgorithm, SigningKey};
 use crate::canonical;
 
 /// What arrived, as the gateway sees it. `Debug` shows header names only: a signed header may
@@ -41,8 +42,10 @@ impl<N: AsRef<str>, V> std::fmt::Debug for Received<'_, N, V> {
     }
 }
 
-/// Whether `authorization` is the signature of `received` with `secret_key`. The comparison
-/// does not stop at the first difference, so its timing tells nothing.
+/// Whether `authorization` is the signature of `received` with `secret_key`, in the algorithm
+/// it names: the HMACs compared without stopping at the first difference (so the timing tells
+/// nothing), an ECDSA or SM2 signature checked under the public key derived from the AK/SK,
+/// V11 keyed for the scope its `Credential` names, whose day must be that of `X-Sdk-Date`.
 pub fn verify<N, V>(
     secret_key: &[u8],
     received: &Received<'_, N, V>,
@@ -52,20 +55,37 @@ where
     N: AsRef<str>,
     V: AsRef<str>,
 {
+    let algorithm = authorization.algorithm;
     let pairs = canonical::parse_query(received.raw_query);
+    let payload = match algorithm {
+        SigningAlgorithm::HmacSha256 => payload_hash(received.body),
+        other => other.payload_hash(received.body),
+    };
     let canonical_request = canonical_request(
         received.method,
         received.raw_path,
         &canonical::canonical_query(&pairs),
         received.signed_headers,
         &authorization.signed_headers,
-        &payload_hash(received.body),
+        &payload,
     );
-    signature(
-        secret_key,
-        &string_to_sign(received.sdk_date, &canonical_request),
-    )
-    .is_ok_and(|expected| constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes()))
+    if algorithm == SigningAlgorithm::HmacSha256 {
+        return signature(
+            secret_key,
+            &string_to_sign(received.sdk_date, &canonical_request),
+        )
+        .is_ok_and(|expected| {
+            constant_time_eq(expected.as_bytes(), authorization.signature.as_bytes())
+        });
+    }
+    let scope = authorization.scope.as_deref().unwrap_or_default();
+    if algorithm == SigningAlgorithm::V11HmacSha256 && scope.get(..8) != received.sdk_date.get(..8)
+    {
+        return false;
+    }
+    let to_sign = algorithm.string_to_sign(received.sdk_date, scope, &canonical_request);
+    SigningKey::derive(algorithm, &authorization.access_key, secret_key)
+        .is_ok_and(|key| key.verify(&to_sign, scope, &authorization.signature))
 }
 
 /// Compares without stopping at the first difference.

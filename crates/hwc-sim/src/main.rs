@@ -74,6 +74,10 @@ struct Args {
     /// (exactly `limit` once duplicates by defect_id are removed).
     #[arg(long)]
     codearts_defect_repeats: bool,
+    /// Accept only AK/SK signatures of these algorithms (comma-separated: hmac-sha256,
+    /// hmac-sm3, ecdsa-p256-sha256, sm2-sm3, v11-hmac-sha256) [default: all of them].
+    #[arg(long, value_delimiter = ',', value_name = "ALGORITHM,..")]
+    signing_algorithms: Vec<hwc_signing::SigningAlgorithm>,
     /// CodeArts Check spells its gate verdict (is_access) "1"/"0" rather than "true"/"false".
     #[arg(long)]
     codearts_verdict_one_zero: bool,
@@ -148,6 +152,7 @@ async fn run(args: Args) -> anyhow::Result<()> {
         .clock_offset(jiff::SignedDuration::from_secs(args.clock_offset_secs))
         .codearts_paging(args.codearts_paging)
         .defect_repeats(args.codearts_defect_repeats)
+        .signing_algorithms(args.signing_algorithms.clone())
         .verdict_spelling(if args.codearts_verdict_one_zero {
             hwc_sim::VerdictSpelling::OneZero
         } else {

@@ -57,6 +57,7 @@ pub struct SimulatorBuilder {
     codearts_paging: CodeArtsPaging,
     defect_repeats: bool,
     verdict_spelling: crate::services::VerdictSpelling,
+    signing_algorithms: Vec<hwc_signing::SigningAlgorithm>,
     order: Order,
     local_image_value: LocalImageValue,
     latency: Latency,
@@ -90,6 +91,7 @@ impl Default for SimulatorBuilder {
             codearts_paging: CodeArtsPaging::default(),
             defect_repeats: false,
             verdict_spelling: crate::services::VerdictSpelling::default(),
+            signing_algorithms: Vec::new(),
             order: Order::default(),
             local_image_value: LocalImageValue::default(),
             latency: Latency::default(),
@@ -227,6 +229,13 @@ impl SimulatorBuilder {
         self
     }
 
+    /// Accepts only AK/SK signatures of these algorithms (every algorithm of the official
+    /// SDKs when empty, the default); others are refused with 401 `APIGW.0301`.
+    pub fn signing_algorithms(mut self, algorithms: Vec<hwc_signing::SigningAlgorithm>) -> Self {
+        self.signing_algorithms = algorithms;
+        self
+    }
+
     /// How CodeArts Check spells its gate verdict `is_access` (`"true"`/`"false"` by default,
     /// or `"1"`/`"0"`): undocumented, so clients are proven against both.
     pub fn verdict_spelling(mut self, spelling: crate::services::VerdictSpelling) -> Self {
@@ -319,7 +328,8 @@ impl SimulatorBuilder {
         }
         let shared = Arc::new(Shared {
             data,
-            auth: Authenticator::new(keys, tokens, self.lockout),
+            auth: Authenticator::new(keys, tokens, self.lockout)
+                .accept_only(self.signing_algorithms),
             faults: injector,
             clock_offset_ms: std::sync::atomic::AtomicI64::new(
                 i64::try_from(self.clock_offset.as_millis()).unwrap_or(0),

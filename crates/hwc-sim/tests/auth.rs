@@ -89,7 +89,7 @@ async fn malformed_signatures_are_refused_with_the_reason() {
     let now = jiff::Timestamp::now();
     let cases: Vec<(&str, Tamper)> = vec![
         (
-            "not an SDK-HMAC-SHA256 signature",
+            "not a signature of a known algorithm",
             Box::new(|r| {
                 r.headers_mut()
                     .insert("authorization", "Basic dXNlcjpwYXNz".parse().unwrap());

@@ -10,6 +10,7 @@ use hwc_api::ServiceClients;
 pub(crate) use hwc_config::Unavailable;
 use hwc_config::{ProjectLookup, Sources, Wanted};
 use hwc_runtime::plumbing::{Clock, EndpointSet, ProjectSlot, Runtime};
+use hwc_runtime::signing::SigningAlgorithm;
 use hwc_runtime::{
     CallSettings, ConfigError, Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, Error,
@@ -135,6 +136,7 @@ pub struct ClientBuilder {
     adaptive_flow_control: Option<bool>,
     api_rate_limit: Option<f64>,
     dry_run: bool,
+    signing_algorithm: Option<SigningAlgorithm>,
     max_response_bytes: Option<usize>,
     ignore_environment: bool,
 }
@@ -296,6 +298,18 @@ impl ClientBuilder {
         self
     }
 
+    /// The algorithm AK/SK requests are signed with, as the official SDKs'
+    /// `HttpConfig.signing_algorithm` chooses it (default `SDK-HMAC-SHA256`, or
+    /// `HUAWEICLOUD_SDK_SIGNING_ALGORITHM`): [`SigningAlgorithm::HmacSm3`] and
+    /// [`SigningAlgorithm::Sm2Sm3`] for GM/T (Chinese commercial cryptography) rules,
+    /// [`SigningAlgorithm::EcdsaP256Sha256`], or [`SigningAlgorithm::V11HmacSha256`] (a key
+    /// scoped to the date, the region, which it needs, and the service). Every source of
+    /// credentials signs with it, and so does the IAM project lookup.
+    pub fn signing_algorithm(mut self, algorithm: SigningAlgorithm) -> Self {
+        self.signing_algorithm = Some(algorithm);
+        self
+    }
+
     /// A dry run (default off): every call is checked against the spec and aimed at its
     /// endpoint as usual, then ends with [`Error::DryRun`] describing the request, secrets
     /// redacted, instead of sending it. No credentials are read, so it works before they exist;
@@ -354,6 +368,7 @@ impl ClientBuilder {
             iam_endpoint: self.iam_endpoint.clone(),
             allow_insecure_http: self.allow_insecure_http,
             ignore_environment: self.ignore_environment,
+            signing_algorithm: self.signing_algorithm,
         };
         let resolved = hwc_config::resolve(&wanted, sources)?;
         let http = self.http_client()?;
@@ -367,6 +382,7 @@ impl ClientBuilder {
                 http: http.clone(),
                 credentials: Arc::clone(&credentials),
                 clock: Arc::clone(&clock),
+                signing_algorithm: resolved.signing_algorithm,
             }) as Box<dyn hwc_runtime::plumbing::LookupProject>
         });
         let mut settings = CallSettings::default();
@@ -390,6 +406,8 @@ impl ClientBuilder {
         }
         settings.api_rate_limit = self.api_rate_limit;
         settings.dry_run = self.dry_run;
+        settings.signing_algorithm = resolved.signing_algorithm;
+        settings.region = self.region.clone();
         let project = ProjectSlot::new(resolved.project_id, lookup);
         let runtime = Runtime::new(settings, credentials, project, clock);
 
@@ -412,7 +430,7 @@ impl ClientBuilder {
                     region: None,
                 }))?;
             let first = set.text(0).to_owned();
-            Ok((first, http.clone(), runtime.transport(set)))
+            Ok((first, http.clone(), runtime.transport(set, service)))
         });
         Ok(Client {
             inner: Arc::new(Inner {

@@ -59,11 +59,13 @@ pub use client::{Client, ClientBuilder};
 pub use generated::*;
 pub use operations::{CallFromParameters, Entry, FromParameters, JsonCall, JsonPages};
 
+pub use hwc_config::ENV_SIGNING_ALGORITHM;
 pub use hwc_config::{
     DEFAULT_METADATA_ENDPOINT, ENV_METADATA_ENDPOINT, EcsMetadata, FederatedIdentity,
     GLOBAL_IAM_ENDPOINT, Profile, Sources,
 };
 pub use hwc_runtime::signing::Signer;
+pub use hwc_runtime::signing::SigningAlgorithm;
 pub use hwc_runtime::{
     ATTEMPT_TARGET, ApiError, ConfigError, Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT,

@@ -47,6 +47,8 @@ pub struct Authenticator {
     failures: Mutex<HashMap<String, (u32, Option<Instant>)>>,
     /// Temporary credentials handed out (metadata service, IAM), by AK, with their expiry.
     issued: Mutex<HashMap<String, (AccessKey, Timestamp)>>,
+    /// The signing algorithms accepted (every one when empty).
+    algorithms: Vec<signing::SigningAlgorithm>,
 }
 
 impl Authenticator {
@@ -58,7 +60,15 @@ impl Authenticator {
             lockout,
             failures: Mutex::new(HashMap::new()),
             issued: Mutex::new(HashMap::new()),
+            algorithms: Vec::new(),
         }
+    }
+
+    /// Accepts only signatures of these algorithms (every one when empty), as a gateway
+    /// configured for one rule set would.
+    pub fn accept_only(mut self, algorithms: Vec<signing::SigningAlgorithm>) -> Self {
+        self.algorithms = algorithms;
+        self
     }
 
     /// New temporary credentials, valid until `expires_at`, which the gateway accepts from now
@@ -121,9 +131,15 @@ impl Authenticator {
         };
         let Some(authorization) = value.to_str().ok().and_then(Authorization::parse) else {
             return Err(GatewayError::unauthorized(
-                "the Authorization header is not an SDK-HMAC-SHA256 signature",
+                "the Authorization header is not a signature of a known algorithm",
             ));
         };
+        if !self.algorithms.is_empty() && !self.algorithms.contains(&authorization.algorithm) {
+            return Err(GatewayError::unauthorized(format!(
+                "the signing algorithm {} is not accepted here",
+                authorization.algorithm.name()
+            )));
+        }
         let Some((key, expiry)) = self.find(&authorization.access_key) else {
             return Err(GatewayError::unauthorized(format!(
                 "the access key {} does not exist",
