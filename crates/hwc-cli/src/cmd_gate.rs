@@ -23,6 +23,7 @@ use hwc::Client;
 use hwc::codearts_check::{CheckRecord, CheckRecords, IssueCounts};
 
 use clap::{Args, ValueEnum};
+use serde::Serialize;
 
 use crate::exit::Failure;
 use crate::render::Output;
@@ -203,20 +204,45 @@ pub async fn gate(
             .find(|(given, _)| *given == name)
             .map(|(_, value)| (*value).to_owned())
     };
+    let project = value("project_id").unwrap_or_default();
     let tasks =
         if args.all_tasks {
-            let project = value("project_id").unwrap_or_default();
             crate::cmd_records::all_tasks::task_ids(client, &project).await?
         } else {
             vec![value("task_id").ok_or_else(|| {
                 Failure::Usage("--task-id is required (or --all-tasks)".to_owned())
             })?]
         };
-    let mut verdicts = Vec::with_capacity(tasks.len());
+    // One deadline for the whole run: `--wait` is how long the gate may wait, however many
+    // tasks it waits for.
+    let deadline = args.wait.map(|limit| std::time::Instant::now() + limit);
+    // One JSON document of several verdicts is printed whole at the end.
+    let at_once = !(args.all_tasks && format == Output::Json);
+    let mut verdicts = Vec::with_capacity(tasks.len().max(1));
     for task in &tasks {
-        let verdict = judge_task(client, given, task, args).await?;
-        crate::exit::unless_unwritten("the verdict", print(&verdict, format, out));
+        let verdict = judge_task(client, given, task, args, deadline).await?;
+        if at_once {
+            crate::exit::unless_unwritten("the verdict", print(&verdict, format, out));
+        }
         verdicts.push(verdict);
+    }
+    if tasks.is_empty() {
+        // Nothing to judge is a failed gate, never a pass.
+        let verdict = Verdict {
+            passed: false,
+            task_id: String::new(),
+            latest_scan: None,
+            previous_scan: None,
+            checks: Vec::new(),
+            reason: Some(format!("CodeArts project {project} has no tasks to judge")),
+        };
+        if at_once {
+            crate::exit::unless_unwritten("the verdict", print(&verdict, format, out));
+        }
+        verdicts.push(verdict);
+    }
+    if !at_once {
+        crate::exit::unless_unwritten("the verdicts", print_all(&verdicts, out));
     }
     let passed = verdicts.iter().all(|verdict| verdict.passed);
     let reports = write_reports(client, args, &verdicts).await;
@@ -237,10 +263,11 @@ async fn judge_task(
     given: &[(&str, &str)],
     task: &str,
     args: &Gate,
+    deadline: Option<std::time::Instant>,
 ) -> Result<Verdict, Failure> {
     let mut reason = None;
-    if let Some(limit) = args.wait {
-        reason = wait::until_done(client, task, limit).await?;
+    if let Some(deadline) = deadline {
+        reason = wait::until_done(client, task, deadline).await?;
     }
     let mut checks = Vec::new();
     let (mut latest_scan, mut previous_scan) = (None, None);
@@ -272,7 +299,8 @@ async fn judge_task(
     })
 }
 
-/// The reports asked for, each written whole or not at all.
+/// The reports asked for, each written whole or not at all; every one is attempted, and the
+/// first failure is returned.
 async fn write_reports(client: &Client, args: &Gate, verdicts: &[Verdict]) -> Result<(), Failure> {
     let write = |path: &PathBuf, text: &[u8]| {
         crate::export::files::replace(path, text).map_err(|error| Failure::Write {
@@ -280,32 +308,60 @@ async fn write_reports(client: &Client, args: &Gate, verdicts: &[Verdict]) -> Re
             message: error.to_string(),
         })
     };
+    let mut outcomes = Vec::new();
     if let Some(path) = &args.junit {
-        write(path, junit::report(verdicts).as_bytes())?;
+        outcomes.push(write(path, junit::report(verdicts).as_bytes()));
     }
     if let Some(path) = &args.sarif {
-        let mut tasks = Vec::with_capacity(verdicts.len());
-        for verdict in verdicts {
-            tasks.push((
-                verdict.task_id.clone(),
-                sarif::issues(client, &verdict.task_id).await?,
-            ));
-        }
-        let text = serde_json::to_vec_pretty(&sarif::document(&tasks))
-            .map_err(|error| Failure::Usage(error.to_string()))?;
-        write(path, &text)?;
+        let sarif = async {
+            let mut tasks = Vec::with_capacity(verdicts.len());
+            for verdict in verdicts
+                .iter()
+                .filter(|verdict| !verdict.task_id.is_empty())
+            {
+                tasks.push((
+                    verdict.task_id.clone(),
+                    sarif::issues(client, &verdict.task_id).await?,
+                ));
+            }
+            let text = serde_json::to_vec_pretty(&sarif::document(&tasks))
+                .map_err(|error| Failure::Usage(error.to_string()))?;
+            write(path, &text)
+        };
+        outcomes.push(sarif.await);
     }
     if args.github {
-        github::write(verdicts)?;
+        outcomes.push(github::write(verdicts));
     }
-    Ok(())
+    outcomes.into_iter().collect()
+}
+
+/// Several verdicts as one JSON document: whether all passed, and each.
+fn print_all(verdicts: &[Verdict], out: &mut impl Write) -> std::io::Result<()> {
+    #[derive(Serialize)]
+    struct All<'a> {
+        passed: bool,
+        verdicts: &'a [Verdict],
+    }
+    let all = All {
+        passed: verdicts.iter().all(|verdict| verdict.passed),
+        verdicts,
+    };
+    serde_json::to_writer_pretty(&mut *out, &all)?;
+    writeln!(out)?;
+    out.flush()
 }
 
 fn print(verdict: &Verdict, format: Output, out: &mut impl Write) -> std::io::Result<()> {
     match format {
         // `-o ocsf` is refused before a gate runs; a verdict is JSON whatever.
-        Output::Json | Output::Jsonl | Output::Ocsf => {
+        Output::Json | Output::Ocsf => {
             serde_json::to_writer_pretty(&mut *out, verdict)?;
+            writeln!(out)?;
+        }
+        // One line per verdict.
+        Output::Jsonl => {
+            serde_json::to_writer(&mut *out, verdict)?;
             writeln!(out)?;
         }
         Output::Table | Output::Csv => print_table(verdict, out)?,

@@ -53,9 +53,15 @@ async fn main() -> ExitCode {
         level.to_owned()
     };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level)),
-        )
+        .with_env_filter(match EnvFilter::try_from_default_env() {
+            // `--debug` holds with RUST_LOG too.
+            Ok(filter) if global.debug => match format!("{}=debug", hwc::ATTEMPT_TARGET).parse() {
+                Ok(directive) => filter.add_directive(directive),
+                Err(_) => filter,
+            },
+            Ok(filter) => filter,
+            Err(_) => EnvFilter::new(&level),
+        })
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();

@@ -106,6 +106,27 @@ async fn all_tasks_judges_every_task_and_fails_when_one_fails() {
         .map(|verdict| verdict["passed"].as_bool().unwrap())
         .collect();
     assert!(passed.contains(&true) && passed.contains(&false), "{out}");
+    // With -o json: one document of every verdict; -o jsonl: one line each.
+    let (code, out, _) = gate(
+        &sim,
+        &["--all-tasks", "--service-verdict", "-o", "json"],
+        &[],
+    )
+    .await;
+    assert_eq!(code, Some(4));
+    let document: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(document["passed"], false);
+    assert_eq!(
+        document["verdicts"].as_array().unwrap().len(),
+        expected.len()
+    );
+    let (_, out, _) = gate(
+        &sim,
+        &["--all-tasks", "--service-verdict", "-o", "jsonl"],
+        &[],
+    )
+    .await;
+    assert_eq!(out.lines().count(), expected.len(), "{out}");
     // Without --task-id nor --all-tasks: a usage error, nothing sent.
     let (code, _, err) = gate(&sim, &["--service-verdict"], &[]).await;
     assert_eq!(code, Some(2), "{err}");

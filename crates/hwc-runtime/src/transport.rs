@@ -669,9 +669,8 @@ fn describe_unsent(request: &Request, project: Option<&str>) -> String {
         text.push_str(&format!("x-project-id: {project} (with AK/SK)\n"));
     }
     text.push_str(
-        "authorization: <redacted> (signed with the credentials when sent; none were read)\n",
+        "authorization: <redacted> (made when sent: an AK/SK signature with x-sdk-date, or x-auth-token with an IAM token; no credentials were fetched)",
     );
-    text.push_str("x-sdk-date: <the time it is sent>");
     text
 }
 

@@ -312,8 +312,9 @@ impl ClientBuilder {
 
     /// A dry run (default off): every call is checked against the spec and aimed at its
     /// endpoint as usual, then ends with [`Error::DryRun`] describing the request, secrets
-    /// redacted, instead of sending it. No credentials are read, so it works before they exist;
-    /// without a configured IAM project, paths show `IAM_PROJECT_ID` where it goes.
+    /// redacted, instead of sending it. No credentials are fetched or used (configured ones are
+    /// still checked when the client is built), so it works before any exist; without a
+    /// configured IAM project, paths show `IAM_PROJECT_ID` where it goes.
     pub fn dry_run(mut self, dry_run: bool) -> Self {
         self.dry_run = dry_run;
         self

@@ -90,8 +90,21 @@ fn run(task: &str, issues: &[DefectInfoV2]) -> Value {
         .enumerate()
         .map(|(at, id)| (id.as_str(), at))
         .collect();
-    let results: Vec<Value> = issues
+    // Code scanning refuses a whole upload with a result that has no location: an issue
+    // without a file is left out, and said.
+    let located: Vec<&DefectInfoV2> = issues
         .iter()
+        .filter(|issue| text(&issue.file_path).is_some_and(|path| !path.trim().is_empty()))
+        .collect();
+    if located.len() < issues.len() {
+        tracing::warn!(
+            task,
+            left_out = issues.len() - located.len(),
+            "issues without a file_path are not in the SARIF file (a result needs a location)"
+        );
+    }
+    let results: Vec<Value> = located
+        .into_iter()
         .map(|issue| {
             let rule = text(&issue.defect_checker_name).unwrap_or_else(|| "unknown".to_owned());
             let message = text(&issue.defect_content)

@@ -18,14 +18,14 @@ pub enum ServiceVerdict {
     Unknown(Option<String>),
 }
 
-/// Reads `is_access`: `true`/`1`/`yes`/`pass`/`passed` and their opposites, any case.
+/// Reads `is_access`: `true` or `1`, `false` or `0` (any case, spaces around ignored).
 pub fn read(is_access: Option<&str>) -> ServiceVerdict {
     let Some(text) = is_access else {
         return ServiceVerdict::Unknown(None);
     };
     match text.trim().to_ascii_lowercase().as_str() {
-        "true" | "1" | "yes" | "pass" | "passed" => ServiceVerdict::Passed,
-        "false" | "0" | "no" | "fail" | "failed" => ServiceVerdict::Failed,
+        "true" | "1" => ServiceVerdict::Passed,
+        "false" | "0" => ServiceVerdict::Failed,
         _ => ServiceVerdict::Unknown(Some(text.to_owned())),
     }
 }
@@ -62,16 +62,18 @@ mod tests {
 
     #[test]
     fn both_spellings_read_and_anything_else_fails_closed() {
-        for text in ["true", "TRUE", "1", "passed"] {
+        for text in ["true", "TRUE", " 1 "] {
             assert_eq!(read(Some(text)), ServiceVerdict::Passed, "{text}");
         }
-        for text in ["false", "0", "Failed"] {
+        for text in ["false", "0", "False"] {
             assert_eq!(read(Some(text)), ServiceVerdict::Failed, "{text}");
         }
         assert_eq!(read(None), ServiceVerdict::Unknown(None));
-        assert_eq!(
-            read(Some("2")),
-            ServiceVerdict::Unknown(Some("2".to_owned()))
-        );
+        for text in ["2", "yes", "passed", ""] {
+            assert_eq!(
+                read(Some(text)),
+                ServiceVerdict::Unknown(Some(text.to_owned()))
+            );
+        }
     }
 }

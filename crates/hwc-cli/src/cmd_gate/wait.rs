@@ -12,19 +12,27 @@ const FIRST_PAUSE: Duration = Duration::from_millis(250);
 /// Longest pause between two polls.
 const MAX_PAUSE: Duration = Duration::from_secs(15);
 
-/// Waits until the scan of `task` is no longer running, for at most `limit`. `None` when it
-/// succeeded; otherwise why the gate must fail (failed, stopped, still running, or a status
-/// that cannot be read).
+/// Waits until the scan of `task` is no longer running, until `deadline` at most (a poll that
+/// would end past it is cut off there). `None` when it succeeded; otherwise why the gate must
+/// fail (failed, stopped, still running, or a status that cannot be read).
 pub async fn until_done(
     client: &Client,
     task: &str,
-    limit: Duration,
+    deadline: Instant,
 ) -> Result<Option<String>, Failure> {
     let started = Instant::now();
     let mut pause = FIRST_PAUSE;
     let mut polls = 0u32;
     loop {
-        let progress = client.codearts_check().progress(task).send().await?;
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let request = client.codearts_check().progress(task);
+        let poll = request.send();
+        let Ok(progress) = tokio::time::timeout(remaining.max(FIRST_PAUSE), poll).await else {
+            return Ok(Some(format!(
+                "the progress of {task} could not be read before the --wait deadline"
+            )));
+        };
+        let progress = progress?;
         polls += 1;
         let info = progress
             .progress
@@ -60,7 +68,8 @@ pub async fn until_done(
             }
         }
         let elapsed = started.elapsed();
-        if elapsed >= limit {
+        let now = Instant::now();
+        if now >= deadline {
             let ratio = progress
                 .progress
                 .as_ref()
@@ -72,7 +81,7 @@ pub async fn until_done(
                 elapsed.as_secs()
             )));
         }
-        tokio::time::sleep(pause.min(limit - elapsed)).await;
+        tokio::time::sleep(pause.min(deadline - now)).await;
         pause = (pause * 2).min(MAX_PAUSE);
     }
 }

@@ -9,24 +9,39 @@ use serde::Serialize;
 use crate::exit::Failure;
 use crate::render::{Layout, Row, Tabular};
 
-/// Every task of CodeArts project `project`, in the service's order; none is a usage error
-/// (there is nothing to show or judge).
+/// Every task of CodeArts project `project`, in the service's order, each once. A task the
+/// service lists without a `task_id` is an error rather than left out: what covers "every task"
+/// must not cover fewer.
 pub async fn task_ids(client: &Client, project: &str) -> Result<Vec<String>, Failure> {
-    let mut tasks = Vec::new();
+    let mut tasks: Vec<String> = Vec::new();
     let mut pages = client
         .codearts_check()
         .tasks(project)
         .into_paginator()
         .items();
+    let mut index = 0usize;
     while let Some(task) = pages.next().await {
-        if let Some(id) = task?.task_id {
-            tasks.push(id.to_string());
+        index += 1;
+        match task?
+            .task_id
+            .map(|id| id.to_string())
+            .filter(|id| !id.is_empty())
+        {
+            Some(id) if !tasks.contains(&id) => tasks.push(id),
+            Some(_) => {}
+            None => {
+                return Err(Failure::Hwc(hwc::Error::Decode {
+                    operation: hwc::codearts_check::SHOW_TASK_LIST_BY_PROJECT_ID.id,
+                    status: 200,
+                    request_id: None,
+                    path: format!("tasks[{}].task_id", index - 1),
+                    excerpt: String::new(),
+                    source: <serde_json::Error as serde::de::Error>::custom(format!(
+                        "task {index} of project {project} has no task_id, so it cannot be covered"
+                    )),
+                }));
+            }
         }
-    }
-    if tasks.is_empty() {
-        return Err(Failure::Usage(format!(
-            "CodeArts project {project} has no tasks"
-        )));
     }
     Ok(tasks)
 }
@@ -90,7 +105,8 @@ pub fn pages(
         .map(|(task, request)| {
             Paginator::new(request).pages().map(move |page| {
                 page.map(|page| Page {
-                    total: page.total,
+                    // Each task's total is its own: the whole has none.
+                    total: None,
                     offset: page.offset,
                     request_id: page.request_id,
                     items: page

@@ -58,6 +58,11 @@ pub async fn print_pages<T: Row, W: Write>(
         let Some(page) = page else { break };
         let page = match page {
             Ok(page) => page,
+            // A dry run's description is the whole output: nothing was fetched to print.
+            Err(error @ hwc::Error::DryRun { .. }) => {
+                progress.finish_and_clear();
+                return Err(error.into());
+            }
             Err(error) => {
                 progress.abandon();
                 // A JSON document stays valid, and says it is not complete.

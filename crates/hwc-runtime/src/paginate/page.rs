@@ -59,8 +59,8 @@ pub trait PagedRequest: Clone + Send + Sync + 'static {
 
 /// `page` with the items whose [`PagedRequest::unique_key`] an earlier item of the page has
 /// left out, for operations whose spec says pages may repeat items (`unique-by`): the page as
-/// the API says it counts it ("exactly `limit` after removing duplicates"). Items without a key
-/// are kept.
+/// the API says it counts it ("exactly `limit` after removing duplicates"). Items without a key,
+/// or with an empty one, are kept.
 pub(super) fn unique_within<R: PagedRequest>(
     request: &R,
     mut page: Page<R::Item>,
@@ -75,8 +75,11 @@ pub(super) fn unique_within<R: PagedRequest>(
     }
     let before = page.items.len();
     let mut seen = std::collections::HashSet::with_capacity(before);
-    page.items
-        .retain(|item| R::unique_key(item).is_none_or(|key| seen.insert(key)));
+    page.items.retain(|item| {
+        R::unique_key(item)
+            .filter(|key| !key.is_empty())
+            .is_none_or(|key| seen.insert(key))
+    });
     if page.items.len() < before {
         tracing::debug!(
             operation = request.operation().id,

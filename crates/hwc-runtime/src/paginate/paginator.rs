@@ -11,6 +11,16 @@ use super::page::{Page, PagedRequest, unique_within};
 use super::plan::plan;
 use super::prefetch::{Pace, prefetch};
 
+/// What the paginator of an operation whose pages may repeat items has seen.
+#[derive(Default)]
+struct Seen {
+    keys: std::collections::HashSet<String>,
+    /// Items an earlier page had already given.
+    repeated: u64,
+    yielded: u64,
+    total: Option<u64>,
+}
+
 /// Walks every page of a request; see the module documentation.
 #[derive(Clone, Debug)]
 pub struct Paginator<R> {
@@ -155,12 +165,16 @@ impl<R: PagedRequest> Paginator<R> {
             .flatten();
         let mut check = Checker::new(operation.id, start_item, limit);
         // Where pages may repeat items, an item an earlier page gave is not given again (the
-        // checks above count it: it is on the page as the API counts pages).
-        let mut seen = operation
+        // checks above count it: it is on the page as the API counts pages). An item on two
+        // pages means, where the total counts items once, that another was on neither: when
+        // fewer distinct items came than the total, that is an error, not a short list.
+        let unique = operation
             .paging
             .and_then(|paging| paging.unique_by)
-            .map(|_| std::collections::HashSet::<String>::new());
-        pages
+            .is_some();
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Seen::default()));
+        let at_end = std::sync::Arc::clone(&seen);
+        let checked = pages
             .map(move |event| check.on(event))
             .take_while(|step| std::future::ready(!matches!(step, Step::Stop)))
             .filter_map(|step| {
@@ -168,14 +182,45 @@ impl<R: PagedRequest> Paginator<R> {
                     Step::Yield(result) => Some(result),
                     Step::Skip | Step::Stop => None,
                 })
-            })
+            });
+        if !unique {
+            return checked.boxed();
+        }
+        checked
             .map_ok(move |mut page| {
-                if let Some(seen) = seen.as_mut() {
-                    page.items
-                        .retain(|item| R::unique_key(item).is_none_or(|key| seen.insert(key)));
+                if let Ok(mut seen) = seen.lock() {
+                    seen.total = seen.total.or(page.total);
+                    let before = page.items.len();
+                    page.items.retain(|item| {
+                        R::unique_key(item)
+                            .filter(|key| !key.is_empty())
+                            .is_none_or(|key| seen.keys.insert(key))
+                    });
+                    seen.repeated += (before - page.items.len()) as u64;
+                    seen.yielded += page.items.len() as u64;
                 }
                 page
             })
+            .chain(stream::once(async move {
+                let short = at_end.lock().ok().and_then(|seen| {
+                    let total = seen.total?;
+                    (seen.repeated > 0 && seen.yielded < total.saturating_sub(start_item))
+                        .then_some((total, seen.yielded))
+                });
+                match short {
+                    Some((total, received)) => Err(Error::Paging {
+                        operation: operation.id,
+                        problem: PagingProblem::ShortResult { total, received },
+                    }),
+                    None => Ok(Page {
+                        items: Vec::new(),
+                        total: None,
+                        offset: 0,
+                        request_id: None,
+                    }),
+                }
+            }))
+            .try_filter(|page| std::future::ready(!page.items.is_empty() || page.total.is_some()))
             .boxed()
     }
 

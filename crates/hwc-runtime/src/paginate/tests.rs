@@ -445,3 +445,87 @@ fn the_evidence_decides_one_layout_or_none() {
     // A second page too short for any of the three.
     assert!(decide(&first, &[5, 6], 5, Some(20)).is_err());
 }
+
+/// A page-numbered result (from 0) of `len` distinct items whose pages may repeat items, as
+/// CodeArts Check's issues (`unique-by: defect_id`): within a page (`repeat_within`), or an item of
+/// the first page again in place of another (`repeat_across`, from page 2 on).
+#[derive(Clone, Default)]
+struct Repeating {
+    len: u64,
+    repeat_within: bool,
+    repeat_across: bool,
+}
+
+impl PagedRequest for Repeating {
+    type Item = u64;
+
+    fn operation(&self) -> &'static Operation {
+        &hwc_api::codearts_check::spec::SHOW_TASK_DEFECTS
+    }
+
+    fn paging(&self) -> (Option<u64>, Option<u64>) {
+        (None, Some(10))
+    }
+
+    fn default_concurrency(&self) -> usize {
+        2
+    }
+
+    fn unique_key(item: &u64) -> Option<String> {
+        Some(item.to_string())
+    }
+
+    fn fetch_page(
+        &self,
+        offset: u64,
+        limit: u64,
+    ) -> impl Future<Output = Result<Page<u64>, Error>> + Send {
+        let start = offset * limit;
+        let mut items: Vec<u64> = (start..(start + limit).min(self.len)).collect();
+        if self.repeat_within && !items.is_empty() {
+            items.insert(1, items[0]);
+        }
+        if self.repeat_across && offset >= 2 && !items.is_empty() {
+            items[0] = 0;
+        }
+        std::future::ready(Ok(Page {
+            items,
+            total: Some(self.len),
+            offset,
+            request_id: None,
+        }))
+    }
+}
+
+#[tokio::test]
+async fn repeats_within_a_page_are_each_yielded_once() {
+    let items: Vec<u64> = Paginator::new(Repeating {
+        len: 35,
+        repeat_within: true,
+        ..Repeating::default()
+    })
+    .items()
+    .try_collect()
+    .await
+    .unwrap();
+    assert_eq!(items, (0..35).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn an_item_repeated_on_a_later_page_in_place_of_another_is_an_error() {
+    let result: Result<Vec<u64>, Error> = Paginator::new(Repeating {
+        len: 35,
+        repeat_across: true,
+        ..Repeating::default()
+    })
+    .items()
+    .try_collect()
+    .await;
+    match result {
+        Err(Error::Paging {
+            problem: PagingProblem::ShortResult { total, received },
+            ..
+        }) => assert_eq!((total, received), (35, 33)),
+        other => panic!("expected a short result, got {other:?}"),
+    }
+}
