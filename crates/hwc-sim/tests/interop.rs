@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
 
+use hwc_signing::SigningAlgorithm;
 use hwc_sim::Simulator;
 use serde_json::Value;
 
@@ -106,6 +107,41 @@ async fn the_official_signer_agrees_with_the_committed_known_answers() {
         fresh, committed,
         "the official signer now signs differently"
     );
+}
+
+#[tokio::test]
+async fn the_official_sdk_pages_both_apis_with_every_signing_algorithm() {
+    for (algorithm, sdk_name) in [
+        (SigningAlgorithm::HmacSha256, "HMAC_SHA256"),
+        (SigningAlgorithm::HmacSm3, "HMAC_SM3"),
+        (SigningAlgorithm::EcdsaP256Sha256, "ECDSA_P256_SHA256"),
+        (SigningAlgorithm::Sm2Sm3, "SM2_SM3"),
+        (SigningAlgorithm::V11HmacSha256, "V11"),
+    ] {
+        // A gateway that takes this algorithm alone: what passes was signed with it.
+        let sim = Simulator::builder()
+            .records(4_000)
+            .signing_algorithms(vec![algorithm])
+            .start()
+            .await
+            .unwrap();
+        let output = python(
+            &interop_dir().join("official_sdk.py"),
+            &[
+                ("HWC_SIM_URL", sim.base_url()),
+                ("HWC_SIM_AK", hwc_sim::DEMO_AK.to_owned()),
+                ("HWC_SIM_SK", hwc_sim::DEMO_SK.to_owned()),
+                ("HWC_SIM_SIGNING_ALGORITHM", sdk_name.to_owned()),
+            ],
+        )
+        .await;
+        let signed = &stdout_json(&output)["signed"];
+        assert_eq!(signed["hss"]["records"], signed["hss"]["total"], "{algorithm}: {signed}");
+        assert!(signed["hss"]["total"].as_u64().unwrap() > 200, "{signed}");
+        assert!(signed["codeartscheck"]["records"].as_u64().unwrap() > 0, "{signed}");
+        assert_eq!(sim.auth_rejections(), 0, "{algorithm}");
+        sim.shutdown().await;
+    }
 }
 
 #[tokio::test]

@@ -84,6 +84,24 @@ fn signing(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // Every algorithm of the official SDKs, the key derived beforehand (once per credentials).
+    let mut group = c.benchmark_group("sign one HSS request with");
+    for algorithm in hwc::SigningAlgorithm::ALL {
+        let scheme = hwc::signing::Scheme {
+            algorithm,
+            region: Some("cn-north-4".to_owned()),
+            service: "hss".to_owned(),
+        };
+        signer.sign_with(&mut request(), now, &scheme).unwrap();
+        group.bench_function(algorithm.name(), |b| {
+            b.iter_batched(
+                request,
+                |mut r| signer.sign_with(black_box(&mut r), now, &scheme).unwrap(),
+                BatchSize::SmallInput,
+            )
+        });
+    }
+    group.finish();
 }
 
 fn decoding(c: &mut Criterion) {

@@ -7,6 +7,10 @@ With HWC_SIM_CODEARTS_PAGING set to the simulator's CodeArts paging mode (page0,
 it also pages CodeArts Check through the current package, huaweicloudsdkcodeartscheck, the way
 that mode reads `offset`, HWC_SIM_CODEARTS_LIMIT records a page (default 1000), and reports it
 under `codeartscheck`.
+
+With HWC_SIM_SIGNING_ALGORITHM set to a member of the SDK's SigningAlgorithm (HMAC_SHA256,
+HMAC_SM3, ECDSA_P256_SHA256, SM2_SM3) or to V11 (the derived-key signer, scoped to region
+cn-north-4), it instead pages both APIs signing that way and prints what it got under `signed`.
 """
 
 import json
@@ -14,6 +18,9 @@ import os
 import sys
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkcore.region.region import Region
+from huaweicloudsdkcore.signer.algorithm import SigningAlgorithm
 from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcodeartscheck.v2 import CheckRecordRequest as CodeArtsCheckRecordRequest
 from huaweicloudsdkcodeartscheck.v2 import CodeArtsCheckClient
@@ -116,7 +123,46 @@ def wrong_sk():
     return {"status": 200}
 
 
+def page_signed(name):
+    """Both APIs paged with the signing algorithm `name`: records and totals of each."""
+    config = HttpConfig.get_default_config()
+    v11 = name == "V11"
+    if not v11:
+        config.signing_algorithm = SigningAlgorithm[name]
+
+    def build(client_class, service):
+        credentials = BasicCredentials(AK, SK, PROJECT)
+        builder = client_class.new_builder().with_http_config(config)
+        if v11:
+            # The derived-key signer needs a region and the service's name in its scope.
+            credentials.with_derived_predicate(lambda request: True)
+            builder = builder.with_region(Region("cn-north-4", URL))
+            builder._with_derived_auth_service_name(service)
+        else:
+            builder = builder.with_endpoint(URL)
+        return builder.with_credentials(credentials).build()
+
+    hss = build(HssClient, "hss")
+    offset, records, total = 0, 0, None
+    while total is None or offset < total:
+        response = hss.list_general_image_vul_operations(ListGeneralImageVulOperationsRequest(
+            vul_id="CVE-2021-44228", image_type="registry", enterprise_project_id="all_granted_eps",
+            offset=offset, limit=200))
+        total = response.total_num
+        records += len(response.data_list or [])
+        offset += 200
+    codearts = build(CodeArtsCheckClient, "codeartscheck")
+    response = codearts.check_record(CodeArtsCheckRecordRequest(
+        project_id=PROJECT, task_id="demo-task", offset=0, limit=1000, start_time="2000-01-01T00:00:00Z"))
+    return {"algorithm": name, "hss": {"records": records, "total": total},
+            "codeartscheck": {"records": len(response.data or []), "total": response.total}}
+
+
 def main():
+    algorithm = os.environ.get("HWC_SIM_SIGNING_ALGORITHM")
+    if algorithm:
+        json.dump({"signed": page_signed(algorithm)}, sys.stdout)
+        return
     result = {"hss": page_hss(), "codecheck": page_codecheck(), "wrong_sk": wrong_sk()}
     if CODEARTS_PAGING:
         result["codeartscheck"] = page_codeartscheck(CODEARTS_PAGING, CODEARTS_LIMIT)
