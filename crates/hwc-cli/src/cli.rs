@@ -1,6 +1,7 @@
 //! The command line's hand-written tree: global flags and the commands besides the operations,
 //! whose commands and flags come from the spec descriptors (`crate::operations`).
 
+#[cfg(feature = "sim")]
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};

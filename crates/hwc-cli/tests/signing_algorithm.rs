@@ -50,6 +50,9 @@ async fn both_apis_page_with_the_chosen_algorithm() {
             .args(support::DEMO_RECORDS);
         let refused = support::run(hwc).await;
         assert_eq!(refused.status.code(), Some(1), "{flag}");
-        assert!(String::from_utf8_lossy(&refused.stderr).contains("not accepted"), "{flag}");
+        assert!(
+            String::from_utf8_lossy(&refused.stderr).contains("not accepted"),
+            "{flag}"
+        );
     }
 }

@@ -1,6 +1,7 @@
-//! Huawei Cloud's AK/SK request signature, `SDK-HMAC-SHA256`, on its own, as `aws-sigv4` is
-//! beside the AWS SDK: the canonical forms ([`canonical`]), the steps of the algorithm, the
-//! `Authorization` header, and verification of what a server receives. The `hwc` client signs
+//! Huawei Cloud's AK/SK request signatures on their own, as `aws-sigv4` is beside the AWS SDK:
+//! the canonical forms ([`canonical`]), the steps of `SDK-HMAC-SHA256`, every other algorithm
+//! of the official SDKs as one type ([`algorithms`]), the `Authorization` header, and
+//! verification of what a server receives. The `hwc` client signs
 //! with it and the `hwc-sim` gateway verifies with it; the official Python signer stays the
 //! independent oracle (signing vectors made by it, interop tests against it).
 //!

@@ -136,9 +136,15 @@ async fn the_official_sdk_pages_both_apis_with_every_signing_algorithm() {
         )
         .await;
         let signed = &stdout_json(&output)["signed"];
-        assert_eq!(signed["hss"]["records"], signed["hss"]["total"], "{algorithm}: {signed}");
+        assert_eq!(
+            signed["hss"]["records"], signed["hss"]["total"],
+            "{algorithm}: {signed}"
+        );
         assert!(signed["hss"]["total"].as_u64().unwrap() > 200, "{signed}");
-        assert!(signed["codeartscheck"]["records"].as_u64().unwrap() > 0, "{signed}");
+        assert!(
+            signed["codeartscheck"]["records"].as_u64().unwrap() > 0,
+            "{signed}"
+        );
         assert_eq!(sim.auth_rejections(), 0, "{algorithm}");
         sim.shutdown().await;
     }

@@ -97,7 +97,7 @@ pub fn v11_key(access_key: &str, secret_key: &[u8], scope: &str) -> Result<Strin
     let mut key = [0u8; 32];
     hkdf.expand(scope.as_bytes(), &mut key)
         .map_err(|_| SigningError::Request("HKDF cannot expand 32 bytes".into()))?;
-    Ok(super::lower_hex(&key))
+    Ok(super::choice::lower_hex(&key))
 }
 
 #[cfg(test)]

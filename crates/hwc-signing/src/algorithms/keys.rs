@@ -11,7 +11,8 @@ use secrecy::{ExposeSecret, SecretSlice};
 use sha2::Sha256;
 use sm3::Sm3;
 
-use super::{SigningAlgorithm, derivation, lower_hex};
+use super::choice::{SigningAlgorithm, lower_hex};
+use super::derivation;
 use crate::error::SigningError;
 
 /// SM2's distinguishing identifier, the official signer's (and GM/T 0009's default) `uid`.
