@@ -10,6 +10,7 @@ use progenitor_client::ResponseValue;
 use serde::de::DeserializeOwned;
 use tracing::Instrument;
 
+use crate::call_options::{CallOptions, OPTIONS};
 use crate::error::{ApiError, Error, excerpt};
 use crate::runtime::Runtime;
 use crate::transport::{CALL, CallRecord};
@@ -24,16 +25,28 @@ pub struct Answered<T> {
     pub request_id: Option<String>,
 }
 
-/// Runs `send` (a generated builder's `send()`) within the client's operation timeout.
+/// Runs `send` (a generated builder's `send()`) within the client's operation timeout, or the
+/// one of the call's `options`, which its attempts follow too.
 pub async fn call<T, E, F>(
     runtime: &Runtime,
     operation: &'static Operation,
+    options: Option<&Arc<CallOptions>>,
     send: F,
 ) -> Result<Answered<T>, Error>
 where
     T: DeserializeOwned,
     F: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
+    let options = match options {
+        Some(options) => {
+            options.check()?;
+            Arc::clone(options)
+        }
+        None => Arc::default(),
+    };
+    let operation_timeout = options
+        .operation_timeout
+        .unwrap_or(runtime.settings().operation_timeout);
     let slot = Arc::new(Mutex::new(CallRecord::default()));
     let started = Instant::now();
     let span = tracing::info_span!(
@@ -44,8 +57,8 @@ where
         attempts = tracing::field::Empty,
     );
     let outcome = tokio::time::timeout(
-        runtime.settings().operation_timeout,
-        CALL.scope(Arc::clone(&slot), send),
+        operation_timeout,
+        OPTIONS.scope(options, CALL.scope(Arc::clone(&slot), send)),
     )
     .instrument(span.clone())
     .await;
@@ -61,7 +74,7 @@ where
         Err(_) => Err(Error::Timeout {
             operation: operation.id,
             elapsed: started.elapsed(),
-            limit: runtime.settings().operation_timeout,
+            limit: operation_timeout,
             what: "the operation, retries included",
         }),
         Ok(Ok(value)) => Ok(Answered {

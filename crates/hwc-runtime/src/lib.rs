@@ -22,6 +22,7 @@
 mod auth;
 mod body;
 mod call;
+mod call_options;
 mod clock;
 mod config_error;
 mod credentials;
@@ -42,6 +43,7 @@ mod transport;
 pub use transport::ATTEMPT_TARGET;
 pub mod validate;
 
+pub use call_options::CallOptions;
 pub use config_error::ConfigError;
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, Hint, PagingProblem};

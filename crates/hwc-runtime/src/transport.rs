@@ -60,7 +60,7 @@ fn record(update: impl FnOnce(&mut CallRecord)) {
 }
 
 /// The transport one service's generated client sends through.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct HwcTransport {
     /// Where the service's requests go, and which endpoint is in use.
     pub endpoints: Arc<EndpointSet>,
@@ -103,7 +103,28 @@ impl hwc_api::Transport for HwcTransport {
         request: Request,
         operation_id: &'static str,
     ) -> hwc_api::TransportFuture<'a> {
-        Box::pin(self.run_spelled(client, request, operation_id))
+        let Ok(options) = crate::call_options::OPTIONS.try_with(Arc::clone) else {
+            return Box::pin(self.run_spelled(client, request, operation_id));
+        };
+        if *options == crate::CallOptions::default() {
+            return Box::pin(self.run_spelled(client, request, operation_id));
+        }
+        // This call's limits and headers over the client's, on the same shared parts.
+        let mut adjusted = self.clone();
+        adjusted.retry = options.retry.unwrap_or(self.retry);
+        adjusted.attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
+        adjusted.operation_timeout = options.operation_timeout.unwrap_or(self.operation_timeout);
+        let mut request = request;
+        for (name, value) in &options.headers {
+            // Checked when the call started.
+            if let (Ok(name), Ok(value)) = (
+                reqwest::header::HeaderName::from_bytes(name.as_bytes()),
+                HeaderValue::from_str(value),
+            ) {
+                request.headers_mut().append(name, value);
+            }
+        }
+        Box::pin(async move { adjusted.run_spelled(client, request, operation_id).await })
     }
 }
 

@@ -22,6 +22,9 @@ use hwc_runtime::{
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// What every call of this client does differently from the settings it was built with
+    /// ([`Client::with_config`]).
+    defaults: Option<Arc<hwc_runtime::CallOptions>>,
 }
 
 struct Inner {
@@ -40,6 +43,28 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
+    /// A client whose calls take other timeouts, retry policy or headers (`change` gets this
+    /// client's and returns the new ones), sharing everything else with this one: the
+    /// connection pool, the credentials cache, the clock, the project and flow control, so two
+    /// clients together keep one API's rate as one would. A call's `.customize()` starts from
+    /// these.
+    pub fn with_config(
+        &self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Client {
+        let current = self.defaults.as_deref().cloned().unwrap_or_default();
+        Client {
+            inner: Arc::clone(&self.inner),
+            defaults: Some(Arc::new(change(current))),
+        }
+    }
+
+    /// The options every call of this client starts from (plumbing for generated builders).
+    #[doc(hidden)]
+    pub fn call_defaults(&self) -> Option<Arc<hwc_runtime::CallOptions>> {
+        self.defaults.clone()
+    }
+
     /// A builder; see [`ClientBuilder`] for what it reads from the environment.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
@@ -439,6 +464,7 @@ impl ClientBuilder {
                 services,
                 endpoints,
             }),
+            defaults: None,
         })
     }
 

@@ -101,6 +101,15 @@ async fn pagers_sharing_a_client_stay_under_the_limit_together() {
 /// the demo vulnerability's history on one image type: what was throttled in the first second
 /// and in all, with every record of every pager checked.
 async fn sixteen_pagers(limit: &str, known_rate: Option<f64>) -> ((u64, u64), (u64, u64)) {
+    sixteen_pagers_of(limit, known_rate, false).await
+}
+
+/// [`sixteen_pagers`], the odd ones through clients derived with `with_config` when `derived`.
+async fn sixteen_pagers_of(
+    limit: &str,
+    known_rate: Option<f64>,
+    derived: bool,
+) -> ((u64, u64), (u64, u64)) {
     let sim = Simulator::builder()
         .records(8_000)
         .latency("40ms±5ms".parse().unwrap())
@@ -123,6 +132,12 @@ async fn sixteen_pagers(limit: &str, known_rate: Option<f64>) -> ((u64, u64), (u
             hwc::hss::ImageType::Local
         } else {
             hwc::hss::ImageType::Registry
+        };
+        // A derived client: other settings, the same flow control.
+        let client = if derived && index % 2 == 1 {
+            client.with_config(|options| options.attempt_timeout(Duration::from_secs(20)))
+        } else {
+            client.clone()
         };
         let request = client
             .hss()
@@ -183,6 +198,24 @@ async fn sixteen_pagers_under_a_known_rate_are_hardly_throttled() {
     );
     assert!(
         first_requests > 60,
+        "{first_requests} requests in the first second"
+    );
+    assert!(
+        first_throttled as f64 <= 0.01 * first_requests as f64,
+        "{first_throttled} of {first_requests} throttled in the first second"
+    );
+    assert!(
+        throttled as f64 <= 0.01 * requests as f64,
+        "{throttled} of {requests} throttled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clients_derived_with_other_settings_share_the_flow_control() {
+    let ((first_requests, first_throttled), (requests, throttled)) =
+        sixteen_pagers_of("200/s", None, true).await;
+    assert!(
+        first_requests > 100,
         "{first_requests} requests in the first second"
     );
     assert!(

@@ -560,7 +560,7 @@ fn operation_tokens(
         pub fn #method(&self, #(#argument_list),*) -> #builder {
             let mut values: support::Values<#count> = std::array::from_fn(|_| None);
             #(#argument_stores)*
-            #builder { client: self.client.clone(), values }
+            #builder { client: self.client.clone(), values, options: self.client.call_defaults() }
         }
     };
 
@@ -690,10 +690,24 @@ fn operation_tokens(
             client: Client,
             /// Each parameter's text as it goes on the wire, in spec order.
             values: support::Values<#count>,
+            /// What this call does differently from the client ([`Self::customize`]).
+            options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
         }
 
         impl #builder {
             #(#setters)*
+
+            /// This call's own timeouts, retry policy or extra headers, over the client's
+            /// (every page of its paginator too); the client's pool, credentials, clock,
+            /// project and flow control stay shared.
+            pub fn customize(
+                mut self,
+                change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+            ) -> Self {
+                let current = self.options.as_deref().cloned().unwrap_or_default();
+                self.options = Some(std::sync::Arc::new(change(current)));
+                self
+            }
 
             /// Sends the call: one page and the total.
             pub async fn send(&self) -> Result<Page<#item>, Error> {
@@ -709,7 +723,7 @@ fn operation_tokens(
                 let wire = support::wire(self.client.runtime(), #constant, &self.values, paging).await?;
                 let mut request = self.client.#client_of()?.#generated_method();
                 #(#forwards)*
-                let answered = support::call(self.client.runtime(), #constant, request.send()).await?;
+                let answered = support::call(self.client.runtime(), #constant, self.options.as_ref(), request.send()).await?;
                 let body = answered.body;
                 Ok(Page {
                     total: support::total(body.#total_field),
@@ -725,6 +739,7 @@ fn operation_tokens(
                 Ok(Self {
                     client: client.clone(),
                     values: support::values_from(#constant, given)?,
+                    options: client.call_defaults(),
                 })
             }
 
@@ -838,17 +853,31 @@ fn unpaged_builder(
             client: Client,
             /// Each parameter's text as it goes on the wire, in spec order.
             values: support::Values<#count>,
+            /// What this call does differently from the client ([`Self::customize`]).
+            options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
         }
 
         impl #builder {
             #(#setters)*
+
+            /// This call's own timeouts, retry policy or extra headers, over the client's
+            /// (every page of its paginator too); the client's pool, credentials, clock,
+            /// project and flow control stay shared.
+            pub fn customize(
+                mut self,
+                change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+            ) -> Self {
+                let current = self.options.as_deref().cloned().unwrap_or_default();
+                self.options = Some(std::sync::Arc::new(change(current)));
+                self
+            }
 
             /// Sends the call: the answer.
             pub async fn send(&self) -> Result<#output, Error> {
                 let wire = support::wire(self.client.runtime(), #constant, &self.values, None).await?;
                 let mut request = self.client.#client_of()?.#generated_method();
                 #(#forwards)*
-                let answered = support::call(self.client.runtime(), #constant, request.send()).await?;
+                let answered = support::call(self.client.runtime(), #constant, self.options.as_ref(), request.send()).await?;
                 support::answer(#constant, answered.status, &answered.request_id, answered.body)
             }
         }
@@ -860,6 +889,7 @@ fn unpaged_builder(
                 Ok(Self {
                     client: client.clone(),
                     values: support::values_from(#constant, given)?,
+                    options: client.call_defaults(),
                 })
             }
 

@@ -42,6 +42,7 @@ project id, not the IAM project), newest first.*/
         CheckRecords {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
     /**The code-check tasks of CodeArts project `project_id` (the 32-character CodeArts project
@@ -52,6 +53,7 @@ id, not the IAM project).*/
         Tasks {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
     /**The latest result of task `task_id`: issue counts by severity, code metrics and the
@@ -62,6 +64,7 @@ service's own quality-gate verdict (`is_access`).*/
         TaskSummary {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
     /**The issues of the latest scan of task `task_id` (pending ones unless `status_ids` says
@@ -72,6 +75,7 @@ otherwise), each once.*/
         Issues {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
     /**Where the scan of task `task_id` is: `task_status` 0 checking, 1 failed, 2 succeeded,
@@ -82,6 +86,7 @@ otherwise), each once.*/
         Progress {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
 }
@@ -116,6 +121,8 @@ pub struct CheckRecords {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<6>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl CheckRecords {
     /**The page to ask for, sent as given. CodeArts Check documents `offset` as a page number without saying whether the first page is 0 or 1 (its 2024 documentation called it a record offset); a paginator finds out which from the answers, and there an offset is the number of pages to skip.
@@ -168,6 +175,17 @@ Sent in UTC as `%Y-%m-%dT%H:%M:%SZ`.*/
                 "%Y-%m-%dT%H:%M:%SZ",
                 value,
             ));
+        self
+    }
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
         self
     }
     /// Sends the call: one page and the total.
@@ -227,7 +245,12 @@ Sent in UTC as `%Y-%m-%dT%H:%M:%SZ`.*/
                     support::parse::<::std::string::String>(CHECK_RECORD, 5, text)?,
                 );
         }
-        let answered = support::call(self.client.runtime(), CHECK_RECORD, request.send())
+        let answered = support::call(
+                self.client.runtime(),
+                CHECK_RECORD,
+                self.options.as_ref(),
+                request.send(),
+            )
             .await?;
         let body = answered.body;
         Ok(Page {
@@ -248,6 +271,7 @@ impl FromParameters for CheckRecords {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(CHECK_RECORD, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
@@ -290,6 +314,8 @@ pub struct Tasks {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<3>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl Tasks {
     /**The page to ask for, sent as given; a paginator finds out whether the service counts pages (from 0 or 1) or records.
@@ -312,6 +338,17 @@ impl Tasks {
     ///Sets or clears [`limit`](Self::limit).
     pub fn set_limit(mut self, value: Option<u64>) -> Self {
         self.values[2] = value.map(|value| value.to_string());
+        self
+    }
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
         self
     }
     /// Sends the call: one page and the total.
@@ -362,6 +399,7 @@ impl Tasks {
         let answered = support::call(
                 self.client.runtime(),
                 SHOW_TASK_LIST_BY_PROJECT_ID,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -384,6 +422,7 @@ impl FromParameters for Tasks {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(SHOW_TASK_LIST_BY_PROJECT_ID, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
@@ -426,8 +465,21 @@ pub struct TaskSummary {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<1>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl TaskSummary {
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
+        self
+    }
     /// Sends the call: the answer.
     pub async fn send(
         &self,
@@ -451,6 +503,7 @@ impl TaskSummary {
         let answered = support::call(
                 self.client.runtime(),
                 SHOW_TASK_DETAIL,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -468,6 +521,7 @@ impl CallFromParameters for TaskSummary {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(SHOW_TASK_DETAIL, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
@@ -486,6 +540,8 @@ pub struct Issues {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<5>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl Issues {
     /**The page to ask for, sent as given; a paginator finds out whether the service counts pages (from 0 or 1) or records.
@@ -530,6 +586,17 @@ impl Issues {
     ///Sets or clears [`severity`](Self::severity).
     pub fn set_severity(mut self, value: Option<String>) -> Self {
         self.values[4] = value;
+        self
+    }
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
         self
     }
     /// Sends the call: one page and the total.
@@ -590,6 +657,7 @@ impl Issues {
         let answered = support::call(
                 self.client.runtime(),
                 SHOW_TASK_DEFECTS,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -612,6 +680,7 @@ impl FromParameters for Issues {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(SHOW_TASK_DEFECTS, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
@@ -657,8 +726,21 @@ pub struct Progress {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<1>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl Progress {
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
+        self
+    }
     /// Sends the call: the answer.
     pub async fn send(
         &self,
@@ -682,6 +764,7 @@ impl Progress {
         let answered = support::call(
                 self.client.runtime(),
                 SHOW_PROGRESS_DETAIL,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -699,6 +782,7 @@ impl CallFromParameters for Progress {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(SHOW_PROGRESS_DETAIL, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(

@@ -44,6 +44,7 @@ impl Hss {
         ImageVulHandleHistory {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
     /**The vulnerabilities of type `type` and handling status `handle_status` found on images
@@ -70,6 +71,7 @@ of `image_type`.*/
         ImageVulnerabilities {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
     /**The handling history of host (server) vulnerabilities in enterprise project
@@ -83,6 +85,7 @@ of `image_type`.*/
         HostVulHandleHistory {
             client: self.client.clone(),
             values,
+            options: self.client.call_defaults(),
         }
     }
 }
@@ -109,6 +112,8 @@ pub struct ImageVulHandleHistory {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<14>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl ImageVulHandleHistory {
     /**Enterprise project; `all_granted_eps` for all (the API's default is `0`).
@@ -233,6 +238,17 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
     ///Sets or clears [`remark`](Self::remark).
     pub fn set_remark(mut self, value: Option<String>) -> Self {
         self.values[13] = value;
+        self
+    }
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
         self
     }
     /// Sends the call: one page and the total.
@@ -366,6 +382,7 @@ One of `ignore`, `not_ignore`, `add_to_whitelist`.*/
         let answered = support::call(
                 self.client.runtime(),
                 LIST_GENERAL_IMAGE_VUL_OPERATIONS,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -388,6 +405,7 @@ impl FromParameters for ImageVulHandleHistory {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(LIST_GENERAL_IMAGE_VUL_OPERATIONS, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
@@ -430,6 +448,8 @@ pub struct ImageVulnerabilities {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<14>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl ImageVulnerabilities {
     /**Enterprise project; `all_granted_eps` for all (the API's default is `0`).
@@ -549,6 +569,17 @@ One of `vul_status_unfix`, `vul_status_ignored`.*/
     ///Sets or clears [`cluster_id`](Self::cluster_id).
     pub fn set_cluster_id(mut self, value: Option<String>) -> Self {
         self.values[13] = value;
+        self
+    }
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
         self
     }
     /// Sends the call: one page and the total.
@@ -680,6 +711,7 @@ One of `vul_status_unfix`, `vul_status_ignored`.*/
         let answered = support::call(
                 self.client.runtime(),
                 LIST_GENERAL_IMAGE_VULS,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -702,6 +734,7 @@ impl FromParameters for ImageVulnerabilities {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(LIST_GENERAL_IMAGE_VULS, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
@@ -744,6 +777,8 @@ pub struct HostVulHandleHistory {
     client: Client,
     /// Each parameter's text as it goes on the wire, in spec order.
     values: support::Values<16>,
+    /// What this call does differently from the client ([`Self::customize`]).
+    options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
 }
 impl HostVulHandleHistory {
     /**Only records of vulnerabilities in these statuses.
@@ -900,6 +935,17 @@ One of `asc`, `desc`.*/
         self.values[15] = value.map(|value| value.to_string());
         self
     }
+    /// This call's own timeouts, retry policy or extra headers, over the client's
+    /// (every page of its paginator too); the client's pool, credentials, clock,
+    /// project and flow control stay shared.
+    pub fn customize(
+        mut self,
+        change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+    ) -> Self {
+        let current = self.options.as_deref().cloned().unwrap_or_default();
+        self.options = Some(std::sync::Arc::new(change(current)));
+        self
+    }
     /// Sends the call: one page and the total.
     pub async fn send(
         &self,
@@ -1045,6 +1091,7 @@ One of `asc`, `desc`.*/
         let answered = support::call(
                 self.client.runtime(),
                 LIST_VUL_HANDLE_HISTORY,
+                self.options.as_ref(),
                 request.send(),
             )
             .await?;
@@ -1067,6 +1114,7 @@ impl FromParameters for HostVulHandleHistory {
         Ok(Self {
             client: client.clone(),
             values: support::values_from(LIST_VUL_HANDLE_HISTORY, given)?,
+            options: client.call_defaults(),
         })
     }
     fn send_as_built(
