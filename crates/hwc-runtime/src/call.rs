@@ -58,11 +58,26 @@ where
     );
     let outcome = tokio::time::timeout(
         operation_timeout,
-        OPTIONS.scope(options, CALL.scope(Arc::clone(&slot), send)),
+        OPTIONS.scope(Arc::clone(&options), CALL.scope(Arc::clone(&slot), send)),
     )
     .instrument(span.clone())
     .await;
     let record = slot.lock().map(|r| r.clone()).unwrap_or_default();
+    let interceptors = runtime
+        .settings()
+        .interceptors
+        .iter()
+        .chain(options.interceptors.iter());
+    for interceptor in interceptors {
+        interceptor.after_call(&crate::AfterCall {
+            operation: operation.id,
+            succeeded: matches!(&outcome, Ok(Ok(_))),
+            status: record.status,
+            request_id: record.request_id.as_deref(),
+            attempts: record.attempts,
+            elapsed: started.elapsed(),
+        });
+    }
     if let Some(status) = record.status {
         span.record("status", status);
     }

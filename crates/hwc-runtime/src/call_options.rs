@@ -21,7 +21,7 @@ const RESERVED_HEADERS: [&str; 7] = [
 ];
 
 /// What one call does differently from its client. Unset fields are the client's.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 #[non_exhaustive]
 pub struct CallOptions {
     /// The limit of the whole call, retries included.
@@ -32,6 +32,8 @@ pub struct CallOptions {
     pub retry: Option<RetryPolicy>,
     /// Headers added to every attempt, signed with it (name, value).
     pub headers: Vec<(String, String)>,
+    /// Interceptors of this call, after the client's.
+    pub interceptors: Vec<std::sync::Arc<dyn crate::Interceptor>>,
 }
 
 impl CallOptions {
@@ -58,6 +60,21 @@ impl CallOptions {
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// Runs `interceptor` in this call, after the client's.
+    pub fn interceptor(mut self, interceptor: std::sync::Arc<dyn crate::Interceptor>) -> Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
+    /// Whether nothing is changed from the client's settings.
+    pub(crate) fn is_default(&self) -> bool {
+        self.operation_timeout.is_none()
+            && self.attempt_timeout.is_none()
+            && self.retry.is_none()
+            && self.headers.is_empty()
+            && self.interceptors.is_empty()
     }
 
     /// Checks the headers: valid HTTP names and values, none the client writes itself.

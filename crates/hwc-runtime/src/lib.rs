@@ -29,6 +29,7 @@ mod credentials;
 mod endpoints;
 mod error;
 mod flow_control;
+mod interceptor;
 mod paginate;
 mod project;
 mod provider;
@@ -48,6 +49,7 @@ pub use config_error::ConfigError;
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, Hint, PagingProblem};
 pub use hwc_api::Service;
+pub use interceptor::{AfterAttempt, AfterCall, BeforeSigning, Interceptor, TraceParent};
 pub use paginate::{OffsetLayout, Page, PagedRequest, Paginator};
 pub use provider::{
     CredentialsCache, ProvideCredentials, ProvideFuture, ProvidedCredentials,

@@ -77,6 +77,7 @@ impl Runtime {
                 region: self.settings.region.clone(),
                 service: service.descriptor().sdk_name.to_ascii_lowercase(),
             },
+            interceptors: self.settings.interceptors.clone(),
         })
     }
 

@@ -43,6 +43,8 @@ pub struct CallSettings {
     pub signing_algorithm: hwc_signing::SigningAlgorithm,
     /// The client's region, which `V11-HMAC-SHA256` scopes its key to.
     pub region: Option<String>,
+    /// Interceptors of every call (`ClientBuilder::interceptor`).
+    pub interceptors: Vec<std::sync::Arc<dyn crate::Interceptor>>,
 }
 
 impl Default for CallSettings {
@@ -59,6 +61,7 @@ impl Default for CallSettings {
             dry_run: false,
             signing_algorithm: hwc_signing::SigningAlgorithm::HmacSha256,
             region: None,
+            interceptors: Vec::new(),
         }
     }
 }

@@ -86,6 +86,8 @@ pub(crate) struct HwcTransport {
     pub dry_run: bool,
     /// How AK/SK requests of this service are signed.
     pub signing: crate::signing::Scheme,
+    /// The client's interceptors, then the call's.
+    pub interceptors: Vec<Arc<dyn crate::Interceptor>>,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -106,7 +108,7 @@ impl hwc_api::Transport for HwcTransport {
         let Ok(options) = crate::call_options::OPTIONS.try_with(Arc::clone) else {
             return Box::pin(self.run_spelled(client, request, operation_id));
         };
-        if *options == crate::CallOptions::default() {
+        if options.is_default() {
             return Box::pin(self.run_spelled(client, request, operation_id));
         }
         // This call's limits and headers over the client's, on the same shared parts.
@@ -114,6 +116,9 @@ impl hwc_api::Transport for HwcTransport {
         adjusted.retry = options.retry.unwrap_or(self.retry);
         adjusted.attempt_timeout = options.attempt_timeout.unwrap_or(self.attempt_timeout);
         adjusted.operation_timeout = options.operation_timeout.unwrap_or(self.operation_timeout);
+        adjusted
+            .interceptors
+            .extend(options.interceptors.iter().cloned());
         let mut request = request;
         for (name, value) in &options.headers {
             // Checked when the call started.
@@ -328,7 +333,16 @@ impl HwcTransport {
                 return Ok(failed_before_sending(crate::Error::DryRun { request }));
             }
             let aimed = match self.endpoints.aim(&mut this_try, endpoint) {
-                Ok(()) => self.authenticate(&mut this_try).await,
+                Ok(()) => {
+                    for interceptor in &self.interceptors {
+                        interceptor.before_signing(&mut crate::BeforeSigning {
+                            operation: operation_id,
+                            attempt,
+                            headers: this_try.headers_mut(),
+                        });
+                    }
+                    self.authenticate(&mut this_try).await
+                }
                 Err(error) => Err(error),
             };
             let signed_with = match aimed {
@@ -339,6 +353,7 @@ impl HwcTransport {
                 }
             };
             *this_try.timeout_mut() = Some(self.attempt_timeout);
+            // OpenTelemetry's HTTP client names beside hwc's own.
             let span = tracing::debug_span!(
                 "attempt",
                 operation = operation_id,
@@ -346,6 +361,10 @@ impl HwcTransport {
                 status = tracing::field::Empty,
                 request_id = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
+                "http.request.method" = %this_try.method(),
+                "server.address" = this_try.url().host_str().unwrap_or_default(),
+                "url.full" = %this_try.url(),
+                "http.response.status_code" = tracing::field::Empty,
             );
             flow.acquire().await;
             let (method, url) = (this_try.method().clone(), this_try.url().clone());
@@ -373,6 +392,22 @@ impl HwcTransport {
                 Err(error) => Err(error),
             };
             span.record("latency_ms", sent.elapsed().as_millis() as u64);
+            if !self.interceptors.is_empty() {
+                let status = outcome.as_ref().ok().map(|answer| answer.status.as_u16());
+                let request_id = outcome
+                    .as_ref()
+                    .ok()
+                    .and_then(|answer| header_text(&answer.headers, "x-request-id"));
+                for interceptor in &self.interceptors {
+                    interceptor.after_attempt(&crate::AfterAttempt {
+                        operation: operation_id,
+                        attempt,
+                        status,
+                        request_id: request_id.as_deref(),
+                        elapsed: sent.elapsed(),
+                    });
+                }
+            }
             // One line per attempt for `hwc --debug`: what was asked and what came back, never
             // a header (the URL holds no secret: credentials travel in headers).
             match &outcome {
@@ -442,6 +477,7 @@ impl HwcTransport {
                         flow.succeeded(attempt_elapsed);
                     }
                     span.record("status", answer.status.as_u16());
+                    span.record("http.response.status_code", answer.status.as_u16());
                     if let Some(id) = header_text(&answer.headers, "x-request-id") {
                         span.record("request_id", id.as_str());
                     }
@@ -762,6 +798,7 @@ mod tests {
             spellings: Arc::default(),
             dry_run: false,
             signing: crate::signing::Scheme::default(),
+            interceptors: Vec::new(),
         }
     }
 

@@ -162,6 +162,7 @@ pub struct ClientBuilder {
     api_rate_limit: Option<f64>,
     dry_run: bool,
     signing_algorithm: Option<SigningAlgorithm>,
+    interceptors: Vec<Arc<dyn hwc_runtime::Interceptor>>,
     max_response_bytes: Option<usize>,
     ignore_environment: bool,
 }
@@ -335,6 +336,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Runs `interceptor` in every call of the client (in the order added, before a call's
+    /// own): before each attempt is signed (it may add headers, signed with the request), after
+    /// each attempt, after the call. [`hwc_runtime::TraceParent`] sends a W3C `traceparent`.
+    pub fn interceptor(mut self, interceptor: Arc<dyn hwc_runtime::Interceptor>) -> Self {
+        self.interceptors.push(interceptor);
+        self
+    }
+
     /// A dry run (default off): every call is checked against the spec and aimed at its
     /// endpoint as usual, then ends with [`Error::DryRun`] describing the request, secrets
     /// redacted, instead of sending it. No credentials are fetched or used (configured ones are
@@ -433,6 +442,7 @@ impl ClientBuilder {
         settings.api_rate_limit = self.api_rate_limit;
         settings.dry_run = self.dry_run;
         settings.signing_algorithm = resolved.signing_algorithm;
+        settings.interceptors = self.interceptors.clone();
         settings.region = self.region.clone();
         let project = ProjectSlot::new(resolved.project_id, lookup);
         let runtime = Runtime::new(settings, credentials, project, clock);

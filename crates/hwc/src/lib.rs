@@ -67,13 +67,14 @@ pub use hwc_config::{
 pub use hwc_runtime::signing::Signer;
 pub use hwc_runtime::signing::SigningAlgorithm;
 pub use hwc_runtime::{
-    ATTEMPT_TARGET, ApiError, CallOptions, ConfigError, Credentials, CredentialsCache,
-    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY, Error, Hint, OffsetLayout, Page,
-    PagedRequest, Paginator, PagingProblem, ProvideCredentials, ProvideFuture, ProvidedCredentials,
-    REFRESH_BEFORE_EXPIRY, RetryPolicy, SecretString, Service, StaticCredentials, TimeOrder,
-    signing, validate,
+    ATTEMPT_TARGET, AfterAttempt, AfterCall, ApiError, BeforeSigning, CallOptions, ConfigError,
+    Credentials, CredentialsCache, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY, Error, Hint,
+    OffsetLayout, Page, PagedRequest, Paginator, PagingProblem, ProvideCredentials, ProvideFuture,
+    ProvidedCredentials, REFRESH_BEFORE_EXPIRY, RetryPolicy, SecretString, Service,
+    StaticCredentials, TimeOrder, signing, validate,
 };
+pub use hwc_runtime::{Interceptor, TraceParent};
 pub use hwc_signing::canonical;
 
 /// Every operation of every service, for tools that call them by name with parameters as

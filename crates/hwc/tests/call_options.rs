@@ -174,3 +174,79 @@ async fn a_derived_client_applies_its_settings_to_every_call_and_the_parent_keep
         None
     );
 }
+
+/// Counts what it saw and adds a header before each attempt is signed.
+#[derive(Debug, Default)]
+struct Counting {
+    attempts: std::sync::atomic::AtomicU32,
+    calls: std::sync::atomic::AtomicU32,
+    statuses: std::sync::Mutex<Vec<Option<u16>>>,
+}
+
+impl hwc::Interceptor for Counting {
+    fn before_signing(&self, context: &mut hwc::BeforeSigning<'_>) {
+        context.headers.insert(
+            "x-tenant",
+            format!("t-{}", context.attempt).parse().unwrap(),
+        );
+    }
+
+    fn after_attempt(&self, context: &hwc::AfterAttempt<'_>) {
+        self.attempts
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.statuses.lock().unwrap().push(context.status);
+    }
+
+    fn after_call(&self, context: &hwc::AfterCall<'_>) {
+        assert!(context.succeeded && context.attempts == 2, "{context:?}");
+        self.calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn interceptors_of_the_client_and_the_call_run_and_their_headers_are_signed() {
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    let counting = std::sync::Arc::new(Counting::default());
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .project_id("p")
+        .retry(RetryPolicy {
+            base_delay: Duration::from_millis(5),
+            ..RetryPolicy::default()
+        })
+        .interceptor(counting.clone())
+        .build()
+        .unwrap();
+    sim.script(Api::CodeArtsCheck, [Fault::ServerError(503)]);
+    client
+        .codearts_check()
+        .check_records(DEMO_PROJECT, DEMO_TASK)
+        .customize(|options| options.interceptor(std::sync::Arc::new(hwc::TraceParent)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        counting.attempts.load(std::sync::atomic::Ordering::Relaxed),
+        2
+    );
+    assert_eq!(counting.calls.load(std::sync::atomic::Ordering::Relaxed), 1);
+    assert_eq!(*counting.statuses.lock().unwrap(), [Some(503), Some(200)]);
+    let sent = sim.last_request(Api::CodeArtsCheck).unwrap();
+    assert_eq!(sent.header("x-tenant"), Some("t-2"));
+    let signed = sent.header("authorization").unwrap();
+    assert!(
+        signed.contains("x-tenant") && signed.contains("traceparent"),
+        "{signed}"
+    );
+    let traceparent = sent.header("traceparent").unwrap();
+    let parts: Vec<&str> = traceparent.split('-').collect();
+    assert_eq!(
+        parts.iter().map(|p| p.len()).collect::<Vec<_>>(),
+        [2, 32, 16, 2],
+        "{traceparent}"
+    );
+    assert_eq!((parts[0], parts[3]), ("00", "01"));
+}
