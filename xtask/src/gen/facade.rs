@@ -679,35 +679,20 @@ fn operation_tokens(
     };
 
     let builder_doc = builder_doc(document, id);
-    let operation_doc = format!("`{id}` as the spec describes it.");
+    let (declaration, common) = builder_shell(
+        id,
+        spec,
+        &constant,
+        &builder,
+        &count,
+        &builder_doc,
+        &setters,
+    );
     let builder_tokens = quote! {
-        #[doc = #operation_doc]
-        pub const #constant: &hwc_api::descriptor::Operation = &hwc_api::#module::spec::#constant;
-
-        #[doc = #builder_doc]
-        #[derive(Clone, Debug)]
-        pub struct #builder {
-            client: Client,
-            /// Each parameter's text as it goes on the wire, in spec order.
-            values: support::Values<#count>,
-            /// What this call does differently from the client ([`Self::customize`]).
-            options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
-        }
+        #declaration
 
         impl #builder {
-            #(#setters)*
-
-            /// This call's own timeouts, retry policy or extra headers, over the client's
-            /// (every page of its paginator too); the client's pool, credentials, clock,
-            /// project and flow control stay shared.
-            pub fn customize(
-                mut self,
-                change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
-            ) -> Self {
-                let current = self.options.as_deref().cloned().unwrap_or_default();
-                self.options = Some(std::sync::Arc::new(change(current)));
-                self
-            }
+            #common
 
             /// Sends the call: one page and the total.
             pub async fn send(&self) -> Result<Page<#item>, Error> {
@@ -789,6 +774,51 @@ fn operation_tokens(
     Ok((method_tokens, builder_tokens, entry))
 }
 
+/// What every builder has, paged or not: the operation's constant and the struct, and the
+/// methods its `impl` starts with (the setters and `customize`).
+fn builder_shell(
+    id: &str,
+    spec: &Spec,
+    constant: &syn::Ident,
+    builder: &syn::Ident,
+    count: &proc_macro2::Literal,
+    builder_doc: &str,
+    setters: &[TokenStream],
+) -> (TokenStream, TokenStream) {
+    let module = format_ident!("{}", spec.module);
+    let operation_doc = format!("`{id}` as the spec describes it.");
+    let declaration = quote! {
+        #[doc = #operation_doc]
+        pub const #constant: &hwc_api::descriptor::Operation = &hwc_api::#module::spec::#constant;
+
+        #[doc = #builder_doc]
+        #[derive(Clone, Debug)]
+        pub struct #builder {
+            client: Client,
+            /// Each parameter's text as it goes on the wire, in spec order.
+            values: support::Values<#count>,
+            /// What this call does differently from the client ([`Self::customize`]).
+            options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
+        }
+    };
+    let common = quote! {
+        #(#setters)*
+
+        /// This call's own timeouts, retry policy or extra headers, over the client's
+        /// (every page of its paginator too); the client's pool, credentials, clock,
+        /// project and flow control stay shared.
+        pub fn customize(
+            mut self,
+            change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
+        ) -> Self {
+            let current = self.options.as_deref().cloned().unwrap_or_default();
+            self.options = Some(std::sync::Arc::new(change(current)));
+            self
+        }
+    };
+    (declaration, common)
+}
+
 /// The doc comment of operation `id`'s builder, naming its path.
 fn builder_doc(document: &OpenAPI, id: &str) -> String {
     let path = document
@@ -842,35 +872,13 @@ fn unpaged_builder(
         None => quote!(hwc_api::#module::types::#body),
     };
     let builder_doc = builder_doc(document, id);
-    let operation_doc = format!("`{id}` as the spec describes it.");
+    let (declaration, common) =
+        builder_shell(id, spec, constant, builder, count, &builder_doc, setters);
     Ok(quote! {
-        #[doc = #operation_doc]
-        pub const #constant: &hwc_api::descriptor::Operation = &hwc_api::#module::spec::#constant;
-
-        #[doc = #builder_doc]
-        #[derive(Clone, Debug)]
-        pub struct #builder {
-            client: Client,
-            /// Each parameter's text as it goes on the wire, in spec order.
-            values: support::Values<#count>,
-            /// What this call does differently from the client ([`Self::customize`]).
-            options: Option<std::sync::Arc<hwc_runtime::CallOptions>>,
-        }
+        #declaration
 
         impl #builder {
-            #(#setters)*
-
-            /// This call's own timeouts, retry policy or extra headers, over the client's
-            /// (every page of its paginator too); the client's pool, credentials, clock,
-            /// project and flow control stay shared.
-            pub fn customize(
-                mut self,
-                change: impl FnOnce(hwc_runtime::CallOptions) -> hwc_runtime::CallOptions,
-            ) -> Self {
-                let current = self.options.as_deref().cloned().unwrap_or_default();
-                self.options = Some(std::sync::Arc::new(change(current)));
-                self
-            }
+            #common
 
             /// Sends the call: the answer.
             pub async fn send(&self) -> Result<#output, Error> {
