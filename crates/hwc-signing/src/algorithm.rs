@@ -7,6 +7,7 @@ use hmac::{Hmac, Mac};
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
+use crate::algorithms::choice::lower_hex;
 use crate::canonical;
 use crate::error::SigningError;
 
@@ -53,18 +54,6 @@ where
 /// Hex SHA-256 of the body (of nothing, for a GET).
 pub fn payload_hash(body: &[u8]) -> String {
     lower_hex(&Sha256::digest(body))
-}
-
-/// Lower-case hex of a digest into one pre-sized string (`hex::encode` collects char by char,
-/// which was a tenth of the signing time).
-fn lower_hex(digest: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(digest.len() * 2);
-    for byte in digest {
-        text.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        text.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-    text
 }
 
 /// The canonical request: method, canonical URI, canonical query, the signed headers as

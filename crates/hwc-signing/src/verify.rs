@@ -2,6 +2,7 @@
 //! what arrived, the expected signature compared in constant time.
 
 use crate::algorithm::{Authorization, canonical_request, payload_hash, signature, string_to_sign};
+use crate::algorithms::keys::constant_time_eq;
 use crate::algorithms::{SigningAlgorithm, SigningKey};
 use crate::canonical;
 
@@ -86,9 +87,4 @@ where
     let to_sign = algorithm.string_to_sign(received.sdk_date, scope, &canonical_request);
     SigningKey::derive(algorithm, &authorization.access_key, secret_key)
         .is_ok_and(|key| key.verify(&to_sign, scope, &authorization.signature))
-}
-
-/// Compares without stopping at the first difference.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
