@@ -63,10 +63,7 @@ impl Session {
             builder = builder.retry(if retries == 0 {
                 RetryPolicy::disabled()
             } else {
-                RetryPolicy {
-                    max_attempts: retries.saturating_add(1),
-                    ..RetryPolicy::default()
-                }
+                RetryPolicy::default().with_max_attempts(retries.saturating_add(1))
             });
         }
         if let Some(pages) = global.concurrency {

@@ -204,7 +204,7 @@ fn to_error<T: DeserializeOwned, E>(
                 Error::Transport {
                     operation,
                     what,
-                    source,
+                    source: Box::new(source),
                 }
             }
         }

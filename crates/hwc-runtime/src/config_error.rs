@@ -106,15 +106,15 @@ pub enum ConfigError {
     Certificate {
         /// What the TLS library said.
         #[source]
-        source: reqwest::Error,
+        source: crate::BoxError,
     },
 
     /// The HTTP client could not be built from the settings.
     #[error("cannot build the HTTP client")]
     HttpClient {
-        /// What reqwest said.
+        /// What the HTTP library said.
         #[source]
-        source: reqwest::Error,
+        source: crate::BoxError,
     },
 
     /// HSS calls name the IAM project in their path, and none was configured.

@@ -63,9 +63,10 @@ pub enum Error {
         operation: &'static str,
         /// What went wrong, in a few words: `cannot connect`, `the connection failed`.
         what: &'static str,
-        /// The underlying error and its causes.
+        /// The underlying error and its causes (the HTTP library's, or a
+        /// [`Connector`](crate::Connector)'s).
         #[source]
-        source: reqwest::Error,
+        source: crate::BoxError,
     },
 
     /// An attempt, or the whole operation with its retries, ran out of time.

@@ -25,6 +25,7 @@ mod call;
 mod call_options;
 mod clock;
 mod config_error;
+mod connector;
 mod credentials;
 mod endpoints;
 mod error;
@@ -46,6 +47,7 @@ pub mod validate;
 
 pub use call_options::CallOptions;
 pub use config_error::ConfigError;
+pub use connector::{Connector, ConnectorError, ConnectorFuture, ConnectorRequest};
 pub use credentials::Credentials;
 pub use error::{ApiError, Error, Hint, PagingProblem};
 pub use hwc_api::Service;
@@ -61,6 +63,10 @@ pub use settings::{
     DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
 };
 pub use time_order::TimeOrder;
+
+/// The source of an error from a library beneath the client (HTTP, TLS), boxed so that its
+/// type is not part of this crate's interface.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Re-exported so that users name secrets with the same type the crate takes.
 pub use secrecy::SecretString;

@@ -12,7 +12,11 @@ use reqwest::{Method, StatusCode};
 /// time, not an attempt: it does not count against `max_attempts`, and is waited out (with the
 /// client's limiter slowing down) until `max_elapsed` or the operation timeout. Every attempt
 /// is signed again.
+///
+/// Built from [`RetryPolicy::default`] or [`RetryPolicy::disabled`] and the `with_` methods,
+/// so that a policy keeps compiling when a setting is added.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryPolicy {
     /// Whether to retry at all.
     pub enabled: bool,
@@ -47,6 +51,31 @@ impl RetryPolicy {
             max_attempts: 1,
             ..Self::default()
         }
+    }
+
+    /// This policy with `attempts` in all, the first included (1 turns retries off).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self.enabled = attempts > 1;
+        self
+    }
+
+    /// This policy with the first wait capped at `delay` (it doubles with each attempt).
+    pub fn with_base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// This policy with no wait longer than `delay`.
+    pub fn with_max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// This policy starting no retry after `elapsed` since the first attempt.
+    pub fn with_max_elapsed(mut self, elapsed: Duration) -> Self {
+        self.max_elapsed = elapsed;
+        self
     }
 
     /// The wait after failed attempt number `attempt` (1 for the first): uniform in

@@ -78,6 +78,7 @@ impl Runtime {
                 service: service.descriptor().sdk_name.to_ascii_lowercase(),
             },
             interceptors: self.settings.interceptors.clone(),
+            connector: self.settings.connector.clone(),
         })
     }
 

@@ -45,6 +45,8 @@ pub struct CallSettings {
     pub region: Option<String>,
     /// Interceptors of every call (`ClientBuilder::interceptor`).
     pub interceptors: Vec<std::sync::Arc<dyn crate::Interceptor>>,
+    /// Where attempts go instead of the network (a test's canned answers); `None` sends them.
+    pub connector: Option<std::sync::Arc<dyn crate::Connector>>,
 }
 
 impl Default for CallSettings {
@@ -62,6 +64,7 @@ impl Default for CallSettings {
             signing_algorithm: hwc_signing::SigningAlgorithm::HmacSha256,
             region: None,
             interceptors: Vec::new(),
+            connector: None,
         }
     }
 }

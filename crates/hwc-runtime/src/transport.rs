@@ -88,6 +88,8 @@ pub(crate) struct HwcTransport {
     pub signing: crate::signing::Scheme,
     /// The client's interceptors, then the call's.
     pub interceptors: Vec<Arc<dyn crate::Interceptor>>,
+    /// Where attempts go instead of the network, when set (tests).
+    pub connector: Option<Arc<dyn crate::Connector>>,
 }
 
 impl hwc_api::Transport for HwcTransport {
@@ -205,6 +207,14 @@ struct Answer {
     version: http::Version,
     headers: HeaderMap,
     body: Bytes,
+}
+
+/// Why an attempt has no answer to read.
+enum Unread {
+    /// Its body is over the limit.
+    TooLarge(TooLarge),
+    /// The connector had none.
+    NoAnswer(crate::ConnectorError),
 }
 
 /// An answer whose body is over the limit: how far it got and what it was.
@@ -370,8 +380,26 @@ impl HwcTransport {
             let (method, url) = (this_try.method().clone(), this_try.url().clone());
             let sent = Instant::now();
             let outcome = async {
-                match client.execute(this_try).await {
-                    Ok(response) => Answer::read(response, self.max_response_bytes).await,
+                let response = match &self.connector {
+                    None => client.execute(this_try).await,
+                    Some(connector) => {
+                        // The spec's operation id (`CheckRecord`), not the generated one.
+                        let spec_id = crate::spelling::operation(operation_id)
+                            .map_or(operation_id, |operation| operation.id);
+                        let answer = match crate::connector::to_http(this_try, spec_id) {
+                            Ok(attempt) => connector.send(attempt).await,
+                            Err(error) => Err(error),
+                        };
+                        match answer {
+                            Ok(answer) => Ok(Response::from(answer)),
+                            Err(error) => return Ok(Err(Unread::NoAnswer(error))),
+                        }
+                    }
+                };
+                match response {
+                    Ok(response) => Ok(Answer::read(response, self.max_response_bytes)
+                        .await?
+                        .map_err(Unread::TooLarge)),
                     Err(error) => Err(error),
                 }
             }
@@ -379,7 +407,14 @@ impl HwcTransport {
             .await;
             // Over the size limit: not retried, since it would be as large again.
             let outcome = match outcome {
-                Ok(Err(too_large)) => {
+                Ok(Err(Unread::NoAnswer(error))) => {
+                    return Ok(failed_before_sending(crate::Error::Transport {
+                        operation: operation_id,
+                        what: "the connector gave no answer",
+                        source: Box::new(error),
+                    }));
+                }
+                Ok(Err(Unread::TooLarge(too_large))) => {
                     let limit = self.max_response_bytes;
                     record(|r| {
                         r.status = Some(too_large.status.as_u16());
@@ -799,6 +834,7 @@ mod tests {
             dry_run: false,
             signing: crate::signing::Scheme::default(),
             interceptors: Vec::new(),
+            connector: None,
         }
     }
 

@@ -165,6 +165,7 @@ pub struct ClientBuilder {
     interceptors: Vec<Arc<dyn hwc_runtime::Interceptor>>,
     max_response_bytes: Option<usize>,
     ignore_environment: bool,
+    connector: Option<Arc<dyn hwc_runtime::Connector>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -370,6 +371,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every attempt to `connector` instead of the network (feature `test-util`): each
+    /// arrives validated, aimed and signed as it would be sent, and its answer is retried,
+    /// decoded and paged as the service's would be. [`crate::test_util::ReplayTransport`] is one.
+    #[cfg(feature = "test-util")]
+    pub fn connector(mut self, connector: Arc<dyn hwc_runtime::Connector>) -> Self {
+        self.connector = Some(connector);
+        self
+    }
+
     /// Reads nothing from the environment or `~/.huaweicloud`: only what is set here counts.
     pub fn ignore_environment(mut self) -> Self {
         self.ignore_environment = true;
@@ -444,6 +454,7 @@ impl ClientBuilder {
         settings.signing_algorithm = resolved.signing_algorithm;
         settings.interceptors = self.interceptors.clone();
         settings.region = self.region.clone();
+        settings.connector = self.connector.clone();
         let project = ProjectSlot::new(resolved.project_id, lookup);
         let runtime = Runtime::new(settings, credentials, project, clock);
 
@@ -500,12 +511,14 @@ impl ClientBuilder {
             http = http.proxy(proxy);
         }
         for pem in &self.root_certificates {
-            let certificate = reqwest::Certificate::from_pem(pem)
-                .map_err(|source| ConfigError::Certificate { source })?;
+            let certificate =
+                reqwest::Certificate::from_pem(pem).map_err(|source| ConfigError::Certificate {
+                    source: Box::new(source),
+                })?;
             http = http.add_root_certificate(certificate);
         }
-        Ok(http
-            .build()
-            .map_err(|source| ConfigError::HttpClient { source })?)
+        Ok(http.build().map_err(|source| ConfigError::HttpClient {
+            source: Box::new(source),
+        })?)
     }
 }

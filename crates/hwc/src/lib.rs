@@ -54,6 +54,8 @@ mod client;
 mod generated;
 mod models;
 mod operations;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;
@@ -74,6 +76,8 @@ pub use hwc_runtime::{
     ProvidedCredentials, REFRESH_BEFORE_EXPIRY, RetryPolicy, SecretString, Service,
     StaticCredentials, TimeOrder, signing, validate,
 };
+#[cfg(feature = "test-util")]
+pub use hwc_runtime::{Connector, ConnectorError, ConnectorFuture, ConnectorRequest};
 pub use hwc_runtime::{Interceptor, TraceParent};
 pub use hwc_signing::canonical;
 

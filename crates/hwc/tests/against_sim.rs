@@ -26,11 +26,9 @@ fn aksk() -> Credentials {
 }
 
 fn fast_retries() -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(5),
-        max_delay: Duration::from_millis(50),
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(5))
+        .with_max_delay(Duration::from_millis(50))
 }
 
 #[tokio::test]
@@ -388,10 +386,7 @@ async fn a_skewed_server_clock_is_learned_once_and_used_afterwards() {
 async fn the_retry_budget_and_the_operation_deadline_are_kept() {
     let sim = Simulator::builder().records(500).start().await.unwrap();
     let client = client_for(&sim, aksk())
-        .retry(RetryPolicy {
-            max_attempts: 3,
-            ..fast_retries()
-        })
+        .retry(fast_retries().with_max_attempts(3))
         .build()
         .unwrap();
     sim.script(

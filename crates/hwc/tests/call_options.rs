@@ -18,12 +18,12 @@ fn client(sim: &Simulator) -> Client {
         .endpoint_for_all(sim.base_url())
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
         .project_id("p")
-        .retry(RetryPolicy {
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            max_attempts: 4,
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .with_base_delay(Duration::from_millis(5))
+                .with_max_delay(Duration::from_millis(20))
+                .with_max_attempts(4),
+        )
         .build()
         .unwrap()
 }
@@ -213,10 +213,7 @@ async fn interceptors_of_the_client_and_the_call_run_and_their_headers_are_signe
         .endpoint_for_all(sim.base_url())
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
         .project_id("p")
-        .retry(RetryPolicy {
-            base_delay: Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().with_base_delay(Duration::from_millis(5)))
         .interceptor(counting.clone())
         .build()
         .unwrap();

@@ -22,12 +22,12 @@ fn client(sim: &Simulator) -> Client {
         .endpoint_for_all(sim.base_url())
         .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
         .project_id("iam-project-of-the-region")
-        .retry(RetryPolicy {
-            base_delay: Duration::from_millis(2),
-            max_delay: Duration::from_millis(20),
-            max_attempts: 8,
-            ..RetryPolicy::default()
-        })
+        .retry(
+            RetryPolicy::default()
+                .with_base_delay(Duration::from_millis(2))
+                .with_max_delay(Duration::from_millis(20))
+                .with_max_attempts(8),
+        )
         .build()
         .unwrap()
 }

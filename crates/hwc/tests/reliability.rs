@@ -25,12 +25,10 @@ fn client(sim: &Simulator, retry: RetryPolicy) -> Client {
 }
 
 fn quick() -> RetryPolicy {
-    RetryPolicy {
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(20),
-        max_attempts: 6,
-        ..RetryPolicy::default()
-    }
+    RetryPolicy::default()
+        .with_base_delay(Duration::from_millis(2))
+        .with_max_delay(Duration::from_millis(20))
+        .with_max_attempts(6)
 }
 
 fn kind(error: &Error) -> String {
@@ -168,13 +166,7 @@ async fn chaos_paging_returns_every_item_once_in_order() {
     let expected_scans = scans(&client(&calm, quick())).await.unwrap();
     assert_eq!((expected_hss.len(), expected_scans.len()), (20_000, 20_000));
 
-    let resilient = client(
-        &chaos,
-        RetryPolicy {
-            max_attempts: 10,
-            ..quick()
-        },
-    );
+    let resilient = client(&chaos, quick().with_max_attempts(10));
     let got_hss = hss(&resilient).await.unwrap();
     let got_scans = scans(&resilient).await.unwrap();
     assert!(

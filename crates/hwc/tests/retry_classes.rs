@@ -54,10 +54,7 @@ async fn a_certificate_nobody_trusts_is_not_retried() {
         .ignore_environment()
         .endpoint(Service::CodeArtsCheck, &url)
         .credentials(Credentials::access_key("AK", "SK").unwrap())
-        .retry(RetryPolicy {
-            base_delay: std::time::Duration::from_millis(5),
-            ..RetryPolicy::default()
-        })
+        .retry(RetryPolicy::default().with_base_delay(std::time::Duration::from_millis(5)))
         .build()
         .unwrap();
     let error = client

@@ -45,7 +45,9 @@ impl FederatedIdentity {
             .timeout(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|source| ConfigError::HttpClient { source })?;
+            .map_err(|source| ConfigError::HttpClient {
+                source: Box::new(source),
+            })?;
         Ok(Self {
             idp_id: idp_id.into(),
             id_token_file: id_token_file.into(),

@@ -99,7 +99,9 @@ impl EcsMetadata {
             .connect_timeout(METADATA_TIMEOUT)
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|source| ConfigError::HttpClient { source })?;
+            .map_err(|source| ConfigError::HttpClient {
+                source: Box::new(source),
+            })?;
         Ok(Self { endpoint, http })
     }
 
