@@ -148,7 +148,8 @@ impl fmt::Debug for RecordedRequest {
 /// replay.answer(
 ///     hwc::codearts_check::OPERATION,
 ///     Canned::json(serde_json::json!({"total": 1, "data": [{"check_time": "2024-05-01 10:00:00",
-///         "issue_counts": {"critical": 0, "serious": 2, "normal": 5, "prompt": 9}}]})),
+///         "issue_counts": {"critical": 0, "serious": 2, "normal": 5, "prompt": 9}}]}))
+///     .every_time(),
 /// );
 /// let client = replay.client_builder()?.build()?;
 /// let scans: Vec<_> = client
@@ -159,7 +160,8 @@ impl fmt::Debug for RecordedRequest {
 ///     .try_collect()
 ///     .await?;
 /// assert_eq!(scans[0].issue_counts.serious, Some(2));
-/// assert_eq!(replay.requests().len(), 1);
+/// let sent = replay.requests_to(hwc::codearts_check::OPERATION);
+/// assert!(sent[0].request.uri().path().ends_with("/tasks/task/checkrecord"));
 /// # Ok(()) }
 /// # tokio::runtime::Runtime::new().unwrap().block_on(run()).unwrap();
 /// ```
