@@ -150,21 +150,14 @@ pub fn write_trend(
 
 #[cfg(test)]
 mod tests {
-    use hwc::codearts_check::{IssueCounts, ScanTime};
+    use hwc::codearts_check::IssueCounts;
 
     use super::*;
 
     fn scan(time: &str, count: i64) -> CheckRecord {
-        CheckRecord {
-            check_time: Some(ScanTime::parse(time.to_owned())),
-            check_end_time: None,
-            issue_counts: IssueCounts {
-                critical: Some(count),
-                serious: Some(count),
-                normal: Some(count.saturating_neg()),
-                prompt: None,
-            },
-        }
+        CheckRecord::new().with_check_time(time).with_issue_counts(
+            IssueCounts::new(count, count, count.saturating_neg(), 0).without_prompt(),
+        )
     }
 
     #[test]

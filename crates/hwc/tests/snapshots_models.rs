@@ -87,11 +87,9 @@ fn codearts_models_from_the_page_example_and_deviations() {
     let records: Vec<CheckRecord> = deviations.data.into_iter().map(CheckRecord::from).collect();
     assert_eq!(
         records[0].check_time,
-        Some(ScanTime {
-            raw: "20/02/2020".into(),
-            instant: None
-        })
+        Some(ScanTime::parse("20/02/2020".into()))
     );
+    assert_eq!(records[0].check_time.as_ref().unwrap().instant, None);
     assert_eq!(records[1].issue_counts, IssueCounts::default());
     insta::assert_json_snapshot!("codearts_deviations", records);
 }

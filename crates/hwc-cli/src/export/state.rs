@@ -244,10 +244,9 @@ mod tests {
     use super::*;
 
     fn record(time: &str, user: &str) -> HandleRecord {
-        let json = serde_json::json!({"handle_time": time.parse::<Timestamp>().unwrap().as_millisecond(), "user_name": user});
-        let generated: hwc_api::hss::types::GeneralImageVulOperationsResponseInfo =
-            serde_json::from_value(json).unwrap();
-        generated.into()
+        HandleRecord::new()
+            .with_handle_time(time.parse().unwrap())
+            .with_user_name(user)
     }
 
     #[test]

@@ -36,6 +36,7 @@ const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 /// A time as the API sends it, and the instant it means: exact for RFC 3339 with `Z` or an
 /// offset, under [`ASSUMED_OFFSET_HOURS`] for the zone-less `YYYY-MM-DD HH:MM:SS`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct ScanTime {
     /// The text as sent, such as `2020-02-20 11:37:46`.
     pub raw: String,
@@ -66,6 +67,7 @@ fn assumed_zone() -> TimeZone {
 
 /// Issues found by one scan, by severity. A count the API leaves out is `None`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct IssueCounts {
     /// Critical issues.
     pub critical: Option<i64>,
@@ -78,7 +80,21 @@ pub struct IssueCounts {
 }
 
 /// One scan of a task.
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+///
+/// Made in code (a test's fixture) with [`CheckRecord::new`] and the `with_` methods, so the
+/// code keeps compiling when a field is added:
+///
+/// ```
+/// use hwc::codearts_check::{CheckRecord, IssueCounts};
+///
+/// let scan = CheckRecord::new()
+///     .with_check_time("2024-05-01 10:00:00")
+///     .with_check_end_time("2024-05-01 10:04:10")
+///     .with_issue_counts(IssueCounts::new(0, 2, 11, 40));
+/// assert_eq!(scan.issue_counts.serious, Some(2));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct CheckRecord {
     /// When the scan started.
     pub check_time: Option<ScanTime>,
@@ -86,6 +102,68 @@ pub struct CheckRecord {
     pub check_end_time: Option<ScanTime>,
     /// Issues found, by severity.
     pub issue_counts: IssueCounts,
+}
+
+impl IssueCounts {
+    /// Counts of every severity: critical, major (`serious`), minor (`normal`), suggestions
+    /// (`prompt`).
+    pub fn new(critical: i64, serious: i64, normal: i64, prompt: i64) -> Self {
+        Self {
+            critical: Some(critical),
+            serious: Some(serious),
+            normal: Some(normal),
+            prompt: Some(prompt),
+        }
+    }
+
+    /// These counts without `prompt`, as some answers leave it out.
+    pub fn without_prompt(mut self) -> Self {
+        self.prompt = None;
+        self
+    }
+}
+
+impl CheckRecord {
+    /// A scan with no time and no counts.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// This scan started at `raw`, as the API sends it (`2024-05-01 10:00:00`, UTC+08:00).
+    pub fn with_check_time(mut self, raw: impl Into<String>) -> Self {
+        self.check_time = Some(ScanTime::parse(raw.into()));
+        self
+    }
+
+    /// This scan ended at `raw`, as the API sends it.
+    pub fn with_check_end_time(mut self, raw: impl Into<String>) -> Self {
+        self.check_end_time = Some(ScanTime::parse(raw.into()));
+        self
+    }
+
+    /// This scan with `counts`.
+    pub fn with_issue_counts(mut self, counts: IssueCounts) -> Self {
+        self.issue_counts = counts;
+        self
+    }
+}
+
+/// The scan as the API sends it: what a simulator or a canned answer serves for this model.
+impl From<CheckRecord> for generated::CheckRecordDataInfo {
+    fn from(record: CheckRecord) -> Self {
+        let time = |value: Option<ScanTime>| value.map(|time| time.raw.into());
+        let counts = record.issue_counts;
+        Self {
+            check_time: time(record.check_time),
+            check_end_time: time(record.check_end_time),
+            issue_counts: Some(generated::CheckRecordIssueCountsInfo {
+                critical: counts.critical,
+                serious: counts.serious,
+                normal: counts.normal,
+                prompt: counts.prompt,
+            }),
+        }
+    }
 }
 
 impl From<generated::CheckRecordDataInfo> for CheckRecord {

@@ -38,7 +38,22 @@ pub const OPERATION: &hwc_api::descriptor::Operation =
 ///
 /// Lenient like the API: `image_id` may arrive as a number and is kept as text; `handle_type`
 /// and `status` keep values outside the documented lists (`manual_repair`, `vul_status_fixed`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+///
+/// Made in code (a test's fixture) with [`HandleRecord::new`] and the `with_` methods, so the
+/// code keeps compiling when a field is added:
+///
+/// ```
+/// use hwc::hss::HandleRecord;
+///
+/// let record = HandleRecord::new()
+///     .with_image_name("nginx")
+///     .with_user_name("alice")
+///     .with_handle_type("ignore")
+///     .with_handle_time("2024-05-01T10:00:00Z".parse().unwrap());
+/// assert_eq!(record.handle_time_ms, Some(1_714_557_600_000));
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[non_exhaustive]
 pub struct HandleRecord {
     /// Image id.
     pub image_id: Option<String>,
@@ -72,7 +87,57 @@ pub struct HandleRecord {
     pub remark: Option<String>,
 }
 
+/// `with_<field>` setters of text fields.
+macro_rules! text_setters {
+    ($($setter:ident => $field:ident),* $(,)?) => {$(
+        #[doc = concat!("This record with `", stringify!($field), "` set.")]
+        pub fn $setter(mut self, value: impl Into<String>) -> Self {
+            self.$field = Some(value.into());
+            self
+        }
+    )*};
+}
+
 impl HandleRecord {
+    /// A record with no field set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    text_setters! {
+        with_image_id => image_id,
+        with_image_name => image_name,
+        with_image_digest => image_digest,
+        with_image_version => image_version,
+        with_agent_id => agent_id,
+        with_user_name => user_name,
+        with_app_name => app_name,
+        with_app_version => app_version,
+        with_app_path => app_path,
+        with_remark => remark,
+    }
+
+    /// This record handled at `time` (both `handle_time` and `handle_time_ms`).
+    pub fn with_handle_time(mut self, time: Timestamp) -> Self {
+        self.handle_time = Some(time);
+        self.handle_time_ms = Some(time.as_millisecond());
+        self
+    }
+
+    /// This record with `handle_type` set (`ignore`, `not_ignore`, `add_to_whitelist`, or any
+    /// other text, kept as it is).
+    pub fn with_handle_type(mut self, handle_type: impl Into<ReportedHandleType>) -> Self {
+        self.handle_type = Some(handle_type.into());
+        self
+    }
+
+    /// This record with `status` set (`vul_status_unfix`, `vul_status_ignored`, or any other
+    /// text, kept as it is).
+    pub fn with_status(mut self, status: impl Into<ReportedVulStatus>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+
     /// Whether this record was handled before `since`. A record without a time is never
     /// "before". To list what is new since then, `into_paginator().pages_since(since, |r|
     /// r.handle_time)` stops at the first older page when the answers come newest first (as
@@ -109,6 +174,31 @@ impl From<generated::GeneralImageVulOperationsResponseInfo> for HandleRecord {
     }
 }
 
+/// The record as the API sends it: what a simulator or a canned answer serves for this model.
+/// `handle_time_ms` is sent (it is what was received); `handle_time` only when it is unset.
+impl From<HandleRecord> for generated::GeneralImageVulOperationsResponseInfo {
+    fn from(record: HandleRecord) -> Self {
+        let text = |value: Option<String>| value.map(generated::LenientString::from);
+        Self {
+            image_id: text(record.image_id),
+            image_name: text(record.image_name),
+            image_digest: text(record.image_digest),
+            image_version: text(record.image_version),
+            agent_id: text(record.agent_id),
+            user_name: text(record.user_name),
+            handle_time: record
+                .handle_time_ms
+                .or(record.handle_time.map(|time| time.as_millisecond())),
+            handle_type: record.handle_type,
+            status: record.status,
+            app_name: text(record.app_name),
+            app_version: text(record.app_version),
+            app_path: text(record.app_path),
+            remark: text(record.remark),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +222,8 @@ mod tests {
         let again: HandleRecord =
             serde_json::from_str(&serde_json::to_string(&model).unwrap()).unwrap();
         assert_eq!(again, model, "its own JSON reads back the same");
+        let sent = generated::GeneralImageVulOperationsResponseInfo::from(model.clone());
+        assert_eq!(HandleRecord::from(sent), model, "and its wire form");
 
         let far: generated::GeneralImageVulOperationsResponseInfo =
             serde_json::from_str(r#"{"handle_time": 9223372036854775807}"#).unwrap();
