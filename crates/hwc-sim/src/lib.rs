@@ -43,4 +43,4 @@ pub use services::{CodeArtsPaging, LocalImageValue, Order, ScanOutcome, VerdictS
 pub use simulator::{
     Credentials, DEFAULT_RECORDS, DEMO_AK, DEMO_SK, DEMO_TOKEN, Simulator, SimulatorBuilder,
 };
-pub use state::{IamService, MetadataService, ReceivedRequest};
+pub use state::{IamService, MetadataService, RECEIVED_KEPT, ReceivedRequest};

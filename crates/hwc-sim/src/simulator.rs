@@ -64,6 +64,7 @@ pub struct SimulatorBuilder {
     rate_limit: Option<RateLimit>,
     metadata: Option<MetadataService>,
     iam: Option<IamService>,
+    fixtures: crate::data::fixtures::Fixtures,
 }
 
 impl Default for SimulatorBuilder {
@@ -98,11 +99,47 @@ impl Default for SimulatorBuilder {
             rate_limit: None,
             metadata: None,
             iam: None,
+            fixtures: Default::default(),
         }
     }
 }
 
 impl SimulatorBuilder {
+    /// Serves `records` (the facade's model, sorted newest first) as the whole handling history
+    /// of `vul_id` on images of `image_type`, in the default enterprise project, in place of
+    /// generated records: filters and paging apply to them as to any. A test says what data it
+    /// wants; everything else stays generated.
+    pub fn hss_records(
+        mut self,
+        vul_id: impl Into<String>,
+        image_type: hwc::hss::ImageType,
+        records: impl IntoIterator<Item = hwc::hss::HandleRecord>,
+    ) -> Self {
+        let local = matches!(image_type, hwc::hss::ImageType::Local);
+        self.fixtures
+            .hss
+            .push((vul_id.into(), local, records.into_iter().collect()));
+        self
+    }
+
+    /// Serves `scans` (the facade's model, sorted newest first) as the whole scan history of
+    /// CodeArts Check task `task` in project `project`, in place of any generated one: its
+    /// pages, its latest result and gate verdict, its issues. Times are read as the API sends
+    /// them (UTC+08:00 without a zone); a count left out is 0, except `prompt`, which the
+    /// answers then leave out. A scan without a readable `check_time` makes
+    /// [`start`](Self::start) fail.
+    pub fn codearts_scans(
+        mut self,
+        project: impl Into<String>,
+        task: impl Into<String>,
+        scans: impl IntoIterator<Item = hwc::codearts_check::CheckRecord>,
+    ) -> Self {
+        self.fixtures
+            .codearts
+            .push((project.into(), task.into(), scans.into_iter().collect()));
+        self
+    }
+
     /// Address to listen on; the default is a random port on 127.0.0.1.
     pub fn listen(mut self, address: SocketAddr) -> Self {
         self.listen = address;
@@ -298,9 +335,14 @@ impl SimulatorBuilder {
             demo_scans: self.check_records.unwrap_or(self.records / 50),
         };
         let seed = self.seed;
-        let data = tokio::task::spawn_blocking(move || Dataset::generate(sizes, seed))
-            .await
-            .map_err(std::io::Error::other)?;
+        let fixtures = self.fixtures;
+        let data = tokio::task::spawn_blocking(move || {
+            let mut data = Dataset::generate(sizes, seed);
+            fixtures.apply(&mut data).map(|()| data)
+        })
+        .await
+        .map_err(std::io::Error::other)?
+        .map_err(|problem| std::io::Error::new(std::io::ErrorKind::InvalidInput, problem))?;
         let keys = if self.keys.is_empty() {
             vec![AccessKey {
                 ak: DEMO_AK.to_owned(),
@@ -339,7 +381,7 @@ impl SimulatorBuilder {
             flow_control: self.rate_limit.map(FlowControl::new),
             throttled: PerService::counters(),
             per_operation: PerOperation::counters(),
-            last_request: PerService::new(|_| std::sync::Mutex::new(None)),
+            received: PerService::new(|_| std::sync::Mutex::default()),
             codearts_paging: self.codearts_paging,
             defect_repeats: self.defect_repeats,
             verdict_spelling: self.verdict_spelling,
@@ -498,10 +540,22 @@ impl Simulator {
     /// `project_id`, `task_id`... to be, and every header (tests look for what was really sent).
     pub fn last_request(&self, api: Api) -> Option<ReceivedRequest> {
         self.shared
-            .last_request
+            .received
             .of(api)
             .and_then(|slot| slot.lock().ok())
-            .and_then(|last| last.clone())
+            .and_then(|received| received.back().cloned())
+    }
+
+    /// Every request routed to `api` so far, in arrival order (the latest
+    /// [`RECEIVED_KEPT`](crate::RECEIVED_KEPT)), as the simulator received them: for a test
+    /// to assert what the code under test asked for.
+    pub fn received(&self, api: Api) -> Vec<ReceivedRequest> {
+        self.shared
+            .received
+            .of(api)
+            .and_then(|slot| slot.lock().ok())
+            .map(|received| received.iter().cloned().collect())
+            .unwrap_or_default()
     }
 
     /// How many credentials the metadata service handed out.

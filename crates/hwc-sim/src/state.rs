@@ -31,8 +31,8 @@ pub(crate) struct Shared {
     pub throttled: PerService<AtomicU64>,
     /// Requests that reached each operation, and those flow control refused.
     pub per_operation: PerOperation,
-    /// The last request routed to each API, as received.
-    pub last_request: PerService<std::sync::Mutex<Option<ReceivedRequest>>>,
+    /// The requests routed to each API, as received: the latest [`RECEIVED_KEPT`].
+    pub received: PerService<std::sync::Mutex<std::collections::VecDeque<ReceivedRequest>>>,
     /// What CodeArts Check's `offset` counts.
     pub codearts_paging: CodeArtsPaging,
     /// Whether CodeArts Check's issue pages repeat some of their issues.
@@ -161,9 +161,15 @@ impl PerOperation {
     }
 }
 
+/// How many requests of each API the simulator keeps for [`crate::Simulator::received`]; older
+/// ones are dropped, so that long runs keep their memory.
+pub const RECEIVED_KEPT: usize = 10_000;
+
 /// A request as the simulator received it.
 #[derive(Clone, Debug, Default)]
 pub struct ReceivedRequest {
+    /// The operation it was routed to (`CheckRecord`).
+    pub operation: &'static str,
     /// Path parameters, percent-decoded, by name.
     pub path_parameters: std::collections::HashMap<String, String>,
     /// Headers in arrival order, names lower-case.
@@ -176,6 +182,14 @@ impl ReceivedRequest {
     /// The first value of header `name` (lower-case).
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of query parameter `name`.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())

@@ -30,12 +30,12 @@ const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 /// One scan. Times are seconds of the civil (zone-less) clock the API reports.
 #[derive(Clone, Copy)]
-struct Scan {
-    check_time: i64,
-    check_end_time: i64,
-    counts: [u32; 4],
+pub(crate) struct Scan {
+    pub(crate) check_time: i64,
+    pub(crate) check_end_time: i64,
+    pub(crate) counts: [u32; 4],
     /// Scans whose `issue_counts` lacks `prompt`: the API's fields are all optional.
-    partial_counts: bool,
+    pub(crate) partial_counts: bool,
 }
 
 /// The generated data of all projects.
@@ -136,6 +136,16 @@ impl CodeArtsData {
 }
 
 impl CodeArtsData {
+    /// Serves `scans` as the whole history of `task` in `project` (sorted newest first), in
+    /// place of any generated one: its pages, its latest result, its issues.
+    pub(crate) fn set_fixture(&mut self, project: &str, task: &str, mut scans: Vec<Scan>) {
+        scans.sort_by_key(|scan| std::cmp::Reverse((scan.check_time, scan.check_end_time)));
+        self.tasks
+            .retain(|(owner, id), _| !(id == task && owner != project));
+        self.tasks
+            .insert((project.to_owned(), task.to_owned()), scans);
+    }
+
     /// The tasks of CodeArts project `project`, by task id.
     pub fn tasks_of(&self, project: &str) -> Vec<TaskInfo> {
         let mut tasks: Vec<TaskInfo> = self

@@ -173,6 +173,9 @@ pub struct HssData {
     /// newest first.
     index: HashMap<(u32, bool, Option<u8>), Vec<u32>>,
     cache: Mutex<HashMap<QueryKey, Arc<Vec<u32>>>>,
+    /// Records a test gave for (vulnerability, local image?), newest first: served in place of
+    /// generated ones (see `SimulatorBuilder::hss_records`).
+    fixtures: HashMap<(String, bool), Vec<WireRecord>>,
 }
 
 /// A page of results: the ids to show and the total.
@@ -333,6 +336,42 @@ impl HssData {
             records,
             index,
             cache: Mutex::new(HashMap::new()),
+            fixtures: HashMap::new(),
+        }
+    }
+
+    /// Serves `records` (in the order given; sorted newest first) as the whole history of
+    /// `vul_id` on local (`local`) or registry images, in the default enterprise project.
+    pub fn set_fixture(&mut self, vul_id: &str, local: bool, mut records: Vec<WireRecord>) {
+        let time = |record: &WireRecord| record.get("handle_time").and_then(|t| t.as_i64());
+        // Stable: records of one time keep the order given.
+        records.sort_by_key(|record| std::cmp::Reverse(time(record)));
+        self.fixtures.insert((vul_id.to_owned(), local), records);
+    }
+
+    fn query_fixture(
+        &self,
+        records: &[WireRecord],
+        filters: &Filters,
+        offset: usize,
+        limit: usize,
+    ) -> Page {
+        let in_project = matches!(
+            self.enterprise_project(filters.0.get(ENTERPRISE_PROJECT).map(String::as_str)),
+            Some(None | Some(0))
+        );
+        let matching: Vec<&WireRecord> = records
+            .iter()
+            .filter(|record| in_project && filters.admit(record))
+            .collect();
+        Page {
+            total: matching.len(),
+            items: matching
+                .into_iter()
+                .skip(offset)
+                .take(limit)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -371,6 +410,9 @@ impl HssData {
         limit: usize,
         added: usize,
     ) -> Page {
+        if let Some(records) = self.fixtures.get(&(vul_id.to_owned(), local)) {
+            return self.query_fixture(records, filters, offset, limit);
+        }
         let Some(&vul) = self.vul_index.get(vul_id) else {
             return Page {
                 total: 0,
@@ -447,31 +489,7 @@ impl HssData {
     }
 
     fn passes(&self, id: u32, filters: &Filters) -> bool {
-        let item = self.item(id);
-        let operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
-        filters
-            .0
-            .iter()
-            .filter(|(name, _)| *name != ENTERPRISE_PROJECT)
-            .all(|(name, wanted)| {
-                let value = match item.get(name) {
-                    None | Some(serde_json::Value::Null) => String::new(),
-                    Some(serde_json::Value::String(text)) => text.clone(),
-                    Some(other) => other.to_string(),
-                };
-                let exact = name.ends_with("_id")
-                    || operation.parameter(name).is_some_and(|p| {
-                        matches!(
-                            p.schema,
-                            hwc_api::descriptor::ParameterSchema::Choice { .. }
-                        )
-                    });
-                if exact {
-                    value == *wanted
-                } else {
-                    value.contains(wanted.as_str())
-                }
-            })
+        filters.admit(&self.item(id))
     }
 
     fn status(&self, record: &Record) -> &'static str {
@@ -556,6 +574,35 @@ pub(crate) struct RecordFacts {
 
 impl Filters {
     /// Whether only the enterprise project narrows the result, so an index answers it directly.
+    /// Whether `item` passes every record filter.
+    pub(crate) fn admit(&self, item: &WireRecord) -> bool {
+        let filters = self;
+        let operation = &hwc_api::hss::spec::LIST_GENERAL_IMAGE_VUL_OPERATIONS;
+        filters
+            .0
+            .iter()
+            .filter(|(name, _)| *name != ENTERPRISE_PROJECT)
+            .all(|(name, wanted)| {
+                let value = match item.get(name) {
+                    None | Some(serde_json::Value::Null) => String::new(),
+                    Some(serde_json::Value::String(text)) => text.clone(),
+                    Some(other) => other.to_string(),
+                };
+                let exact = name.ends_with("_id")
+                    || operation.parameter(name).is_some_and(|p| {
+                        matches!(
+                            p.schema,
+                            hwc_api::descriptor::ParameterSchema::Choice { .. }
+                        )
+                    });
+                if exact {
+                    value == *wanted
+                } else {
+                    value.contains(wanted.as_str())
+                }
+            })
+    }
+
     fn has_no_record_filter(&self) -> bool {
         self.0.keys().all(|name| name == ENTERPRISE_PROJECT)
     }

@@ -3,6 +3,7 @@
 pub mod catalogue;
 pub mod codearts;
 pub mod defects;
+pub(crate) mod fixtures;
 pub mod host;
 pub mod hss;
 pub mod values;

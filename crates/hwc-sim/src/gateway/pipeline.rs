@@ -30,8 +30,12 @@ pub(crate) async fn serve(
     request: Request,
 ) -> Response {
     shared.served.count(api);
-    if let Some(Ok(mut last)) = shared.last_request.of(api).map(|slot| slot.lock()) {
-        *last = Some(ReceivedRequest {
+    if let Some(Ok(mut received)) = shared.received.of(api).map(|slot| slot.lock()) {
+        if received.len() >= crate::state::RECEIVED_KEPT {
+            received.pop_front();
+        }
+        received.push_back(ReceivedRequest {
+            operation: operation.id,
             path_parameters: path.clone(),
             headers: request
                 .headers()
