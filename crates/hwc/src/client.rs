@@ -166,7 +166,11 @@ pub struct ClientBuilder {
     max_response_bytes: Option<usize>,
     ignore_environment: bool,
     connector: Option<Arc<dyn hwc_runtime::Connector>>,
+    configure_http: Option<Box<ConfigureHttp>>,
 }
+
+/// A user's settings of the HTTP client ([`ClientBuilder::configure_http`]).
+type ConfigureHttp = dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -380,6 +384,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Settings of the HTTP client that hwc does not name (HTTP/2 keep-alive, a local address,
+    /// a DNS resolver, TCP keep-alive...): `configure` gets reqwest's builder, with hwc's
+    /// defaults applied, and returns it. hwc then applies, over whatever it set, what it must
+    /// keep: redirects are never followed (credentials must not reach another host), its
+    /// connect timeout, certificate and host name verification, its extra root certificates
+    /// and its proxy. Attempt and operation timeouts are hwc's own, outside the HTTP client.
+    ///
+    /// This is the one place reqwest's types are part of hwc's interface; they follow
+    /// reqwest's versions (see the README's "Stability").
+    pub fn configure_http(
+        mut self,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+    ) -> Self {
+        self.configure_http = Some(Box::new(configure));
+        self
+    }
+
     /// Reads nothing from the environment or `~/.huaweicloud`: only what is set here counts.
     pub fn ignore_environment(mut self) -> Self {
         self.ignore_environment = true;
@@ -402,7 +423,9 @@ impl ClientBuilder {
     }
 
     /// [`build`](Self::build), reading the environment and files of `sources`.
-    pub fn build_from(self, sources: &Sources) -> Result<Client, Error> {
+    pub fn build_from(mut self, sources: &Sources) -> Result<Client, Error> {
+        // Before any HTTP client is made, the configuration's own (IAM, metadata) included.
+        crate::tls::install_provider();
         let wanted = Wanted {
             region: self.region.clone(),
             endpoints: self.endpoints.clone(),
@@ -416,7 +439,8 @@ impl ClientBuilder {
             signing_algorithm: self.signing_algorithm,
         };
         let resolved = hwc_config::resolve(&wanted, sources)?;
-        let http = self.http_client()?;
+        let configure_http = self.configure_http.take();
+        let http = self.http_client(configure_http)?;
         let credentials = Arc::new(CredentialsCache::new(resolved.provider));
         let clock = Arc::new(Clock::default());
         let lookup = resolved.project_lookup.map(|plan| {
@@ -489,19 +513,31 @@ impl ClientBuilder {
         })
     }
 
-    /// The HTTP client every call of the client shares.
-    fn http_client(&self) -> Result<reqwest::Client, Error> {
+    /// The HTTP client every call of the client shares: hwc's defaults, then the user's
+    /// settings, then what hwc must keep whatever they say.
+    fn http_client(&self, configure: Option<Box<ConfigureHttp>>) -> Result<reqwest::Client, Error> {
+        crate::tls::install_provider();
         let mut http = reqwest::Client::builder()
-            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
-            // Credentials must never reach another host, so redirects are never followed.
-            .redirect(reqwest::redirect::Policy::none())
             .user_agent(
                 self.user_agent
                     .clone()
                     .unwrap_or_else(|| format!("hwc/{}", env!("CARGO_PKG_VERSION"))),
             );
+        if let Some(configure) = configure {
+            http = configure(http);
+        }
+        http = http
+            .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+            // Credentials must never reach another host, so redirects are never followed.
+            .redirect(reqwest::redirect::Policy::none());
+        #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
+        {
+            http = http
+                .tls_danger_accept_invalid_certs(false)
+                .tls_danger_accept_invalid_hostnames(false);
+        }
         if let Some(proxy) = &self.proxy {
             // reqwest's own message may repeat the URL, which may carry a password: neither
             // is shown.

@@ -56,6 +56,7 @@ mod models;
 mod operations;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+mod tls;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;

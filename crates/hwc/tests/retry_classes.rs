@@ -20,7 +20,7 @@ async fn self_signed_server() -> (String, Arc<AtomicUsize>) {
         .unwrap();
     let key = PrivateKeyDer::from_pem_file(format!("{data}/self-signed-key.pem")).unwrap();
     let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
-        tokio_rustls::rustls::crypto::aws_lc_rs::default_provider(),
+        tokio_rustls::rustls::crypto::ring::default_provider(),
     ))
     .with_safe_default_protocol_versions()
     .unwrap()
