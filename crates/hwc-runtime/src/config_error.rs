@@ -106,7 +106,7 @@ pub enum ConfigError {
     Certificate {
         /// What the TLS library said.
         #[source]
-        source: crate::BoxError,
+        source: crate::box_error::BoxError,
     },
 
     /// The HTTP client could not be built from the settings.
@@ -114,7 +114,7 @@ pub enum ConfigError {
     HttpClient {
         /// What the HTTP library said.
         #[source]
-        source: crate::BoxError,
+        source: crate::box_error::BoxError,
     },
 
     /// HSS calls name the IAM project in their path, and none was configured.

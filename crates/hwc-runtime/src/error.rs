@@ -66,7 +66,7 @@ pub enum Error {
         /// The underlying error and its causes (the HTTP library's, or a
         /// [`Connector`](crate::Connector)'s).
         #[source]
-        source: crate::BoxError,
+        source: crate::box_error::BoxError,
     },
 
     /// An attempt, or the whole operation with its retries, ran out of time.

@@ -21,6 +21,7 @@
 
 mod auth;
 mod body;
+mod box_error;
 mod call;
 mod call_options;
 mod clock;
@@ -45,6 +46,7 @@ mod transport;
 pub use transport::ATTEMPT_TARGET;
 pub mod validate;
 
+pub use box_error::BoxError;
 pub use call_options::CallOptions;
 pub use config_error::ConfigError;
 pub use connector::{Connector, ConnectorError, ConnectorFuture, ConnectorRequest};
@@ -63,10 +65,6 @@ pub use settings::{
     DEFAULT_OPERATION_TIMEOUT, DEFAULT_PAGE_CONCURRENCY,
 };
 pub use time_order::TimeOrder;
-
-/// The source of an error from a library beneath the client (HTTP, TLS), boxed so that its
-/// type is not part of this crate's interface.
-pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// Re-exported so that users name secrets with the same type the crate takes.
 pub use secrecy::SecretString;
