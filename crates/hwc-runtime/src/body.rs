@@ -4,6 +4,7 @@
 
 /// Why a body was not read.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum BodyError {
     /// It is over the limit (announced or as it arrived).
     TooLarge {

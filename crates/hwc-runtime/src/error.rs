@@ -229,6 +229,7 @@ impl fmt::Display for PagingProblem {
 /// An error answer: HTTP status, error code and message (parsed as the official SDKs do), and the
 /// request id to quote to Huawei Cloud support.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ApiError {
     /// The operation, such as `ListGeneralImageVulOperations`.
     pub operation: &'static str,

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 
 /// What the times seen so far say of the order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimeOrder {
     /// Every time seen is at or before the one before it, and some went down: newest first.
     NewestFirst,

@@ -69,6 +69,7 @@ pub(super) fn plan<R: PagedRequest>(
 /// How a server reads the offset parameter: what the spec says for record offsets, what the
 /// first two pages showed for page numbers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OffsetLayout {
     /// `offset` is the index of the first record of the page.
     Records,

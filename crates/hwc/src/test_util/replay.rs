@@ -90,6 +90,7 @@ impl Canned {
 
 /// A request the client sent, as the replay transport received it: signed, with every header.
 #[derive(Clone)]
+#[non_exhaustive]
 pub struct RecordedRequest {
     /// The operation (`CheckRecord`).
     pub operation: &'static str,
