@@ -21,8 +21,10 @@ pub const REFRESH_BEFORE_EXPIRY: Duration = Duration::from_secs(40 * 60);
 /// after they expire.
 const STOP_USING_BEFORE_EXPIRY: Duration = Duration::from_secs(60);
 
-/// What a provider hands out: credentials, when they expire, and where they came from.
+/// What a provider hands out: credentials, when they expire, and where they came from. Made
+/// with [`ProvidedCredentials::new`] and [`expiring_at`](Self::expiring_at).
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct ProvidedCredentials {
     /// The credentials.
     pub credentials: Credentials,
@@ -31,6 +33,23 @@ pub struct ProvidedCredentials {
     /// Where they came from, such as `environment` or `ECS metadata service`, for `hwc config`
     /// and error messages.
     pub source: String,
+}
+
+impl ProvidedCredentials {
+    /// `credentials` that do not expire, from `source` (`vault`, `my provider`).
+    pub fn new(credentials: Credentials, source: impl Into<String>) -> Self {
+        Self {
+            credentials,
+            expires_at: None,
+            source: source.into(),
+        }
+    }
+
+    /// These credentials, temporary: they expire at `time`, and are fetched again before.
+    pub fn expiring_at(mut self, time: Timestamp) -> Self {
+        self.expires_at = Some(time);
+        self
+    }
 }
 
 /// The future a provider returns.

@@ -58,11 +58,11 @@ impl SecurityKeyCredential {
                     self.expires_at
                 ),
             })?;
-        Ok(ProvidedCredentials {
-            credentials: Credentials::temporary(self.access, self.secret, self.securitytoken)?,
-            expires_at: Some(expires_at),
-            source: source.to_owned(),
-        })
+        Ok(ProvidedCredentials::new(
+            Credentials::temporary(self.access, self.secret, self.securitytoken)?,
+            source,
+        )
+        .expiring_at(expires_at))
     }
 }
 

@@ -80,19 +80,6 @@ pub struct IssueCounts {
 }
 
 /// One scan of a task.
-///
-/// Made in code (a test's fixture) with [`CheckRecord::new`] and the `with_` methods, so the
-/// code keeps compiling when a field is added:
-///
-/// ```
-/// use hwc::codearts_check::{CheckRecord, IssueCounts};
-///
-/// let scan = CheckRecord::new()
-///     .with_check_time("2024-05-01 10:00:00")
-///     .with_check_end_time("2024-05-01 10:04:10")
-///     .with_issue_counts(IssueCounts::new(0, 2, 11, 40));
-/// assert_eq!(scan.issue_counts.serious, Some(2));
-/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct CheckRecord {
@@ -125,6 +112,19 @@ impl IssueCounts {
 
 impl CheckRecord {
     /// A scan with no time and no counts.
+    ///
+    /// Fixtures in code start here and set fields with the `with_` methods, so they keep
+    /// compiling when a field is added:
+    ///
+    /// ```
+    /// use hwc::codearts_check::{CheckRecord, IssueCounts};
+    ///
+    /// let scan = CheckRecord::new()
+    ///     .with_check_time("2024-05-01 10:00:00")
+    ///     .with_check_end_time("2024-05-01 10:04:10")
+    ///     .with_issue_counts(IssueCounts::new(0, 2, 11, 40));
+    /// assert_eq!(scan.issue_counts.serious, Some(2));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }

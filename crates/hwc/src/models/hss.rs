@@ -38,20 +38,6 @@ pub const OPERATION: &hwc_api::descriptor::Operation =
 ///
 /// Lenient like the API: `image_id` may arrive as a number and is kept as text; `handle_type`
 /// and `status` keep values outside the documented lists (`manual_repair`, `vul_status_fixed`).
-///
-/// Made in code (a test's fixture) with [`HandleRecord::new`] and the `with_` methods, so the
-/// code keeps compiling when a field is added:
-///
-/// ```
-/// use hwc::hss::HandleRecord;
-///
-/// let record = HandleRecord::new()
-///     .with_image_name("nginx")
-///     .with_user_name("alice")
-///     .with_handle_type("ignore")
-///     .with_handle_time("2024-05-01T10:00:00Z".parse().unwrap());
-/// assert_eq!(record.handle_time_ms, Some(1_714_557_600_000));
-/// ```
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct HandleRecord {
@@ -100,6 +86,20 @@ macro_rules! text_setters {
 
 impl HandleRecord {
     /// A record with no field set.
+    ///
+    /// Fixtures in code start here and set fields with the `with_` methods, so they keep
+    /// compiling when a field is added:
+    ///
+    /// ```
+    /// use hwc::hss::HandleRecord;
+    ///
+    /// let record = HandleRecord::new()
+    ///     .with_image_name("nginx")
+    ///     .with_user_name("alice")
+    ///     .with_handle_type("ignore")
+    ///     .with_handle_time("2024-05-01T10:00:00Z".parse().unwrap());
+    /// assert_eq!(record.handle_time_ms, Some(1_714_557_600_000));
+    /// ```
     pub fn new() -> Self {
         Self::default()
     }
