@@ -13,6 +13,7 @@
 //! - [`regions`]: which URL serves a service in a region.
 //! - [`iam`]: IAM's endpoint and the project lookup.
 //! - [`urls`]: checking endpoint URLs and hiding their passwords.
+//! - [`tls`]: the rustls provider hwc's TLS features chose, installed before an HTTP client.
 
 #![forbid(unsafe_code)]
 #![warn(unreachable_pub, missing_docs)]
@@ -22,6 +23,7 @@ pub mod providers;
 pub mod regions;
 mod resolve;
 mod sources;
+pub mod tls;
 pub mod urls;
 
 pub use iam::{GLOBAL_IAM_ENDPOINT, ProjectLookup};

@@ -109,6 +109,16 @@ pub enum ConfigError {
         source: crate::box_error::BoxError,
     },
 
+    /// A TLS setting (an extra CA certificate) in a build of hwc with no TLS backend (neither
+    /// its `rustls-aws-lc` nor its `rustls-ring` feature), which speaks plain HTTP only.
+    #[error(
+        "{setting} needs TLS, and this build of hwc has none (features rustls-aws-lc or rustls-ring)"
+    )]
+    NoTls {
+        /// The setting, as the builder names it.
+        setting: &'static str,
+    },
+
     /// The HTTP client could not be built from the settings.
     #[error("cannot build the HTTP client")]
     HttpClient {

@@ -425,7 +425,7 @@ impl ClientBuilder {
     /// [`build`](Self::build), reading the environment and files of `sources`.
     pub fn build_from(mut self, sources: &Sources) -> Result<Client, Error> {
         // Before any HTTP client is made, the configuration's own (IAM, metadata) included.
-        crate::tls::install_provider();
+        hwc_config::tls::install_provider();
         let wanted = Wanted {
             region: self.region.clone(),
             endpoints: self.endpoints.clone(),
@@ -516,7 +516,7 @@ impl ClientBuilder {
     /// The HTTP client every call of the client shares: hwc's defaults, then the user's
     /// settings, then what hwc must keep whatever they say.
     fn http_client(&self, configure: Option<Box<ConfigureHttp>>) -> Result<reqwest::Client, Error> {
-        crate::tls::install_provider();
+        hwc_config::tls::install_provider();
         let mut http = reqwest::Client::builder()
             .pool_idle_timeout(Duration::from_secs(90))
             .tcp_nodelay(true)
@@ -546,12 +546,20 @@ impl ClientBuilder {
                 reqwest::Proxy::all(proxy).map_err(|_| ConfigError::Proxy { proxy: shown })?;
             http = http.proxy(proxy);
         }
+        #[cfg(any(feature = "rustls-aws-lc", feature = "rustls-ring"))]
         for pem in &self.root_certificates {
             let certificate =
                 reqwest::Certificate::from_pem(pem).map_err(|source| ConfigError::Certificate {
                     source: Box::new(source),
                 })?;
             http = http.add_root_certificate(certificate);
+        }
+        #[cfg(not(any(feature = "rustls-aws-lc", feature = "rustls-ring")))]
+        if !self.root_certificates.is_empty() {
+            return Err(ConfigError::NoTls {
+                setting: "add_root_certificate_pem",
+            }
+            .into());
         }
         Ok(http.build().map_err(|source| ConfigError::HttpClient {
             source: Box::new(source),

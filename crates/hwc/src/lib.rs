@@ -56,7 +56,6 @@ mod models;
 mod operations;
 #[cfg(feature = "test-util")]
 pub mod test_util;
-mod tls;
 
 pub use client::{Client, ClientBuilder};
 pub use generated::*;

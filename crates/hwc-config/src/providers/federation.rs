@@ -41,6 +41,7 @@ impl FederatedIdentity {
         id_token_file: impl Into<PathBuf>,
         iam_endpoint: impl Into<String>,
     ) -> Result<Self, Error> {
+        crate::tls::install_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .redirect(reqwest::redirect::Policy::none())

@@ -93,6 +93,7 @@ impl EcsMetadata {
     /// The service at `endpoint` (a simulator, a test server).
     pub fn new(endpoint: impl Into<String>) -> Result<Self, Error> {
         let endpoint = endpoint.into().trim_end_matches('/').to_owned();
+        crate::tls::install_provider();
         let http = reqwest::Client::builder()
             .no_proxy()
             .timeout(METADATA_TIMEOUT)
