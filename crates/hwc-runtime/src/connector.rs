@@ -1,7 +1,9 @@
 //! [`Connector`]: where a client's attempts go instead of the network. Each attempt reaches it
-//! built, aimed, signed and bounded exactly as it would be sent, and what it answers is read,
-//! retried and decoded like an answer from the service, so code under test runs the whole call
-//! without opening a socket. The facade's `test-util` replay transport is one.
+//! built, aimed and signed as it would be sent, under the attempt timeout, and what it answers
+//! is read (within the size limit), retried and decoded like an answer from the service, so code
+//! under test runs the whole call without opening a socket. The facade's `test-util` replay
+//! transport is one. What the HTTP client adds on the wire (`User-Agent`, `Accept-Encoding`,
+//! headers set with `configure_http`) is not in the attempt a connector sees.
 
 use std::fmt;
 use std::future::Future;

@@ -302,6 +302,40 @@ impl HwcTransport {
         Ok(signed)
     }
 
+    /// Tells the interceptors how an attempt went: the status and request id of whatever
+    /// answer came, none when the connection or the connector gave none.
+    fn after_attempt(
+        &self,
+        operation: &'static str,
+        attempt: u32,
+        outcome: &reqwest::Result<Result<Answer, Unread>>,
+        elapsed: Duration,
+    ) {
+        if self.interceptors.is_empty() {
+            return;
+        }
+        let (status, request_id) = match outcome {
+            Ok(Ok(answer)) => (
+                Some(answer.status.as_u16()),
+                header_text(&answer.headers, "x-request-id"),
+            ),
+            Ok(Err(Unread::TooLarge(too_large))) => (
+                Some(too_large.status.as_u16()),
+                too_large.request_id.clone(),
+            ),
+            Ok(Err(Unread::NoAnswer(_))) | Err(_) => (None, None),
+        };
+        for interceptor in &self.interceptors {
+            interceptor.after_attempt(&crate::AfterAttempt {
+                operation,
+                attempt,
+                status,
+                request_id: request_id.as_deref(),
+                elapsed,
+            });
+        }
+    }
+
     async fn run(
         &self,
         client: &reqwest::Client,
@@ -310,6 +344,10 @@ impl HwcTransport {
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
         let flow = self.flow.of(operation_id);
+        // What interceptors and connectors are told: the spec's operation id (`CheckRecord`),
+        // not the generated one (`check_record`).
+        let spec_id =
+            crate::spelling::operation(operation_id).map_or(operation_id, |operation| operation.id);
         let idempotent = retry::is_idempotent(request.method());
         // Signing again after an expiry rejection: once normally; a second time covers a call
         // whose first retry raced with the server's clock moving.
@@ -346,7 +384,7 @@ impl HwcTransport {
                 Ok(()) => {
                     for interceptor in &self.interceptors {
                         interceptor.before_signing(&mut crate::BeforeSigning {
-                            operation: operation_id,
+                            operation: spec_id,
                             attempt,
                             headers: this_try.headers_mut(),
                         });
@@ -363,7 +401,8 @@ impl HwcTransport {
                 }
             };
             *this_try.timeout_mut() = Some(self.attempt_timeout);
-            // OpenTelemetry's HTTP client names beside hwc's own.
+            // OpenTelemetry's HTTP client names beside hwc's own: tracing-opentelemetry exports
+            // it as a client span named by its method.
             let span = tracing::debug_span!(
                 "attempt",
                 operation = operation_id,
@@ -375,6 +414,8 @@ impl HwcTransport {
                 "server.address" = this_try.url().host_str().unwrap_or_default(),
                 "url.full" = %this_try.url(),
                 "http.response.status_code" = tracing::field::Empty,
+                "otel.name" = %this_try.method(),
+                "otel.kind" = "client",
             );
             flow.acquire().await;
             let (method, url) = (this_try.method().clone(), this_try.url().clone());
@@ -383,11 +424,17 @@ impl HwcTransport {
                 let response = match &self.connector {
                     None => client.execute(this_try).await,
                     Some(connector) => {
-                        // The spec's operation id (`CheckRecord`), not the generated one.
-                        let spec_id = crate::spelling::operation(operation_id)
-                            .map_or(operation_id, |operation| operation.id);
                         let answer = match crate::connector::to_http(this_try, spec_id) {
-                            Ok(attempt) => connector.send(attempt).await,
+                            // The attempt timeout holds for a connector as for a socket.
+                            Ok(attempt) => {
+                                tokio::time::timeout(self.attempt_timeout, connector.send(attempt))
+                                    .await
+                                    .unwrap_or_else(|_| {
+                                        Err(crate::ConnectorError::new(
+                                            "no answer within the attempt timeout",
+                                        ))
+                                    })
+                            }
                             Err(error) => Err(error),
                         };
                         match answer {
@@ -405,6 +452,17 @@ impl HwcTransport {
             }
             .instrument(span.clone())
             .await;
+            // Every attempt is counted and shown to the interceptors, those that got no
+            // answer or one over the size limit included.
+            let attempt_elapsed = sent.elapsed();
+            span.record("latency_ms", attempt_elapsed.as_millis() as u64);
+            record(|r| {
+                r.attempts = attempt;
+                r.attempt_elapsed = Some(attempt_elapsed);
+                r.attempt_limit = self.attempt_timeout;
+                r.connect_limit = self.connect_timeout;
+            });
+            self.after_attempt(spec_id, attempt, &outcome, attempt_elapsed);
             // Over the size limit: not retried, since it would be as large again.
             let outcome = match outcome {
                 Ok(Err(Unread::NoAnswer(error))) => {
@@ -426,23 +484,6 @@ impl HwcTransport {
                 Ok(Ok(answer)) => Ok(answer),
                 Err(error) => Err(error),
             };
-            span.record("latency_ms", sent.elapsed().as_millis() as u64);
-            if !self.interceptors.is_empty() {
-                let status = outcome.as_ref().ok().map(|answer| answer.status.as_u16());
-                let request_id = outcome
-                    .as_ref()
-                    .ok()
-                    .and_then(|answer| header_text(&answer.headers, "x-request-id"));
-                for interceptor in &self.interceptors {
-                    interceptor.after_attempt(&crate::AfterAttempt {
-                        operation: operation_id,
-                        attempt,
-                        status,
-                        request_id: request_id.as_deref(),
-                        elapsed: sent.elapsed(),
-                    });
-                }
-            }
             // One line per attempt for `hwc --debug`: what was asked and what came back, never
             // a header (the URL holds no secret: credentials travel in headers).
             match &outcome {
@@ -468,13 +509,6 @@ impl HwcTransport {
                     "attempt failed"
                 ),
             }
-            let attempt_elapsed = sent.elapsed();
-            record(|r| {
-                r.attempts = attempt;
-                r.attempt_elapsed = Some(attempt_elapsed);
-                r.attempt_limit = self.attempt_timeout;
-                r.connect_limit = self.connect_timeout;
-            });
 
             let verdict: Answer = match outcome {
                 Err(error) if error.is_connect() && self.endpoints.len() > 1 => {

@@ -181,10 +181,13 @@ struct Counting {
     attempts: std::sync::atomic::AtomicU32,
     calls: std::sync::atomic::AtomicU32,
     statuses: std::sync::Mutex<Vec<Option<u16>>>,
+    /// Each hook's operation name, in the order the hooks ran.
+    operations: std::sync::Mutex<Vec<&'static str>>,
 }
 
 impl hwc::Interceptor for Counting {
     fn before_signing(&self, context: &mut hwc::BeforeSigning<'_>) {
+        self.operations.lock().unwrap().push(context.operation);
         context.headers.insert(
             "x-tenant",
             format!("t-{}", context.attempt).parse().unwrap(),
@@ -192,12 +195,14 @@ impl hwc::Interceptor for Counting {
     }
 
     fn after_attempt(&self, context: &hwc::AfterAttempt<'_>) {
+        self.operations.lock().unwrap().push(context.operation);
         self.attempts
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.statuses.lock().unwrap().push(context.status);
     }
 
     fn after_call(&self, context: &hwc::AfterCall<'_>) {
+        self.operations.lock().unwrap().push(context.operation);
         assert!(context.succeeded && context.attempts == 2, "{context:?}");
         self.calls
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -231,6 +236,8 @@ async fn interceptors_of_the_client_and_the_call_run_and_their_headers_are_signe
     );
     assert_eq!(counting.calls.load(std::sync::atomic::Ordering::Relaxed), 1);
     assert_eq!(*counting.statuses.lock().unwrap(), [Some(503), Some(200)]);
+    // Every hook names the operation as the spec does: two attempts, then the call.
+    assert_eq!(*counting.operations.lock().unwrap(), ["CheckRecord"; 5]);
     let sent = sim.last_request(Api::CodeArtsCheck).unwrap();
     assert_eq!(sent.header("x-tenant"), Some("t-2"));
     let signed = sent.header("authorization").unwrap();
@@ -246,4 +253,49 @@ async fn interceptors_of_the_client_and_the_call_run_and_their_headers_are_signe
         "{traceparent}"
     );
     assert_eq!((parts[0], parts[3]), ("00", "01"));
+}
+
+/// Writes down each hook it sees, with the attempt's status.
+#[derive(Debug, Default)]
+struct Hooks(std::sync::Mutex<Vec<String>>);
+
+impl hwc::Interceptor for Hooks {
+    fn after_attempt(&self, context: &hwc::AfterAttempt<'_>) {
+        let line = format!("attempt {} {:?}", context.attempt, context.status);
+        self.0.lock().unwrap().push(line);
+    }
+
+    fn after_call(&self, context: &hwc::AfterCall<'_>) {
+        let line = format!("call {} {}", context.succeeded, context.attempts);
+        self.0.lock().unwrap().push(line);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_over_the_size_limit_is_an_attempt_the_interceptors_see() {
+    let sim = Simulator::builder().records(100).start().await.unwrap();
+    let hooks = std::sync::Arc::new(Hooks::default());
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .project_id("p")
+        .max_response_bytes(64)
+        .interceptor(hooks.clone())
+        .build()
+        .unwrap();
+    let error = client
+        .codearts_check()
+        .check_records(DEMO_PROJECT, DEMO_TASK)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("larger than 64 bytes"),
+        "{error}"
+    );
+    assert_eq!(
+        *hooks.0.lock().unwrap(),
+        ["attempt 1 Some(200)", "call false 1"]
+    );
 }

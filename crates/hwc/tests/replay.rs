@@ -174,3 +174,43 @@ async fn a_request_without_a_canned_answer_fails_loudly_naming_it() {
     assert!(matches!(error, Error::InvalidInput { .. }), "{error:?}");
     assert_eq!(replay.requests().len(), 1);
 }
+
+/// A connector that never answers.
+#[derive(Debug)]
+struct Silent;
+
+impl hwc::Connector for Silent {
+    fn send(&self, _attempt: hwc::ConnectorRequest) -> hwc::ConnectorFuture<'_> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_connector_that_never_answers_is_cut_off_at_the_attempt_timeout() {
+    let client = ReplayTransport::new()
+        .client_builder()
+        .unwrap()
+        .connector(std::sync::Arc::new(Silent))
+        .attempt_timeout(std::time::Duration::from_millis(50))
+        .operation_timeout(std::time::Duration::from_secs(30))
+        .build()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let error = client
+        .codearts_check()
+        .check_records("0123456789abcdef0123456789abcdef", "t")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+    let source = std::error::Error::source(&error).map(ToString::to_string);
+    assert_eq!(
+        source.as_deref(),
+        Some("no answer within the attempt timeout"),
+        "{error}"
+    );
+}
