@@ -170,7 +170,7 @@ pub struct ClientBuilder {
 }
 
 /// A user's settings of the HTTP client ([`ClientBuilder::configure_http`]).
-type ConfigureHttp = dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send;
+type ConfigureHttp = dyn FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync;
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -391,11 +391,17 @@ impl ClientBuilder {
     /// connect timeout, certificate and host name verification, its extra root certificates
     /// and its proxy. Attempt and operation timeouts are hwc's own, outside the HTTP client.
     ///
+    /// Two settings are the caller's responsibility: a preconfigured TLS setup
+    /// (`use_preconfigured_tls`, `tls_backend_preconfigured`) replaces hwc's, its verification
+    /// included; and `default_headers` are added after signing, so they go out unsigned and
+    /// are not checked against the headers the client writes (use `.customize(|o| o.header(..))`
+    /// or an interceptor for headers that should be signed).
+    ///
     /// This is the one place reqwest's types are part of hwc's interface; they follow
     /// reqwest's versions (see the README's "Stability").
     pub fn configure_http(
         mut self,
-        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + 'static,
+        configure: impl FnOnce(reqwest::ClientBuilder) -> reqwest::ClientBuilder + Send + Sync + 'static,
     ) -> Self {
         self.configure_http = Some(Box::new(configure));
         self

@@ -8,8 +8,9 @@
 //!   (validation, signing, retries, decoding, paging) in place of the network, and a record of
 //!   every request it was sent, for assertions. As aws-smithy's `StaticReplayClient`.
 //!
-//! The models have constructors (`HandleRecord::default().with_user_name(..)`,
-//! `CheckRecord::new(..)`), so fixtures keep compiling when a field is added.
+//! The models have constructors (`HandleRecord::new().with_user_name(..)`,
+//! `CheckRecord::new().with_issue_counts(..)`, `IssueCounts::new(..)`), so fixtures keep
+//! compiling when a field is added.
 
 mod replay;
 mod simulator;

@@ -1,5 +1,6 @@
 //! What is retried: certificate failures are not (another attempt cannot fix them and only
-//! repeats the handshake with a host that is not who it claims to be).
+//! repeats the handshake with a host that is not who it claims to be). Nor can
+//! `configure_http` turn certificate checks off.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
@@ -76,4 +77,32 @@ async fn a_certificate_nobody_trusts_is_not_retried() {
         1,
         "one handshake, no retry"
     );
+}
+
+#[tokio::test]
+async fn configure_http_cannot_turn_certificate_checks_off() {
+    let (url, _) = self_signed_server().await;
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint(Service::CodeArtsCheck, &url)
+        .credentials(Credentials::access_key("AK", "SK").unwrap())
+        .configure_http(|http| {
+            http.tls_danger_accept_invalid_certs(true)
+                .tls_danger_accept_invalid_hostnames(true)
+        })
+        .build()
+        .unwrap();
+    let error = client
+        .codearts_check()
+        .check_records("0123456789abcdef0123456789abcdef", "t")
+        .send()
+        .await
+        .unwrap_err();
+    let mut causes = String::new();
+    let mut cause = std::error::Error::source(&error);
+    while let Some(inner) = cause {
+        causes = format!("{causes}: {inner}");
+        cause = inner.source();
+    }
+    assert!(causes.contains("certificate"), "{error}{causes}");
 }

@@ -573,7 +573,6 @@ pub(crate) struct RecordFacts {
 }
 
 impl Filters {
-    /// Whether only the enterprise project narrows the result, so an index answers it directly.
     /// Whether `item` passes every record filter.
     pub(crate) fn admit(&self, item: &WireRecord) -> bool {
         let filters = self;
@@ -603,6 +602,7 @@ impl Filters {
             })
     }
 
+    /// Whether only the enterprise project narrows the result, so an index answers it directly.
     fn has_no_record_filter(&self) -> bool {
         self.0.keys().all(|name| name == ENTERPRISE_PROJECT)
     }
