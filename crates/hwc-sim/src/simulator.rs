@@ -107,8 +107,10 @@ impl Default for SimulatorBuilder {
 impl SimulatorBuilder {
     /// Serves `records` (the facade's model, sorted newest first) as the whole handling history
     /// of `vul_id` on images of `image_type`, in the default enterprise project, in place of
-    /// generated records: filters and paging apply to them as to any. A test says what data it
-    /// wants; everything else stays generated.
+    /// generated records: filters and paging apply to them as to any, but
+    /// [`Simulator::add_hss_records`] does not (a fixture stays exactly as given). A test says
+    /// what data it wants; everything else stays generated. The same vulnerability and image
+    /// type given twice makes [`start`](Self::start) fail.
     pub fn hss_records(
         mut self,
         vul_id: impl Into<String>,
@@ -126,8 +128,8 @@ impl SimulatorBuilder {
     /// CodeArts Check task `task` in project `project`, in place of any generated one: its
     /// pages, its latest result and gate verdict, its issues. Times are read as the API sends
     /// them (UTC+08:00 without a zone); a count left out is 0, except `prompt`, which the
-    /// answers then leave out. A scan without a readable `check_time` makes
-    /// [`start`](Self::start) fail.
+    /// answers then leave out. A scan without a readable `check_time`, or a task id given
+    /// twice (a task belongs to one project), makes [`start`](Self::start) fail.
     pub fn codearts_scans(
         mut self,
         project: impl Into<String>,

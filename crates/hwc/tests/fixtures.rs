@@ -170,3 +170,30 @@ async fn a_fixture_scan_without_a_readable_time_is_refused_at_start() {
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
     assert!(error.to_string().contains("\"yesterday\""), "{error}");
 }
+
+#[tokio::test]
+async fn a_history_given_twice_is_refused_at_start() {
+    let scan = || [CheckRecord::new().with_check_time("2024-05-01 10:00:00")];
+    let error = Simulator::builder()
+        .records(100)
+        .codearts_scans(PROJECT, "my-task", scan())
+        .codearts_scans("another-project", "my-task", scan())
+        .start()
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("my-task"), "{error}");
+
+    let record = || [handled(1, "nginx", "alice", "vul_status_ignored")];
+    let error = Simulator::builder()
+        .records(100)
+        .hss_records("CVE-2024-0001", ImageType::Registry, record())
+        .hss_records("CVE-2024-0001", ImageType::Registry, record())
+        .start()
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
+    assert!(error.to_string().contains("CVE-2024-0001"), "{error}");
+}

@@ -21,8 +21,27 @@ pub(crate) struct Fixtures {
 
 impl Fixtures {
     /// Puts every fixture into `data`; a scan whose times cannot be read, or whose counts are
-    /// negative or too large, is refused with what is wrong.
+    /// negative or too large, and a history given twice (one replacing the other unseen) are
+    /// refused with what is wrong.
     pub(crate) fn apply(self, data: &mut super::Dataset) -> Result<(), String> {
+        let mut histories = std::collections::HashSet::new();
+        for (vul_id, local, _) in &self.hss {
+            if !histories.insert((vul_id, local)) {
+                let images = if *local { "local" } else { "registry" };
+                return Err(format!(
+                    "fixture records of {vul_id} on {images} images are given twice"
+                ));
+            }
+        }
+        let mut tasks = std::collections::HashMap::new();
+        for (project, task, _) in &self.codearts {
+            if let Some(first) = tasks.insert(task, project) {
+                return Err(format!(
+                    "fixture scans of task {task} are given twice (projects {first} and \
+                     {project}); a task belongs to one project"
+                ));
+            }
+        }
         for (vul_id, local, records) in self.hss {
             let records = records
                 .into_iter()
