@@ -47,6 +47,8 @@
 //!   together (see `ARCHITECTURE.md`).
 
 #![forbid(unsafe_code)]
+// docs.rs (nightly) marks each item that needs a feature with it.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![warn(unreachable_pub, missing_docs)]
 
 mod client;
@@ -91,5 +93,9 @@ pub fn operations() -> impl Iterator<Item = &'static Entry> {
 /// build on the same source of truth, such as a command line.
 pub use hwc_api::descriptor;
 
+/// The configuration layer whole, for tools that resolve settings without a client. Plumbing:
+/// its API has reqwest types (see the README's "Stability").
 pub use hwc_config;
+/// The runtime whole, for tools that sign, send or page on their own. Plumbing, as
+/// [`hwc_config`] is.
 pub use hwc_runtime;
