@@ -4,31 +4,23 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
+#[path = "support/tls_acceptor.rs"]
+mod tls_acceptor;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use hwc::{Client, Credentials, Error, RetryPolicy, Service};
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tls_acceptor::tls_acceptor;
 use tokio::io::AsyncReadExt;
 
 /// A TLS server whose certificate nobody trusts; counts the connections it accepts.
 async fn self_signed_server() -> (String, Arc<AtomicUsize>) {
     let data = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
-    let certificates = CertificateDer::pem_file_iter(format!("{data}/self-signed-cert.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(format!("{data}/self-signed-key.pem")).unwrap();
-    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
-        tokio_rustls::rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certificates, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = tls_acceptor(
+        &format!("{data}/self-signed-cert.pem"),
+        &format!("{data}/self-signed-key.pem"),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());
     let connections = Arc::new(AtomicUsize::new(0));
@@ -48,6 +40,17 @@ async fn self_signed_server() -> (String, Arc<AtomicUsize>) {
     (url, connections)
 }
 
+/// Every error under `error`, each after ": ".
+fn causes(error: &Error) -> String {
+    let mut causes = String::new();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        causes = format!("{causes}: {inner}");
+        cause = inner.source();
+    }
+    causes
+}
+
 #[tokio::test]
 async fn a_certificate_nobody_trusts_is_not_retried() {
     let (url, connections) = self_signed_server().await;
@@ -65,12 +68,7 @@ async fn a_certificate_nobody_trusts_is_not_retried() {
         .await
         .unwrap_err();
     assert!(matches!(error, Error::Transport { .. }), "{error:?}");
-    let mut causes = String::new();
-    let mut cause = std::error::Error::source(&error);
-    while let Some(inner) = cause {
-        causes = format!("{causes}: {inner}");
-        cause = inner.source();
-    }
+    let causes = causes(&error);
     assert!(causes.contains("certificate"), "{error}{causes}");
     assert_eq!(
         connections.load(Ordering::SeqCst),
@@ -98,11 +96,6 @@ async fn configure_http_cannot_turn_certificate_checks_off() {
         .send()
         .await
         .unwrap_err();
-    let mut causes = String::new();
-    let mut cause = std::error::Error::source(&error);
-    while let Some(inner) = cause {
-        causes = format!("{causes}: {inner}");
-        cause = inner.source();
-    }
+    let causes = causes(&error);
     assert!(causes.contains("certificate"), "{error}{causes}");
 }

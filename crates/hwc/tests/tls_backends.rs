@@ -5,11 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
-use std::sync::Arc;
+#[path = "support/tls_acceptor.rs"]
+mod tls_acceptor;
 
 use hwc::{Client, Credentials, Service};
-use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use tls_acceptor::tls_acceptor;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls");
@@ -17,20 +17,10 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/tls");
 /// An HTTPS server (a certificate of the test CA for 127.0.0.1 and localhost) answering every request with one
 /// page of `CheckRecord`.
 async fn https_server() -> String {
-    let certificates = CertificateDer::pem_file_iter(format!("{DATA}/server-cert.pem"))
-        .unwrap()
-        .collect::<Result<Vec<_>, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(format!("{DATA}/server-key.pem")).unwrap();
-    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
-        tokio_rustls::rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certificates, key)
-    .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let acceptor = tls_acceptor(
+        &format!("{DATA}/server-cert.pem"),
+        &format!("{DATA}/server-key.pem"),
+    );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("https://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {

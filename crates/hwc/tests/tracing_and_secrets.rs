@@ -1,6 +1,9 @@
 //! Traced at trace level, a call shows its operation and attempt spans with status and request
 //! id, and no secret (SK, IAM token, security token, signature) appears in any log line, in
-//! `Debug` of any public type holding one, or in an error.
+//! `Debug` of any public type holding one, or in an error. Each attempt's span carries
+//! OpenTelemetry's names for an HTTP client span (what tracing-opentelemetry exports):
+//! `otel.name` (the method), `otel.kind`, `http.request.method`, `server.address`, `url.full`
+//! and `http.response.status_code`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests state their expectations by panicking.
 
@@ -28,17 +31,23 @@ impl Write for Captured {
     }
 }
 
-#[tokio::test(flavor = "current_thread")]
-async fn trace_output_shows_spans_and_no_secret() {
+/// Everything traced at `level` and above on this thread, span closes included, until the
+/// guard is dropped.
+fn capture(level: tracing::Level) -> (Captured, tracing::subscriber::DefaultGuard) {
     let captured = Captured::default();
     let writer = captured.clone();
     let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
+        .with_max_level(level)
         .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_ansi(false)
         .with_writer(move || writer.clone())
         .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    (captured, tracing::subscriber::set_default(subscriber))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn trace_output_shows_spans_and_no_secret() {
+    let (captured, _guard) = capture(tracing::Level::TRACE);
 
     let sim = Simulator::builder()
         .records(500)
@@ -142,4 +151,40 @@ async fn trace_output_shows_spans_and_no_secret() {
         everything.contains("AKVISIBLE"),
         "the AK is not secret and helps debugging"
     );
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_attempt_span_has_the_opentelemetry_http_client_fields() {
+    let (captured, _guard) = capture(tracing::Level::DEBUG);
+
+    let sim = Simulator::builder().records(10).start().await.unwrap();
+    let client = Client::builder()
+        .ignore_environment()
+        .endpoint_for_all(sim.base_url())
+        .credentials(Credentials::access_key(hwc_sim::DEMO_AK, hwc_sim::DEMO_SK).unwrap())
+        .project_id("p")
+        .build()
+        .unwrap();
+    client
+        .codearts_check()
+        .check_records(hwc_sim::DEMO_PROJECT, hwc_sim::DEMO_TASK)
+        .send()
+        .await
+        .unwrap();
+
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let closed = text
+        .lines()
+        .find(|line| line.contains("attempt{") && line.contains("close"))
+        .unwrap_or_else(|| panic!("no attempt span closed in:\n{text}"));
+    for field in [
+        "otel.name=GET",
+        "otel.kind=\"client\"",
+        "http.request.method=GET",
+        "server.address=\"127.0.0.1\"",
+        "url.full=http://127.0.0.1:",
+        "http.response.status_code=200",
+    ] {
+        assert!(closed.contains(field), "{field} not in {closed}");
+    }
 }
