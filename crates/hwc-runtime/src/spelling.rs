@@ -87,17 +87,21 @@ impl Spellings {
 /// The operation of the specs the generated client calls `id`: its operation id in snake case
 /// (`list_general_image_vul_operations` for `ListGeneralImageVulOperations`).
 pub(crate) fn operation(id: &str) -> Option<&'static Operation> {
-    let plain = |text: &str| -> String {
-        text.chars()
-            .filter(|c| *c != '_')
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
+    // Compared without allocating: this runs on every call.
+    let plain = |text: &'static str| {
+        text.bytes()
+            .filter(|b| *b != b'_')
+            .map(|b| b.to_ascii_lowercase())
     };
-    let wanted = plain(id);
+    let wanted = || {
+        id.bytes()
+            .filter(|b| *b != b'_')
+            .map(|b| b.to_ascii_lowercase())
+    };
     crate::Service::ALL
         .into_iter()
         .flat_map(|service| service.descriptor().operations.iter().copied())
-        .find(|operation| plain(operation.id) == wanted)
+        .find(|operation| plain(operation.id).eq(wanted()))
 }
 
 /// The query parameters of `operation` that have other spellings, with the text `request`
