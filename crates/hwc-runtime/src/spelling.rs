@@ -87,21 +87,16 @@ impl Spellings {
 /// The operation of the specs the generated client calls `id`: its operation id in snake case
 /// (`list_general_image_vul_operations` for `ListGeneralImageVulOperations`).
 pub(crate) fn operation(id: &str) -> Option<&'static Operation> {
-    // Compared without allocating: this runs on every call.
-    let plain = |text: &'static str| {
+    // Compared as they are, without allocating.
+    fn plain(text: &str) -> impl Iterator<Item = u8> + '_ {
         text.bytes()
             .filter(|b| *b != b'_')
             .map(|b| b.to_ascii_lowercase())
-    };
-    let wanted = || {
-        id.bytes()
-            .filter(|b| *b != b'_')
-            .map(|b| b.to_ascii_lowercase())
-    };
+    }
     crate::Service::ALL
         .into_iter()
         .flat_map(|service| service.descriptor().operations.iter().copied())
-        .find(|operation| plain(operation.id).eq(wanted()))
+        .find(|operation| plain(operation.id).eq(plain(id)))
 }
 
 /// The query parameters of `operation` that have other spellings, with the text `request`

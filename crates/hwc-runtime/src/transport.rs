@@ -146,11 +146,13 @@ impl HwcTransport {
         operation_id: &'static str,
     ) -> reqwest::Result<Response> {
         let Some(operation) = crate::spelling::operation(operation_id) else {
-            return self.run(client, request, operation_id).await;
+            return self.run(client, request, operation_id, operation_id).await;
         };
         self.spellings.apply(operation, &mut request);
         let spare = request.try_clone();
-        let response = self.run(client, request, operation_id).await?;
+        let response = self
+            .run(client, request, operation_id, operation.id)
+            .await?;
         let Some(spare) = spare.filter(|_| response.status() == StatusCode::BAD_REQUEST) else {
             return Ok(response);
         };
@@ -166,7 +168,9 @@ impl HwcTransport {
         let Some((respelled, learning)) = self.spellings.respell(operation, &spare, &named) else {
             return Ok(answer.into_response());
         };
-        let again = self.run(client, respelled, operation_id).await?;
+        let again = self
+            .run(client, respelled, operation_id, operation.id)
+            .await?;
         if again.status().is_success() {
             self.spellings.learn(&learning);
         }
@@ -341,13 +345,12 @@ impl HwcTransport {
         client: &reqwest::Client,
         request: Request,
         operation_id: &'static str,
+        // What interceptors and connectors are told: the spec's operation id (`CheckRecord`),
+        // not the generated one (`check_record`).
+        spec_id: &'static str,
     ) -> reqwest::Result<Response> {
         let started = Instant::now();
         let flow = self.flow.of(operation_id);
-        // What interceptors and connectors are told: the spec's operation id (`CheckRecord`),
-        // not the generated one (`check_record`).
-        let spec_id =
-            crate::spelling::operation(operation_id).map_or(operation_id, |operation| operation.id);
         let idempotent = retry::is_idempotent(request.method());
         // Signing again after an expiry rejection: once normally; a second time covers a call
         // whose first retry raced with the server's clock moving.
@@ -880,7 +883,7 @@ mod tests {
         for (method, sent) in [(reqwest::Method::POST, 1), (reqwest::Method::GET, 5)] {
             count.store(0, Ordering::SeqCst);
             let request = Request::new(method.clone(), format!("{url}/x").parse().unwrap());
-            let response = transport.run(&http, request, "Op").await.unwrap();
+            let response = transport.run(&http, request, "Op", "Op").await.unwrap();
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
             assert_eq!(count.load(Ordering::SeqCst), sent, "{method}");
         }
@@ -922,7 +925,7 @@ mod tests {
         let response = CALL
             .scope(
                 Arc::clone(&slot),
-                transport.run(&reqwest::Client::new(), request, "Op"),
+                transport.run(&reqwest::Client::new(), request, "Op", "Op"),
             )
             .await
             .unwrap();
